@@ -1,0 +1,295 @@
+//! Errors and warnings, each pointing at the file, line, session and field
+//! it concerns, so staff can fix the YAML without guessing.
+
+use std::fmt;
+use std::path::PathBuf;
+
+/// Anything that stops a command.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The schedule could not be read from disk.
+    #[error("cannot read `{}`: {source}", path.display())]
+    Read {
+        /// The file we tried to read.
+        path: PathBuf,
+        /// Why the OS refused.
+        source: std::io::Error,
+    },
+    /// The schedule has one or more problems; nothing was written.
+    #[error("{}", render_all(.0))]
+    Invalid(Vec<Diagnostic>),
+    /// The output could not be written; the previous file is untouched.
+    #[error("cannot write `{}`: {source}", path.display())]
+    Write {
+        /// The file we tried to replace.
+        path: PathBuf,
+        /// Why the OS refused.
+        source: std::io::Error,
+    },
+    /// `SOURCE_DATE_EPOCH` is set but is not a Unix timestamp.
+    #[error("SOURCE_DATE_EPOCH must be a whole number of seconds since 1970-01-01 UTC, not `{0}`")]
+    SourceDateEpoch(String),
+}
+
+impl Error {
+    /// The diagnostics behind an `Invalid` error (empty for other errors).
+    pub fn diagnostics(&self) -> &[Diagnostic] {
+        match self {
+            Error::Invalid(d) => d,
+            _ => &[],
+        }
+    }
+}
+
+fn render_all(diagnostics: &[Diagnostic]) -> String {
+    let errors = diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .count();
+    let mut out = diagnostics
+        .iter()
+        .map(Diagnostic::render)
+        .collect::<Vec<_>>()
+        .join("\n");
+    if errors > 1 {
+        out.push_str(&format!("\n{errors} problems found; nothing was written"));
+    }
+    out
+}
+
+/// How serious a diagnostic is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Severity {
+    /// The build stops.
+    Error,
+    /// The build goes on; the person running it should look.
+    Warning,
+}
+
+/// One problem, located in the schedule file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Diagnostic {
+    /// Error or warning.
+    pub severity: Severity,
+    /// The schedule file.
+    pub file: PathBuf,
+    /// 1-based line, 0 when unknown.
+    pub line: usize,
+    /// 1-based column, 0 when unknown.
+    pub column: usize,
+    /// The session concerned, e.g. "Lecture 3".
+    pub session: Option<String>,
+    /// The field concerned, e.g. "end" or "readings[1].url".
+    pub field: Option<String>,
+    /// What is wrong.
+    pub problem: Problem,
+    /// The offending line of the file, for context.
+    pub source_line: Option<String>,
+}
+
+impl Diagnostic {
+    /// The one-line form, then the source line and a hint when there are any.
+    pub fn render(&self) -> String {
+        let mut out = self.to_string();
+        if let Some(src) = &self.source_line {
+            let gutter = self.line.to_string();
+            out.push_str(&format!("\n {gutter} | {src}"));
+        }
+        if let Some(hint) = self.problem.hint() {
+            out.push_str(&format!("\n  hint: {hint}"));
+        }
+        out
+    }
+}
+
+/// `file:line:col: session, field `x`: message`: everything needed on one line.
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let level = match self.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        write!(f, "{level}: {}", self.file.display())?;
+        if self.line > 0 {
+            write!(f, ":{}", self.line)?;
+            if self.column > 0 {
+                write!(f, ":{}", self.column)?;
+            }
+        }
+        write!(f, ": ")?;
+        match (&self.session, &self.field) {
+            (Some(s), Some(field)) => write!(f, "{s}, field `{field}`: ")?,
+            (Some(s), None) => write!(f, "{s}: ")?,
+            (None, Some(field)) => write!(f, "field `{field}`: ")?,
+            (None, None) => {}
+        }
+        write!(f, "{}", self.problem)
+    }
+}
+
+/// Every kind of problem a schedule can have.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum Problem {
+    /// Nothing but whitespace and comments.
+    #[error("the file is empty")]
+    EmptyFile,
+    /// Not UTF-8 text at all.
+    #[error("the file is not UTF-8 text (byte {offset} is invalid)")]
+    NotText {
+        /// Byte offset of the first invalid byte.
+        offset: usize,
+    },
+    /// YAML syntax error.
+    #[error("not valid YAML: {0}")]
+    NotYaml(String),
+    /// A key the format does not know.
+    #[error("unknown field `{field}`")]
+    UnknownField {
+        /// The key as written.
+        field: String,
+        /// The closest known key, if any is close.
+        suggestion: Option<String>,
+        /// The keys allowed here.
+        expected: Vec<String>,
+    },
+    /// A required key is absent.
+    #[error("missing required field `{0}`")]
+    MissingField(String),
+    /// The YAML has the wrong shape (a list where a text belongs, ...).
+    #[error("{0}")]
+    Shape(String),
+    /// Neither `number` nor `id`: the session would have no stable identity.
+    #[error("a session needs a `number` or an `id`")]
+    NoIdentity,
+    /// A date that does not parse or does not exist.
+    #[error("`{0}` is not a date")]
+    BadDate(String),
+    /// A time of day that does not parse.
+    #[error("`{0}` is not a time of day")]
+    BadTime(String),
+    /// A session number that is not a whole number.
+    #[error("`{0}` is not a session number")]
+    BadNumber(String),
+    /// A status other than the three we know.
+    #[error("`{0}` is not a status")]
+    BadStatus(String),
+    /// A refresh interval we cannot read.
+    #[error("`{0}` is not a refresh interval")]
+    BadRefresh(String),
+    /// A session that ends when or before it starts.
+    #[error("ends at {end}, which is not after its start at {start}")]
+    EndNotAfterStart {
+        /// Local start time.
+        start: String,
+        /// Local end time.
+        end: String,
+    },
+    /// An IANA zone name chrono-tz does not know.
+    #[error("unknown time zone `{name}`")]
+    UnknownTimeZone {
+        /// The name as written.
+        name: String,
+        /// A known zone with a similar name.
+        suggestion: Option<String>,
+    },
+    /// A local time skipped by a DST change.
+    #[error("{time} on {date} does not exist in {zone}: clocks skip that hour")]
+    NonexistentLocalTime {
+        /// The local date.
+        date: String,
+        /// The local time.
+        time: String,
+        /// The zone's IANA name.
+        zone: String,
+    },
+    /// A local time that happens twice because of a DST change.
+    #[error("{time} on {date} happens twice in {zone}; the earlier one ({utc}) is used")]
+    AmbiguousLocalTime {
+        /// The local date.
+        date: String,
+        /// The local time.
+        time: String,
+        /// The zone's IANA name.
+        zone: String,
+        /// The instant chosen.
+        utc: String,
+    },
+    /// Two sessions map to the same UID.
+    #[error("`{uid}` is already used by {other} (line {other_line})")]
+    DuplicateSession {
+        /// The UID both would get.
+        uid: String,
+        /// The first session with it.
+        other: String,
+        /// Where that one is.
+        other_line: usize,
+    },
+    /// A link that is not a URL.
+    #[error("`{value}` is not a valid link: {reason}")]
+    BadUrl {
+        /// The link as written.
+        value: String,
+        /// What the URL parser said.
+        reason: String,
+    },
+    /// A link whose scheme calendar apps and browsers should not follow.
+    #[error("`{0}` is not an http(s) link")]
+    UnsupportedScheme(String),
+    /// A relative link with no `course.url` to resolve it against.
+    #[error("`{0}` is a relative link, but `course.url` is not set")]
+    RelativeWithoutBase(String),
+    /// Two sessions at the same time.
+    #[error("overlaps {other} (line {other_line})")]
+    Overlap {
+        /// The other session.
+        other: String,
+        /// Where it is.
+        other_line: usize,
+    },
+    /// A schedule with no sessions.
+    #[error("the schedule has no sessions")]
+    NoSessions,
+}
+
+impl Problem {
+    /// What to do about it, when that is not obvious from the message.
+    pub fn hint(&self) -> Option<String> {
+        Some(match self {
+            Problem::UnknownField {
+                suggestion: Some(s),
+                ..
+            } => format!("did you mean `{s}`?"),
+            Problem::UnknownField { expected, .. } if !expected.is_empty() => {
+                format!("expected one of: {}", expected.join(", "))
+            }
+            Problem::BadDate(_) => "write dates as YYYY-MM-DD, e.g. 2020-09-28".into(),
+            Problem::BadTime(_) => {
+                "write times as HH:MM from 00:00 to 23:59, e.g. \"15:00\"".into()
+            }
+            Problem::BadNumber(_) => "use a whole number such as 3".into(),
+            Problem::BadStatus(_) => "use confirmed, tentative or cancelled".into(),
+            Problem::BadRefresh(_) => {
+                "write a number of minutes, hours or days: 30m, 12h, 1d".into()
+            }
+            Problem::NoIdentity => {
+                "the UID that keeps calendars in sync is made from kind + number, or from id".into()
+            }
+            Problem::UnknownTimeZone {
+                suggestion: Some(s),
+                ..
+            } => format!("did you mean `{s}`?"),
+            Problem::UnknownTimeZone { .. } => "use an IANA name such as Europe/Stockholm".into(),
+            Problem::NonexistentLocalTime { .. } => {
+                "pick a time outside the DST change, e.g. an hour later".into()
+            }
+            Problem::DuplicateSession { .. } => {
+                "give each session its own kind + number, or an explicit `id`".into()
+            }
+            Problem::UnsupportedScheme(_) => "links must start with http:// or https://".into(),
+            Problem::RelativeWithoutBase(_) => {
+                "set `course.url` to the course site, or write the full link".into()
+            }
+            _ => return None,
+        })
+    }
+}

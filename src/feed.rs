@@ -1,0 +1,220 @@
+//! The iCalendar feed: a pure function from a schedule to bytes.
+//!
+//! RFC 5545 with the RFC 7986 calendar properties (NAME, REFRESH-INTERVAL)
+//! and the X-WR-* ones that Apple, Google and Outlook still read.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
+use chrono_tz::Tz;
+
+use crate::ics::Writer;
+use crate::model::{Schedule, Session, Status};
+use crate::vtimezone;
+
+/// PRODID (§3.7.3). Without a version, so that upgrading the tool does not
+/// change every published feed.
+pub const PRODID: &str = "-//coursefeed//Course schedule feed//EN";
+
+/// Render the whole feed. `stamp` is the DTSTAMP of every event: the build
+/// time, or `SOURCE_DATE_EPOCH` for reproducible output.
+pub fn render(schedule: &Schedule, stamp: DateTime<Utc>) -> String {
+    let mut w = Writer::new();
+    let course = &schedule.course;
+    w.begin("VCALENDAR");
+    w.raw("VERSION", "2.0");
+    w.raw("PRODID", PRODID);
+    w.raw("CALSCALE", "GREGORIAN");
+    w.raw("METHOD", "PUBLISH");
+    w.text("NAME", &course.name);
+    w.text("X-WR-CALNAME", &course.name);
+    let home = if vtimezone::written_as_utc(course.timezone) {
+        "UTC"
+    } else {
+        course.timezone.name()
+    };
+    w.raw("X-WR-TIMEZONE", home);
+    if let Some(url) = &course.url {
+        w.param("URL", &[("VALUE", "URI")], url.as_str());
+    }
+    let refresh = duration(schedule.feed.refresh);
+    w.param("REFRESH-INTERVAL", &[("VALUE", "DURATION")], &refresh);
+    w.raw("X-PUBLISHED-TTL", &refresh);
+
+    // One VTIMEZONE per zone used, covering the years its sessions span.
+    let mut zones: BTreeMap<&str, (Tz, Vec<NaiveDate>)> = BTreeMap::new();
+    for s in &schedule.sessions {
+        if !vtimezone::written_as_utc(s.timezone) {
+            zones
+                .entry(s.timezone.name())
+                .or_insert_with(|| (s.timezone, Vec::new()))
+                .1
+                .push(s.date);
+        }
+    }
+    for (tz, dates) in zones.values() {
+        vtimezone::write(&mut w, *tz, dates.iter().copied());
+    }
+
+    let stamp = utc(stamp.naive_utc());
+    for s in &schedule.sessions {
+        event(&mut w, schedule, s, &stamp);
+    }
+    w.end("VCALENDAR");
+    w.finish()
+}
+
+fn event(w: &mut Writer, schedule: &Schedule, s: &Session, stamp: &str) {
+    w.begin("VEVENT");
+    w.text("UID", &s.uid);
+    w.raw("DTSTAMP", stamp);
+    time(w, "DTSTART", s, s.local_start(), s.starts_at);
+    time(w, "DTEND", s, s.local_end(), s.ends_at);
+    w.text("SUMMARY", &summary(s));
+    w.text("DESCRIPTION", &description(s));
+    if let Some(location) = location(s) {
+        w.text("LOCATION", &location);
+    }
+    if let Some(url) = s.url.as_ref().or(schedule.course.url.as_ref()) {
+        w.param("URL", &[("VALUE", "URI")], url.as_str());
+    }
+    // One category per property value: the kind is a single value, so a
+    // comma inside it is escaped, and no list separator is ever escaped.
+    w.text("CATEGORIES", &s.kind);
+    w.raw("STATUS", s.status.ical());
+    w.end("VEVENT");
+}
+
+/// DTSTART/DTEND: local time with its TZID, never floating (Google reads a
+/// floating time in a subscription as UTC), and UTC for UTC-like zones.
+fn time(w: &mut Writer, name: &str, s: &Session, local: NaiveDateTime, instant: DateTime<Utc>) {
+    if vtimezone::written_as_utc(s.timezone) {
+        w.raw(name, &utc(instant.naive_utc()));
+    } else {
+        w.param(
+            name,
+            &[("TZID", s.timezone.name())],
+            &local.format("%Y%m%dT%H%M%S").to_string(),
+        );
+    }
+}
+
+fn utc(t: NaiveDateTime) -> String {
+    t.format("%Y%m%dT%H%M%SZ").to_string()
+}
+
+/// "Lecture 1: topic"; cancelled ones say so first, because Google drops
+/// STATUS:CANCELLED events from subscriptions and other apps only strike them through.
+pub fn summary(s: &Session) -> String {
+    let mut out = String::new();
+    if s.status == Status::Cancelled {
+        out.push_str("Cancelled: ");
+    }
+    out.push_str(&s.kind);
+    if let Some(n) = s.number {
+        out.push_str(&format!(" {n}"));
+    }
+    if let Some(topic) = &s.topic {
+        out.push_str(": ");
+        out.push_str(topic);
+    }
+    out
+}
+
+/// Plain text that reads well in every app: topic, where, what to read.
+pub fn description(s: &Session) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    match s.status {
+        Status::Cancelled => parts.push("This session is cancelled.".into()),
+        Status::Tentative => parts.push("This session is tentative.".into()),
+        Status::Confirmed => {}
+    }
+    if let Some(topic) = &s.topic {
+        parts.push(format!("Topic: {topic}"));
+    }
+    let mut place = Vec::new();
+    if let Some(zoom) = &s.zoom {
+        place.push(format!("Zoom: {zoom}"));
+    }
+    if let Some(room) = &s.room {
+        place.push(format!("Room: {room}"));
+    }
+    if !place.is_empty() {
+        parts.push(place.join("\n"));
+    }
+    if s.readings.is_empty() {
+        parts.push("Reading material: TBA".into());
+    } else {
+        let mut r = String::from("Reading material:");
+        for reading in &s.readings {
+            r.push_str("\n- ");
+            r.push_str(&reading.title);
+            if let Some(url) = &reading.url {
+                r.push_str("\n  ");
+                r.push_str(url.as_str());
+            }
+        }
+        parts.push(r);
+    }
+    if let Some(note) = &s.note {
+        parts.push(note.clone());
+    }
+    parts.join("\n\n")
+}
+
+/// The room and the zoom link, whichever are given.
+pub fn location(s: &Session) -> Option<String> {
+    let parts: Vec<&str> = [s.room.as_deref(), s.zoom.as_ref().map(url::Url::as_str)]
+        .into_iter()
+        .flatten()
+        .collect();
+    (!parts.is_empty()).then(|| parts.join(", "))
+}
+
+/// An RFC 5545 DURATION (§3.3.6) in the largest exact unit.
+fn duration(d: chrono::Duration) -> String {
+    let secs = d.num_seconds();
+    if secs % 86_400 == 0 {
+        format!("P{}D", secs / 86_400)
+    } else if secs % 3600 == 0 {
+        format!("PT{}H", secs / 3600)
+    } else {
+        format!("PT{}M", secs / 60)
+    }
+}
+
+/// The DTSTAMP to use: `SOURCE_DATE_EPOCH` when given (reproducible
+/// builds), else the clock.
+pub fn stamp(source_date_epoch: Option<&str>) -> Result<DateTime<Utc>, crate::Error> {
+    match source_date_epoch {
+        None => Ok(Utc::now()),
+        Some(v) => v
+            .trim()
+            .parse::<i64>()
+            .ok()
+            .and_then(|secs| DateTime::from_timestamp(secs, 0))
+            .ok_or_else(|| crate::Error::SourceDateEpoch(v.to_owned())),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // Test refresh durations in the largest exact unit.
+    #[test]
+    fn durations() {
+        assert_eq!(duration(chrono::Duration::hours(12)), "PT12H");
+        assert_eq!(duration(chrono::Duration::days(2)), "P2D");
+        assert_eq!(duration(chrono::Duration::minutes(90)), "PT90M");
+    }
+
+    // Test that SOURCE_DATE_EPOCH sets the stamp and a bad one is an error.
+    #[test]
+    fn stamps() {
+        let t = stamp(Some("1600000000")).expect("valid");
+        assert_eq!(t.to_rfc3339(), "2020-09-13T12:26:40+00:00");
+        assert!(stamp(Some("yesterday")).is_err());
+        assert!(stamp(None).is_ok());
+    }
+}

@@ -1,0 +1,215 @@
+//! Writing iCalendar content lines (RFC 5545 §3.1): escaping, folding, CRLF.
+//!
+//! We write lines ourselves instead of through the `icalendar` crate's
+//! serializer because, as of 0.17, it folds in the middle of an escape such as
+//! `\n` (Google then drops events), escapes the commas that separate
+//! CATEGORIES, leaves NAME unescaped, and adds a clock DTSTAMP and a random
+//! UID to any component lacking them, VTIMEZONE included. `tests/icalendar_traps.rs`
+//! shows each of these and that our output avoids it.
+
+use std::fmt::Write as _;
+
+/// RFC 5545 §3.1: lines SHOULD NOT be longer than 75 octets, excluding the line break.
+pub const MAX_LINE_OCTETS: usize = 75;
+
+/// An iCalendar document being written.
+#[derive(Debug, Default)]
+pub struct Writer {
+    out: String,
+}
+
+impl Writer {
+    /// An empty document.
+    pub fn new() -> Self {
+        Writer::default()
+    }
+
+    /// `BEGIN:<name>`.
+    pub fn begin(&mut self, component: &str) {
+        self.raw("BEGIN", component);
+    }
+
+    /// `END:<name>`.
+    pub fn end(&mut self, component: &str) {
+        self.raw("END", component);
+    }
+
+    /// A property whose value is TEXT (§3.3.11): escaped.
+    pub fn text(&mut self, name: &str, value: &str) {
+        let mut line = String::with_capacity(name.len() + 1 + value.len() + 8);
+        line.push_str(name);
+        line.push(':');
+        escape_text_into(value, &mut line);
+        self.push(&line);
+    }
+
+    /// A property whose value needs no escaping (dates, URIs, enumerations).
+    pub fn raw(&mut self, name: &str, value: &str) {
+        self.param(name, &[], value);
+    }
+
+    /// A property with parameters and a value that needs no escaping.
+    pub fn param(&mut self, name: &str, params: &[(&str, &str)], value: &str) {
+        let mut line = String::with_capacity(name.len() + 1 + value.len() + 32);
+        line.push_str(name);
+        for (key, val) in params {
+            let _ = write!(line, ";{key}={}", param_value(val));
+        }
+        line.push(':');
+        line.push_str(strip_controls(value).as_ref());
+        self.push(&line);
+    }
+
+    fn push(&mut self, line: &str) {
+        fold_into(line, &mut self.out);
+        self.out.push_str("\r\n");
+    }
+
+    /// The finished document.
+    pub fn finish(self) -> String {
+        self.out
+    }
+}
+
+/// TEXT escaping (§3.3.11): backslash, semicolon, comma and line breaks;
+/// other control characters are not allowed in TEXT and are dropped.
+pub fn escape_text_into(value: &str, out: &mut String) {
+    let mut chars = value.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            ';' => out.push_str("\\;"),
+            ',' => out.push_str("\\,"),
+            '\r' => {
+                if chars.peek() == Some(&'\n') {
+                    chars.next();
+                }
+                out.push_str("\\n");
+            }
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push('\t'),
+            c if c.is_control() => {}
+            c => out.push(c),
+        }
+    }
+}
+
+/// TEXT escaping into a new string.
+pub fn escape_text(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    escape_text_into(value, &mut out);
+    out
+}
+
+/// A parameter value (§3.2): quoted when it holds `:`, `;` or `,`; a DQUOTE
+/// cannot appear at all, so it is dropped along with control characters.
+fn param_value(v: &str) -> String {
+    let clean: String = v.chars().filter(|&c| c != '"' && !c.is_control()).collect();
+    if clean.contains([':', ';', ',']) {
+        format!("\"{clean}\"")
+    } else {
+        clean
+    }
+}
+
+/// Non-TEXT values come from our own formatting or from the URL parser, but a
+/// stray line break must still never start a new content line.
+fn strip_controls(v: &str) -> std::borrow::Cow<'_, str> {
+    if v.chars().any(char::is_control) {
+        v.chars()
+            .filter(|c| !c.is_control())
+            .collect::<String>()
+            .into()
+    } else {
+        v.into()
+    }
+}
+
+/// Fold `line` at 75 octets (§3.1). A fold never splits a UTF-8 character or
+/// a backslash escape: some clients unescape before unfolding, and Google
+/// dropped events whose `\n` was split across a fold.
+pub fn fold_into(line: &str, out: &mut String) {
+    let mut width = 0;
+    let mut chars = line.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        let mut end = i + c.len_utf8();
+        if c == '\\' {
+            if let Some(&(j, next)) = chars.peek() {
+                chars.next();
+                end = j + next.len_utf8();
+            }
+        }
+        let unit = &line[i..end];
+        if width + unit.len() > MAX_LINE_OCTETS {
+            out.push_str("\r\n ");
+            width = 1;
+        }
+        out.push_str(unit);
+        width += unit.len();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn folded(line: &str) -> String {
+        let mut out = String::new();
+        fold_into(line, &mut out);
+        out
+    }
+
+    // Test that TEXT escaping covers every special character of §3.3.11.
+    #[test]
+    fn escapes_text() {
+        assert_eq!(
+            escape_text("a,b;c\\d\ne\r\nf\rg"),
+            "a\\,b\\;c\\\\d\\ne\\nf\\ng"
+        );
+        assert_eq!(escape_text("bell\u{7}tab\t"), "belltab\t");
+        assert_eq!(escape_text("Övning 🎓: \"x\""), "Övning 🎓: \"x\"");
+    }
+
+    // Test that folded lines are at most 75 octets and unfold to the original.
+    #[test]
+    fn folds_at_75_octets() {
+        let line = format!("DESCRIPTION:{}", "å🎓x\\n".repeat(40));
+        let out = folded(&line);
+        for l in out.split("\r\n") {
+            assert!(l.len() <= MAX_LINE_OCTETS, "{} octets: {l}", l.len());
+        }
+        assert_eq!(out.replace("\r\n ", ""), line);
+    }
+
+    // Test that no fold falls inside an escape sequence, at every alignment.
+    #[test]
+    fn never_splits_an_escape() {
+        for pad in 0..80 {
+            let line = format!("X:{}{}", "a".repeat(pad), "\\n\\,\\;\\\\".repeat(30));
+            let out = folded(&line);
+            for l in out.split("\r\n") {
+                let body = l.strip_prefix(' ').unwrap_or(l);
+                let trailing = body.chars().rev().take_while(|&c| c == '\\').count();
+                assert_eq!(trailing % 2, 0, "fold splits an escape at pad {pad}: {l:?}");
+            }
+            assert_eq!(out.replace("\r\n ", ""), line);
+        }
+    }
+
+    // Test that lines end in CRLF and that parameters are quoted when needed.
+    #[test]
+    fn writes_crlf_and_quotes_params() {
+        let mut w = Writer::new();
+        w.param(
+            "DTSTART",
+            &[("TZID", "America/Argentina/Buenos_Aires")],
+            "20200101T100000",
+        );
+        w.param("X", &[("P", "a:b\"c")], "v\r\nBEGIN:VEVENT");
+        let out = w.finish();
+        assert_eq!(
+            out,
+            "DTSTART;TZID=America/Argentina/Buenos_Aires:20200101T100000\r\nX;P=\"a:bc\":vBEGIN:VEVENT\r\n"
+        );
+    }
+}

@@ -1,0 +1,178 @@
+//! coursefeed: one YAML schedule, a subscribable iCalendar feed.
+//!
+//! The data flows one way: [`load`] reads YAML into raw structs,
+//! [`validate`] checks them and builds the [`model`], [`feed`] renders it,
+//! and [`publish`] writes the result atomically. The library never prints;
+//! the binary decides what to show.
+
+pub mod error;
+pub mod feed;
+pub mod ics;
+pub mod load;
+pub mod model;
+pub mod publish;
+pub mod validate;
+pub mod vtimezone;
+
+use std::path::Path;
+
+pub use error::{Diagnostic, Error, Problem, Severity};
+pub use model::{Schedule, Session};
+
+/// A valid schedule and the warnings found while checking it.
+#[derive(Debug)]
+pub struct Loaded {
+    /// The schedule, ready to render.
+    pub schedule: Schedule,
+    /// Things worth a look that do not stop a build.
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// Read and validate the schedule file at `path`.
+pub fn load_path(path: &Path) -> Result<Loaded, Error> {
+    let bytes = std::fs::read(path).map_err(|source| Error::Read {
+        path: path.to_owned(),
+        source,
+    })?;
+    match String::from_utf8(bytes) {
+        Ok(source) => load_str(&source, path),
+        Err(e) => {
+            let offset = e.utf8_error().valid_up_to();
+            let line = e.as_bytes()[..offset]
+                .iter()
+                .filter(|&&b| b == b'\n')
+                .count()
+                + 1;
+            Err(Error::Invalid(vec![Diagnostic {
+                severity: Severity::Error,
+                file: path.to_owned(),
+                line,
+                column: 0,
+                session: None,
+                field: None,
+                problem: Problem::NotText { offset },
+                source_line: None,
+            }]))
+        }
+    }
+}
+
+/// Validate schedule text; `file` names it in messages.
+pub fn load_str(source: &str, file: &Path) -> Result<Loaded, Error> {
+    let raw = load::parse(source).map_err(|p| {
+        let positions = load::Positions::build(source).unwrap_or_default();
+        let at = positions.exact(&p.path).or(p.position);
+        Error::Invalid(vec![diagnostic(
+            source,
+            file,
+            at,
+            Severity::Error,
+            session_of(&p.path, &positions, source),
+            field_of(&p.path),
+            p.problem,
+        )])
+    })?;
+    let (schedule, findings) = validate::validate(raw);
+    let diagnostics = locate(source, file, findings);
+    match schedule {
+        Some(schedule) => Ok(Loaded {
+            schedule,
+            warnings: diagnostics,
+        }),
+        None => Err(Error::Invalid(diagnostics)),
+    }
+}
+
+/// Give each finding its line, column and source line.
+fn locate(source: &str, file: &Path, findings: Vec<validate::Finding>) -> Vec<Diagnostic> {
+    if findings.is_empty() {
+        return Vec::new();
+    }
+    let positions = load::Positions::build(source).unwrap_or_default();
+    findings
+        .into_iter()
+        .map(|f| {
+            let mut problem = f.problem;
+            if let Some(related) = &f.related {
+                let line = positions.find(related).map_or(0, |p| p.0);
+                match &mut problem {
+                    Problem::DuplicateSession { other_line, .. }
+                    | Problem::Overlap { other_line, .. } => *other_line = line,
+                    _ => {}
+                }
+            }
+            diagnostic(
+                source,
+                file,
+                positions.find(&f.path),
+                f.severity,
+                f.session,
+                f.field,
+                problem,
+            )
+        })
+        .collect()
+}
+
+fn diagnostic(
+    source: &str,
+    file: &Path,
+    at: Option<(usize, usize)>,
+    severity: Severity,
+    session: Option<String>,
+    field: Option<String>,
+    problem: Problem,
+) -> Diagnostic {
+    let (line, column) = at.unwrap_or((0, 0));
+    let source_line = (line > 0)
+        .then(|| source.lines().nth(line - 1))
+        .flatten()
+        .map(|l| l.trim_end().to_owned())
+        .filter(|l| !l.is_empty());
+    Diagnostic {
+        severity,
+        file: file.to_owned(),
+        line,
+        column,
+        session,
+        field,
+        problem,
+        source_line,
+    }
+}
+
+/// For a structural error at `sessions[i]...`, the session's own name if its
+/// kind and number can be read from the YAML.
+fn session_of(path: &str, positions: &load::Positions, source: &str) -> Option<String> {
+    let rest = path.strip_prefix("sessions[")?;
+    let index = &rest[..rest.find(']')?];
+    let base = format!("sessions[{index}]");
+    let value = |field: &str| -> Option<String> {
+        let (line, col) = positions.exact(&format!("{base}.{field}"))?;
+        let text = source.lines().nth(line - 1)?;
+        let after = text.chars().skip(col - 1).collect::<String>();
+        let value = after.split_once(':')?.1;
+        let value = value
+            .split(['#', ',', '}'])
+            .next()?
+            .trim()
+            .trim_matches(['"', '\'']);
+        (!value.is_empty()).then(|| value.to_owned())
+    };
+    match (value("kind"), value("number")) {
+        (Some(k), n) => Some(model::label(&k, n.and_then(|n| n.parse().ok()), None)),
+        (None, _) => index
+            .parse::<usize>()
+            .ok()
+            .map(|i| format!("session #{}", i + 1)),
+    }
+}
+
+/// The field part of a path below a session: `sessions[2].readings[0].url` → `readings[0].url`.
+fn field_of(path: &str) -> Option<String> {
+    let field = match path.strip_prefix("sessions[") {
+        Some(rest) => rest.split_once("].").map(|(_, f)| f)?,
+        None => path,
+    };
+    (!field.is_empty()).then(|| field.to_owned())
+}

@@ -1,0 +1,436 @@
+//! Reading the schedule YAML: all YAML handling lives here.
+//!
+//! serde_yaml turns the text into raw structs whose leaves are plain scalars,
+//! so that every field-level check (dates, times, links) happens in
+//! `validate`, where we know the session and field. serde_yaml's own error
+//! positions are coarse (a mapping, not the field), so problems carry a YAML
+//! path such as `sessions[3].end` and [`Positions`] maps that path to a line
+//! and column with a second, span-aware parse. That parse runs only when there
+//! is something to report, so a clean build parses the file once.
+
+use std::collections::HashMap;
+use std::fmt;
+
+use saphyr_parser::{Event, Parser};
+use serde::de::{self, Deserializer, Visitor};
+use serde::Deserialize;
+
+use crate::error::Problem;
+
+/// The schedule as written, before validation.
+#[derive(Debug, Default, Deserialize)]
+#[serde(
+    deny_unknown_fields,
+    expecting = "a schedule: a mapping with `course` and `sessions`"
+)]
+pub struct RawSchedule {
+    /// The `course:` section.
+    #[serde(default)]
+    pub course: Option<RawCourse>,
+    /// The `feed:` section.
+    #[serde(default)]
+    pub feed: Option<RawFeed>,
+    /// Values every session takes unless it sets its own.
+    #[serde(default)]
+    pub defaults: Option<RawSession>,
+    /// The sessions, in order.
+    #[serde(default)]
+    pub sessions: Option<Vec<RawSession>>,
+}
+
+/// `course:` as written.
+#[derive(Debug, Default, Deserialize)]
+#[serde(
+    deny_unknown_fields,
+    expecting = "the course: a mapping with `name` and `timezone`"
+)]
+pub struct RawCourse {
+    /// Calendar name.
+    pub name: Option<Scalar>,
+    /// Stable identity for UIDs.
+    pub id: Option<Scalar>,
+    /// IANA zone name.
+    pub timezone: Option<Scalar>,
+    /// Course site, base for relative links.
+    pub url: Option<Scalar>,
+}
+
+/// `feed:` as written.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, expecting = "feed settings: a mapping")]
+pub struct RawFeed {
+    /// Refresh hint such as `12h`.
+    pub refresh: Option<Scalar>,
+}
+
+/// One session (or the `defaults:` section) as written.
+#[derive(Debug, Default, Clone, Deserialize)]
+#[serde(
+    deny_unknown_fields,
+    expecting = "a session: a mapping with `kind`, `date`, ..."
+)]
+pub struct RawSession {
+    /// Lecture, Discussion, ...
+    pub kind: Option<Scalar>,
+    /// Number within the kind.
+    pub number: Option<Scalar>,
+    /// Explicit identity.
+    pub id: Option<Scalar>,
+    /// YYYY-MM-DD.
+    pub date: Option<Scalar>,
+    /// HH:MM.
+    pub start: Option<Scalar>,
+    /// HH:MM.
+    pub end: Option<Scalar>,
+    /// Overrides the course zone for this session.
+    pub timezone: Option<Scalar>,
+    /// What the session is about.
+    pub topic: Option<Scalar>,
+    /// Online meeting link.
+    pub zoom: Option<Scalar>,
+    /// Physical room.
+    pub room: Option<Scalar>,
+    /// Free text.
+    pub note: Option<Scalar>,
+    /// A page about the session.
+    pub url: Option<Scalar>,
+    /// confirmed, tentative or cancelled.
+    pub status: Option<Scalar>,
+    /// Reading list; absent or empty means TBA.
+    pub readings: Option<Vec<RawReading>>,
+}
+
+/// One reading as written.
+#[derive(Debug, Default, Clone, Deserialize)]
+#[serde(
+    deny_unknown_fields,
+    expecting = "a reading: a mapping with `title` and `url`"
+)]
+pub struct RawReading {
+    /// The title.
+    pub title: Option<Scalar>,
+    /// Where to get it; may be relative to `course.url`.
+    pub url: Option<Scalar>,
+}
+
+/// Any YAML scalar, kept as the text it stands for.
+///
+/// YAML 1.1 tools read an unquoted `15:00` as the number 900 and serde_yaml
+/// reads `1` as an integer; taking every scalar as text lets `validate`
+/// interpret it by field, with one message style for all of them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Scalar(pub String);
+
+impl Scalar {
+    /// The text, trimmed of surrounding whitespace.
+    pub fn as_str(&self) -> &str {
+        self.0.trim()
+    }
+}
+
+impl<'de> Deserialize<'de> for Scalar {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct ScalarVisitor;
+        impl Visitor<'_> for ScalarVisitor {
+            type Value = Scalar;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a single value (text, number or date)")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Scalar, E> {
+                Ok(Scalar(v.to_owned()))
+            }
+            fn visit_string<E: de::Error>(self, v: String) -> Result<Scalar, E> {
+                Ok(Scalar(v))
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Scalar, E> {
+                Ok(Scalar(v.to_string()))
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Scalar, E> {
+                Ok(Scalar(v.to_string()))
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<Scalar, E> {
+                Ok(Scalar(v.to_string()))
+            }
+            fn visit_bool<E: de::Error>(self, v: bool) -> Result<Scalar, E> {
+                Ok(Scalar(v.to_string()))
+            }
+        }
+        deserializer.deserialize_any(ScalarVisitor)
+    }
+}
+
+/// A problem found while reading, located by YAML path or by serde_yaml's position.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LoadProblem {
+    /// YAML path of the node concerned (`sessions[2].strat`), empty for the root.
+    pub path: String,
+    /// serde_yaml's or the parser's own position, 1-based (line, column).
+    pub position: Option<(usize, usize)>,
+    /// What is wrong.
+    pub problem: Problem,
+}
+
+/// Parse the schedule text into raw structs.
+pub fn parse(source: &str) -> Result<RawSchedule, Box<LoadProblem>> {
+    if is_blank(source) {
+        return Err(Box::new(LoadProblem {
+            path: String::new(),
+            position: None,
+            problem: Problem::EmptyFile,
+        }));
+    }
+    serde_yaml::from_str::<RawSchedule>(source).map_err(|err| {
+        // serde_yaml reads lazily and may report a misplaced key before it
+        // reaches a syntax error further on; the syntax error is the real one.
+        Box::new(match Positions::build(source) {
+            Err((position, message)) => LoadProblem {
+                path: String::new(),
+                position: Some(position),
+                problem: Problem::NotYaml(message),
+            },
+            Ok(_) => from_serde(&err),
+        })
+    })
+}
+
+/// True when the file holds no YAML node: only whitespace, comments or `---`.
+fn is_blank(source: &str) -> bool {
+    source.lines().all(|l| {
+        let l = l.trim();
+        l.is_empty() || l.starts_with('#') || l == "---" || l == "..."
+    })
+}
+
+/// Turn a serde_yaml error into a problem with a path.
+fn from_serde(err: &serde_yaml::Error) -> LoadProblem {
+    let position = err.location().map(|l| (l.line(), l.column()));
+    let text = err.to_string();
+    let text = match text.rfind(" at line ") {
+        Some(i) if position.is_some() => &text[..i],
+        _ => &text[..],
+    };
+    let (path, message) = split_path(text);
+    let problem = if let Some(rest) = message.strip_prefix("unknown field `") {
+        let field = rest.split('`').next().unwrap_or_default().to_owned();
+        let expected = expected_fields(rest);
+        let suggestion = closest(&field, expected.iter().map(String::as_str));
+        let path = join(path, &field);
+        return LoadProblem {
+            path,
+            position,
+            problem: Problem::UnknownField {
+                field,
+                suggestion,
+                expected,
+            },
+        };
+    } else {
+        Problem::Shape(message.to_owned())
+    };
+    LoadProblem {
+        path: path.to_owned(),
+        position,
+        problem,
+    }
+}
+
+/// serde_yaml prefixes a message with the path of the node, as in
+/// `sessions[0]: unknown field ...`; the root has none.
+fn split_path(text: &str) -> (&str, &str) {
+    if let Some((head, tail)) = text.split_once(": ") {
+        let is_path = !head.is_empty()
+            && head
+                .chars()
+                .all(|c| c.is_alphanumeric() || matches!(c, '_' | '.' | '[' | ']' | '-'));
+        if is_path {
+            return (head, tail);
+        }
+    }
+    ("", text)
+}
+
+/// The backticked names after "expected" in serde's unknown-field message.
+fn expected_fields(rest: &str) -> Vec<String> {
+    let Some((_, list)) = rest.split_once("expected") else {
+        return Vec::new();
+    };
+    list.split('`')
+        .skip(1)
+        .step_by(2)
+        .map(str::to_owned)
+        .collect()
+}
+
+/// The candidate most like `word`, if it is like enough to be a typo.
+pub(crate) fn closest<'a>(word: &str, candidates: impl Iterator<Item = &'a str>) -> Option<String> {
+    let word = word.to_lowercase();
+    candidates
+        .map(|c| (strsim::jaro_winkler(&word, &c.to_lowercase()), c))
+        .filter(|(score, _)| *score > 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, c)| c.to_owned())
+}
+
+/// `parent.key`, or `key` at the root.
+pub(crate) fn join(parent: &str, key: &str) -> String {
+    if parent.is_empty() {
+        key.to_owned()
+    } else {
+        format!("{parent}.{key}")
+    }
+}
+
+/// Where each node of the YAML starts: path → 1-based (line, column).
+///
+/// A mapping entry is located at its key, the place people look for a field.
+#[derive(Debug, Default)]
+pub struct Positions {
+    at: HashMap<String, (usize, usize)>,
+}
+
+enum Frame {
+    Map { path: String, key: Option<String> },
+    Seq { path: String, next: usize },
+}
+
+impl Positions {
+    /// Index every node of `source`; a syntax error comes back with its position.
+    pub fn build(source: &str) -> Result<Positions, ((usize, usize), String)> {
+        let mut positions = Positions::default();
+        let mut stack: Vec<Frame> = Vec::new();
+        for event in Parser::new_from_str(source) {
+            let (event, span) = event.map_err(|e| {
+                let m = e.marker();
+                ((m.line(), m.col() + 1), e.info().to_owned())
+            })?;
+            let here = (span.start.line(), span.start.col() + 1);
+            let is_node = matches!(
+                event,
+                Event::Scalar(..)
+                    | Event::MappingStart(..)
+                    | Event::SequenceStart(..)
+                    | Event::Alias(_)
+            );
+            if is_node {
+                // Decide this node's path from its parent.
+                let path = match stack.last_mut() {
+                    None => String::new(),
+                    Some(Frame::Seq { path, next }) => {
+                        let p = format!("{path}[{next}]");
+                        *next += 1;
+                        p
+                    }
+                    Some(Frame::Map { path, key }) => match key.take() {
+                        Some(k) => join(path, &k),
+                        None => {
+                            // This node is a key.
+                            let name = match &event {
+                                Event::Scalar(v, ..) => v.to_string(),
+                                _ => String::from("?"),
+                            };
+                            let p = join(path, &name);
+                            positions.at.entry(p).or_insert(here);
+                            *key = Some(name);
+                            if matches!(event, Event::Scalar(..) | Event::Alias(_)) {
+                                continue;
+                            }
+                            // A complex key: index nothing below it.
+                            String::from("\u{0}complex-key")
+                        }
+                    },
+                };
+                positions.at.entry(path.clone()).or_insert(here);
+                match event {
+                    Event::MappingStart(..) => stack.push(Frame::Map { path, key: None }),
+                    Event::SequenceStart(..) => stack.push(Frame::Seq { path, next: 0 }),
+                    _ => {}
+                }
+            } else if matches!(event, Event::MappingEnd | Event::SequenceEnd) {
+                stack.pop();
+            }
+        }
+        Ok(positions)
+    }
+
+    /// The position of `path`, or of its nearest ancestor that has one.
+    pub fn find(&self, path: &str) -> Option<(usize, usize)> {
+        let mut p = path;
+        loop {
+            if let Some(at) = self.at.get(p) {
+                return Some(*at);
+            }
+            if p.is_empty() {
+                return None;
+            }
+            p = match p.rfind(['.', '[']) {
+                Some(i) => &p[..i],
+                None => "",
+            };
+        }
+    }
+
+    /// The position of exactly `path`, if that node exists.
+    pub fn exact(&self, path: &str) -> Option<(usize, usize)> {
+        self.at.get(path).copied()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const DOC: &str = "course:\n  name: X\nsessions:\n  - kind: Lecture\n    start: 15:00\n  - {kind: Lab, end: \"17:00\"}\n";
+
+    // Test that paths resolve to the key's line and column, in block and flow style.
+    #[test]
+    fn positions_follow_paths() {
+        let p = Positions::build(DOC).expect("valid yaml");
+        assert_eq!(p.exact("course.name"), Some((2, 3)));
+        assert_eq!(p.exact("sessions[0]"), Some((4, 5)));
+        assert_eq!(p.exact("sessions[0].start"), Some((5, 5)));
+        assert_eq!(p.exact("sessions[1].end"), Some((6, 17)));
+        assert_eq!(p.find("sessions[1].readings[3].url"), Some((6, 5)));
+    }
+
+    // Test that a syntax error is reported with its position rather than a misplaced key.
+    #[test]
+    fn syntax_error_wins() {
+        let err = parse("course: [\n").expect_err("not yaml");
+        assert!(matches!(err.problem, Problem::NotYaml(_)), "{err:?}");
+        assert_eq!(err.position.map(|p| p.0), Some(2));
+    }
+
+    // Test that unknown fields carry their full path and a suggestion.
+    #[test]
+    fn unknown_field_suggests() {
+        let err = parse("sessions:\n  - kind: Lecture\n    strat: 15:00\n").expect_err("unknown");
+        assert_eq!(err.path, "sessions[0].strat");
+        match err.problem {
+            Problem::UnknownField { suggestion, .. } => {
+                assert_eq!(suggestion.as_deref(), Some("start"))
+            }
+            p => panic!("unexpected {p:?}"),
+        }
+    }
+
+    // Test that unquoted times, numbers and dates all arrive as their text.
+    #[test]
+    fn scalars_keep_their_text() {
+        let raw = parse("sessions:\n  - {number: 1, start: 15:00, date: 2020-09-28, end: 9:30}\n")
+            .expect("valid");
+        let s = &raw.sessions.expect("sessions")[0];
+        assert_eq!(s.number.as_ref().map(Scalar::as_str), Some("1"));
+        assert_eq!(s.start.as_ref().map(Scalar::as_str), Some("15:00"));
+        assert_eq!(s.end.as_ref().map(Scalar::as_str), Some("9:30"));
+        assert_eq!(s.date.as_ref().map(Scalar::as_str), Some("2020-09-28"));
+    }
+
+    // Test that comments alone count as an empty file.
+    #[test]
+    fn blank_is_empty() {
+        assert_eq!(
+            parse("# nothing\n---\n").expect_err("empty").problem,
+            Problem::EmptyFile
+        );
+    }
+}

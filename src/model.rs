@@ -1,0 +1,147 @@
+//! The validated schedule: what every renderer reads.
+//!
+//! Values here have already been checked (dates exist, times resolve to
+//! instants, links are absolute http(s) URLs), so renderers never fail on
+//! content and never need to know where a value came from in the YAML.
+
+use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime, Utc};
+use chrono_tz::Tz;
+use url::Url;
+
+/// A course and its sessions, ready to render.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Schedule {
+    /// The course the sessions belong to.
+    pub course: Course,
+    /// Settings that only concern the published feed.
+    pub feed: FeedSettings,
+    /// Sessions in the order the YAML lists them.
+    pub sessions: Vec<Session>,
+}
+
+/// The course: its name, its identity and its home time zone.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Course {
+    /// Shown as the calendar's name in the subscriber's app.
+    pub name: String,
+    /// Stable identity used in every UID; defaults to a slug of the name.
+    pub id: String,
+    /// The zone every session time is local to, unless a session says otherwise.
+    pub timezone: Tz,
+    /// Base for relative reading links and the default event URL.
+    pub url: Option<Url>,
+}
+
+/// How the published feed asks to be refreshed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FeedSettings {
+    /// Advice to subscribing apps on how often to poll (RFC 7986 REFRESH-INTERVAL).
+    pub refresh: chrono::Duration,
+}
+
+impl Default for FeedSettings {
+    fn default() -> Self {
+        FeedSettings {
+            refresh: chrono::Duration::hours(12),
+        }
+    }
+}
+
+/// Whether a session takes place.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Status {
+    /// The default: the session happens as listed.
+    #[default]
+    Confirmed,
+    /// Planned but not yet certain.
+    Tentative,
+    /// Called off; kept in the feed so calendars show it as cancelled.
+    Cancelled,
+}
+
+impl Status {
+    /// The RFC 5545 STATUS value for a VEVENT.
+    pub fn ical(self) -> &'static str {
+        match self {
+            Status::Confirmed => "CONFIRMED",
+            Status::Tentative => "TENTATIVE",
+            Status::Cancelled => "CANCELLED",
+        }
+    }
+}
+
+/// One meeting of the course.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Session {
+    /// Free text such as "Lecture" or "Discussion"; also the event's category.
+    pub kind: String,
+    /// The session's number within its kind, if it has one.
+    pub number: Option<u32>,
+    /// An explicit identity that survives renumbering.
+    pub id: Option<String>,
+    /// The event's UID: derived from identity only, never from content or time,
+    /// so that moving or retitling a session updates the same calendar entry.
+    pub uid: String,
+    /// The zone `date`, `start` and `end` are local to.
+    pub timezone: Tz,
+    /// Local date of the session.
+    pub date: NaiveDate,
+    /// Local start time.
+    pub start: NaiveTime,
+    /// Local end time, on the same date.
+    pub end: NaiveTime,
+    /// The instant the session starts.
+    pub starts_at: DateTime<Utc>,
+    /// The instant the session ends.
+    pub ends_at: DateTime<Utc>,
+    /// What the session is about.
+    pub topic: Option<String>,
+    /// The online meeting link.
+    pub zoom: Option<Url>,
+    /// A physical room.
+    pub room: Option<String>,
+    /// Free text for anything else students should know.
+    pub note: Option<String>,
+    /// A page about this session (falls back to the course URL).
+    pub url: Option<Url>,
+    /// What to read; empty means "to be announced".
+    pub readings: Vec<Reading>,
+    /// Whether it takes place.
+    pub status: Status,
+}
+
+impl Session {
+    /// A short name for people: "Lecture 3", or the id when there is no number.
+    pub fn label(&self) -> String {
+        label(&self.kind, self.number, self.id.as_deref())
+    }
+
+    /// Local start as a wall-clock date and time.
+    pub fn local_start(&self) -> NaiveDateTime {
+        self.date.and_time(self.start)
+    }
+
+    /// Local end as a wall-clock date and time.
+    pub fn local_end(&self) -> NaiveDateTime {
+        self.date.and_time(self.end)
+    }
+}
+
+/// The name people use for a session, shared by the model and by error messages
+/// that are produced before a session is fully valid.
+pub(crate) fn label(kind: &str, number: Option<u32>, id: Option<&str>) -> String {
+    match (number, id) {
+        (Some(n), _) => format!("{kind} {n}"),
+        (None, Some(id)) => format!("{kind} `{id}`"),
+        (None, None) => kind.to_string(),
+    }
+}
+
+/// A paper, chapter or page to read for a session.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Reading {
+    /// The title as written.
+    pub title: String,
+    /// Where to find it: absolute and percent-encoded.
+    pub url: Option<Url>,
+}

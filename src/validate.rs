@@ -1,0 +1,718 @@
+//! Checking the raw schedule and turning it into the model.
+//!
+//! Every check reports the YAML path of the value it rejects (a default's
+//! own path when the value came from `defaults:`), so the message points at
+//! the line to edit. All problems are collected, not just the first, so staff
+//! fix a schedule in one pass.
+
+use std::collections::HashMap;
+use std::str::FromStr;
+
+use chrono::{LocalResult, NaiveDate, NaiveTime, TimeZone, Utc};
+use chrono_tz::Tz;
+use url::Url;
+
+use crate::error::{Problem, Severity};
+use crate::load::{closest, join, RawReading, RawSchedule, RawSession, Scalar};
+use crate::model::{self, Course, FeedSettings, Reading, Schedule, Session, Status};
+
+/// A problem found by validation, located by YAML path.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Finding {
+    /// Error or warning.
+    pub severity: Severity,
+    /// YAML path of the value concerned.
+    pub path: String,
+    /// The session concerned, e.g. "Lecture 3".
+    pub session: Option<String>,
+    /// The field concerned, relative to the session.
+    pub field: Option<String>,
+    /// What is wrong.
+    pub problem: Problem,
+    /// Path of a second place the problem involves (the other duplicate or overlapping session).
+    pub related: Option<String>,
+}
+
+/// Check `raw`; the schedule is returned only when there is no error.
+pub fn validate(raw: RawSchedule) -> (Option<Schedule>, Vec<Finding>) {
+    let mut v = Validator::default();
+    let schedule = v.schedule(raw);
+    let has_error = v.findings.iter().any(|f| f.severity == Severity::Error);
+    (schedule.filter(|_| !has_error), v.findings)
+}
+
+#[derive(Default)]
+struct Validator {
+    findings: Vec<Finding>,
+    session: Option<String>,
+}
+
+/// A value and the path it was read from.
+type Sourced<'a> = (&'a Scalar, String);
+
+impl Validator {
+    fn report(&mut self, severity: Severity, path: String, field: Option<&str>, problem: Problem) {
+        self.findings.push(Finding {
+            severity,
+            path,
+            session: self.session.clone(),
+            field: field.map(str::to_owned),
+            problem,
+            related: None,
+        });
+    }
+
+    fn error(&mut self, path: String, field: &str, problem: Problem) {
+        self.report(Severity::Error, path, Some(field), problem);
+    }
+
+    fn schedule(&mut self, raw: RawSchedule) -> Option<Schedule> {
+        let course = match raw.course {
+            Some(c) => self.course(c),
+            None => {
+                self.report(
+                    Severity::Error,
+                    String::new(),
+                    None,
+                    Problem::MissingField("course".into()),
+                );
+                None
+            }
+        };
+        let feed = self.feed(raw.feed);
+        let Some(raw_sessions) = raw.sessions else {
+            self.report(
+                Severity::Error,
+                String::new(),
+                None,
+                Problem::MissingField("sessions".into()),
+            );
+            return None;
+        };
+        if raw_sessions.is_empty() {
+            self.report(
+                Severity::Warning,
+                "sessions".into(),
+                None,
+                Problem::NoSessions,
+            );
+        }
+        let course = course?;
+        let defaults = raw.defaults.unwrap_or_default();
+        let sessions: Vec<Session> = raw_sessions
+            .iter()
+            .enumerate()
+            .filter_map(|(i, s)| self.session(&course, &defaults, s, i))
+            .collect();
+        self.session = None;
+        if sessions.len() == raw_sessions.len() {
+            self.duplicates(&sessions);
+            self.overlaps(&sessions);
+        }
+        Some(Schedule {
+            course,
+            feed,
+            sessions,
+        })
+    }
+
+    fn course(&mut self, raw: crate::load::RawCourse) -> Option<Course> {
+        let name = self.required(raw.name.as_ref(), "course", "name");
+        let timezone = match raw.timezone.as_ref() {
+            Some(tz) => self.timezone(tz, "course.timezone".into(), "timezone"),
+            None => {
+                self.error(
+                    "course".into(),
+                    "timezone",
+                    Problem::MissingField("timezone".into()),
+                );
+                None
+            }
+        };
+        let url = raw
+            .url
+            .as_ref()
+            .and_then(|u| self.url(u, "course.url".into(), "url", None));
+        let name = name?.as_str().to_owned();
+        let id = match raw.id.as_ref() {
+            Some(id) => slug(id.as_str()),
+            None => slug(&name),
+        };
+        Some(Course {
+            id: if id.is_empty() { "course".into() } else { id },
+            name,
+            timezone: timezone?,
+            url,
+        })
+    }
+
+    fn feed(&mut self, raw: Option<crate::load::RawFeed>) -> FeedSettings {
+        let mut settings = FeedSettings::default();
+        if let Some(refresh) = raw.and_then(|f| f.refresh) {
+            match parse_refresh(refresh.as_str()) {
+                Some(d) => settings.refresh = d,
+                None => self.error(
+                    "feed.refresh".into(),
+                    "refresh",
+                    Problem::BadRefresh(refresh.as_str().into()),
+                ),
+            }
+        }
+        settings
+    }
+
+    fn required<'a>(
+        &mut self,
+        value: Option<&'a Scalar>,
+        parent: &str,
+        field: &str,
+    ) -> Option<&'a Scalar> {
+        match value.filter(|v| !v.as_str().is_empty()) {
+            Some(v) => Some(v),
+            None => {
+                self.error(
+                    join(parent, field),
+                    field,
+                    Problem::MissingField(field.into()),
+                );
+                None
+            }
+        }
+    }
+
+    fn timezone(&mut self, value: &Scalar, path: String, field: &str) -> Option<Tz> {
+        let name = value.as_str();
+        match Tz::from_str(name) {
+            Ok(tz) => Some(tz),
+            Err(_) => {
+                let suggestion = chrono_tz::TZ_VARIANTS
+                    .iter()
+                    .find(|tz| tz.name().eq_ignore_ascii_case(name))
+                    .map(|tz| tz.name().to_owned())
+                    .or_else(|| closest(name, chrono_tz::TZ_VARIANTS.iter().map(|t| t.name())));
+                self.error(
+                    path,
+                    field,
+                    Problem::UnknownTimeZone {
+                        name: name.into(),
+                        suggestion,
+                    },
+                );
+                None
+            }
+        }
+    }
+
+    /// An absolute http(s) link; relative ones are resolved against `base`.
+    fn url(
+        &mut self,
+        value: &Scalar,
+        path: String,
+        field: &str,
+        base: Option<&Url>,
+    ) -> Option<Url> {
+        match resolve_url(value.as_str(), base) {
+            Ok(url) => Some(url),
+            Err(problem) => {
+                self.error(path, field, problem);
+                None
+            }
+        }
+    }
+
+    fn session(
+        &mut self,
+        course: &Course,
+        defaults: &RawSession,
+        raw: &RawSession,
+        i: usize,
+    ) -> Option<Session> {
+        let own = format!("sessions[{i}]");
+        // A field's value and where it came from: the session, else `defaults:`.
+        let pick = |get: fn(&RawSession) -> Option<&Scalar>, field: &str| -> Option<Sourced<'_>> {
+            get(raw)
+                .map(|v| (v, join(&own, field)))
+                .or_else(|| get(defaults).map(|v| (v, join("defaults", field))))
+        };
+        let kind = pick(|s| s.kind.as_ref(), "kind");
+        let number = pick(|s| s.number.as_ref(), "number");
+        let id = pick(|s| s.id.as_ref(), "id");
+
+        let kind_text = kind
+            .as_ref()
+            .map(|(k, _)| k.as_str().to_owned())
+            .unwrap_or_default();
+        let number_value = number
+            .as_ref()
+            .and_then(|(n, _)| n.as_str().parse::<u32>().ok());
+        let id_text = id
+            .as_ref()
+            .map(|(v, _)| v.as_str().to_owned())
+            .filter(|s| !s.is_empty());
+        self.session = Some(if kind_text.is_empty() {
+            format!("session #{}", i + 1)
+        } else {
+            model::label(&kind_text, number_value, id_text.as_deref())
+        });
+
+        let mut ok = true;
+        if kind_text.is_empty() {
+            self.error(own.clone(), "kind", Problem::MissingField("kind".into()));
+            ok = false;
+        }
+        if let Some((n, path)) = &number {
+            if number_value.is_none() {
+                self.error(
+                    path.clone(),
+                    "number",
+                    Problem::BadNumber(n.as_str().into()),
+                );
+                ok = false;
+            }
+        }
+        let key = match (&id_text, number_value) {
+            (Some(id), _) => slug(id),
+            (None, Some(n)) => format!("{}-{n}", slug(&kind_text)),
+            (None, None) => String::new(),
+        };
+        if key.is_empty() && number.is_none() {
+            self.error(own.clone(), "number", Problem::NoIdentity);
+            ok = false;
+        }
+
+        let timezone = match pick(|s| s.timezone.as_ref(), "timezone") {
+            Some((tz, path)) => self.timezone(tz, path, "timezone"),
+            None => Some(course.timezone),
+        };
+        let date = self.with(pick(|s| s.date.as_ref(), "date"), &own, "date", |s| {
+            NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| Problem::BadDate(s.into()))
+        });
+        let start_src = pick(|s| s.start.as_ref(), "start");
+        let end_src = pick(|s| s.end.as_ref(), "end");
+        let end_path = end_src.as_ref().map(|(_, p)| p.clone());
+        let start_path = start_src.as_ref().map(|(_, p)| p.clone());
+        let start = self.with(start_src, &own, "start", parse_time);
+        let end = self.with(end_src, &own, "end", parse_time);
+        let status = match pick(|s| s.status.as_ref(), "status") {
+            Some(given) => self.with(Some(given), &own, "status", parse_status),
+            None => Some(Status::Confirmed),
+        };
+
+        let text = |get: fn(&RawSession) -> Option<&Scalar>, field: &str| {
+            pick(get, field)
+                .map(|(v, _)| v.as_str().to_owned())
+                .filter(|s| !s.is_empty())
+        };
+        let topic = text(|s| s.topic.as_ref(), "topic");
+        let room = text(|s| s.room.as_ref(), "room");
+        let note = text(|s| s.note.as_ref(), "note");
+        let base = course.url.as_ref();
+        let zoom = self.optional_url(pick(|s| s.zoom.as_ref(), "zoom"), "zoom", base);
+        let url = self.optional_url(pick(|s| s.url.as_ref(), "url"), "url", base);
+        let readings = self.readings(raw, defaults, &own, base);
+
+        let (
+            Some(tz),
+            Some(date),
+            Some(start),
+            Some(end),
+            Some(status),
+            Ok(zoom),
+            Ok(url),
+            Some(readings),
+        ) = (timezone, date, start, end, status, zoom, url, readings)
+        else {
+            return None;
+        };
+        if end <= start {
+            self.error(
+                end_path.unwrap_or(own),
+                "end",
+                Problem::EndNotAfterStart {
+                    start: start.format("%H:%M").to_string(),
+                    end: end.format("%H:%M").to_string(),
+                },
+            );
+            return None;
+        }
+        let starts_at = self.instant(tz, date, start, start_path.unwrap_or_default(), "start");
+        let ends_at = self.instant(tz, date, end, end_path.unwrap_or_default(), "end");
+        let (Some(starts_at), Some(ends_at), true) = (starts_at, ends_at, ok) else {
+            return None;
+        };
+        Some(Session {
+            uid: format!("{}-{key}@coursefeed", course.id),
+            kind: kind_text,
+            number: number_value,
+            id: id_text,
+            timezone: tz,
+            date,
+            start,
+            end,
+            starts_at,
+            ends_at,
+            topic,
+            zoom,
+            room,
+            note,
+            url,
+            readings,
+            status,
+        })
+    }
+
+    /// `Ok(None)` when absent, `Err` (already reported) when given but bad.
+    fn optional_url(
+        &mut self,
+        value: Option<Sourced<'_>>,
+        field: &str,
+        base: Option<&Url>,
+    ) -> Result<Option<Url>, ()> {
+        match value {
+            Some((v, path)) => self.url(v, path, field, base).map(Some).ok_or(()),
+            None => Ok(None),
+        }
+    }
+
+    /// Parse a required field with `parse`, reporting a missing or bad value.
+    fn with<T>(
+        &mut self,
+        value: Option<Sourced<'_>>,
+        own: &str,
+        field: &str,
+        parse: impl Fn(&str) -> Result<T, Problem>,
+    ) -> Option<T> {
+        let Some((value, path)) = value.filter(|(v, _)| !v.as_str().is_empty()) else {
+            self.error(join(own, field), field, Problem::MissingField(field.into()));
+            return None;
+        };
+        match parse(value.as_str()) {
+            Ok(t) => Some(t),
+            Err(problem) => {
+                self.error(path, field, problem);
+                None
+            }
+        }
+    }
+
+    /// The instant a local time stands for. A time skipped by DST is an
+    /// error; a repeated one is a warning and takes the earlier instant, which
+    /// is also what RFC 5545 §3.3.5 tells clients to pick for such a DTSTART.
+    fn instant(
+        &mut self,
+        tz: Tz,
+        date: NaiveDate,
+        time: NaiveTime,
+        path: String,
+        field: &str,
+    ) -> Option<chrono::DateTime<Utc>> {
+        match tz.from_local_datetime(&date.and_time(time)) {
+            LocalResult::Single(t) => Some(t.with_timezone(&Utc)),
+            LocalResult::Ambiguous(earlier, _) => {
+                let utc = earlier.with_timezone(&Utc);
+                self.report(
+                    Severity::Warning,
+                    path,
+                    Some(field),
+                    Problem::AmbiguousLocalTime {
+                        date: date.to_string(),
+                        time: time.format("%H:%M").to_string(),
+                        zone: tz.name().into(),
+                        utc: utc.format("%H:%MZ").to_string(),
+                    },
+                );
+                Some(utc)
+            }
+            LocalResult::None => {
+                self.error(
+                    path,
+                    field,
+                    Problem::NonexistentLocalTime {
+                        date: date.to_string(),
+                        time: time.format("%H:%M").to_string(),
+                        zone: tz.name().into(),
+                    },
+                );
+                None
+            }
+        }
+    }
+
+    fn readings(
+        &mut self,
+        raw: &RawSession,
+        defaults: &RawSession,
+        own: &str,
+        base: Option<&Url>,
+    ) -> Option<Vec<Reading>> {
+        let (list, parent): (&[RawReading], String) = match (&raw.readings, &defaults.readings) {
+            (Some(r), _) => (r, join(own, "readings")),
+            (None, Some(r)) => (r, "defaults.readings".into()),
+            (None, None) => return Some(Vec::new()),
+        };
+        let mut out = Vec::with_capacity(list.len());
+        let mut ok = true;
+        for (j, r) in list.iter().enumerate() {
+            let path = format!("{parent}[{j}]");
+            let field = format!("readings[{j}]");
+            let title = match r.title.as_ref().filter(|t| !t.as_str().is_empty()) {
+                Some(t) => t.as_str().to_owned(),
+                None => {
+                    self.error(
+                        join(&path, "title"),
+                        &format!("{field}.title"),
+                        Problem::MissingField("title".into()),
+                    );
+                    ok = false;
+                    continue;
+                }
+            };
+            let url = match &r.url {
+                Some(u) => match self.url(u, join(&path, "url"), &format!("{field}.url"), base) {
+                    Some(u) => Some(u),
+                    None => {
+                        ok = false;
+                        continue;
+                    }
+                },
+                None => None,
+            };
+            out.push(Reading { title, url });
+        }
+        ok.then_some(out)
+    }
+
+    fn duplicates(&mut self, sessions: &[Session]) {
+        let mut seen: HashMap<&str, usize> = HashMap::new();
+        for (i, s) in sessions.iter().enumerate() {
+            if let Some(&first) = seen.get(s.uid.as_str()) {
+                self.findings.push(Finding {
+                    severity: Severity::Error,
+                    path: format!("sessions[{i}]"),
+                    session: Some(s.label()),
+                    field: None,
+                    problem: Problem::DuplicateSession {
+                        uid: s.uid.clone(),
+                        other: sessions[first].label(),
+                        other_line: 0,
+                    },
+                    related: Some(format!("sessions[{first}]")),
+                });
+            } else {
+                seen.insert(&s.uid, i);
+            }
+        }
+    }
+
+    /// Overlaps are legal (parallel labs exist) but usually a typo in a date.
+    fn overlaps(&mut self, sessions: &[Session]) {
+        let mut order: Vec<usize> = (0..sessions.len())
+            .filter(|&i| sessions[i].status != Status::Cancelled)
+            .collect();
+        order.sort_by_key(|&i| (sessions[i].starts_at, i));
+        let mut latest: Option<usize> = None;
+        for &i in &order {
+            let s = &sessions[i];
+            if let Some(l) = latest {
+                if sessions[l].ends_at > s.starts_at {
+                    self.findings.push(Finding {
+                        severity: Severity::Warning,
+                        path: format!("sessions[{i}]"),
+                        session: Some(s.label()),
+                        field: None,
+                        problem: Problem::Overlap {
+                            other: sessions[l].label(),
+                            other_line: 0,
+                        },
+                        related: Some(format!("sessions[{l}]")),
+                    });
+                }
+            }
+            if latest.is_none_or(|l| s.ends_at > sessions[l].ends_at) {
+                latest = Some(i);
+            }
+        }
+    }
+}
+
+/// `H:MM`, `HH:MM` or `HH:MM:SS`, 00:00 to 23:59:59.
+fn parse_time(s: &str) -> Result<NaiveTime, Problem> {
+    let bad = || Problem::BadTime(s.into());
+    let mut parts = s.split(':');
+    let mut field = |max_len: usize| -> Result<Option<u32>, Problem> {
+        match parts.next() {
+            None => Ok(None),
+            Some(p)
+                if (1..=max_len).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_digit()) =>
+            {
+                p.parse().map(Some).map_err(|_| bad())
+            }
+            Some(_) => Err(bad()),
+        }
+    };
+    let h = field(2)?.ok_or_else(bad)?;
+    let m = field(2)?.ok_or_else(bad)?;
+    let sec = field(2)?.unwrap_or(0);
+    if parts.next().is_some() {
+        return Err(bad());
+    }
+    NaiveTime::from_hms_opt(h, m, sec).ok_or_else(bad)
+}
+
+fn parse_status(s: &str) -> Result<Status, Problem> {
+    match s.to_ascii_lowercase().as_str() {
+        "confirmed" => Ok(Status::Confirmed),
+        "tentative" => Ok(Status::Tentative),
+        "cancelled" | "canceled" => Ok(Status::Cancelled),
+        _ => Err(Problem::BadStatus(s.into())),
+    }
+}
+
+/// `30m`, `12h` or `1d`.
+fn parse_refresh(s: &str) -> Option<chrono::Duration> {
+    let (n, unit) = s.split_at(s.find(|c: char| !c.is_ascii_digit())?);
+    let n: i64 = n.parse().ok().filter(|&n| n > 0)?;
+    match unit.trim() {
+        "m" | "min" => chrono::Duration::try_minutes(n),
+        "h" => chrono::Duration::try_hours(n),
+        "d" => chrono::Duration::try_days(n),
+        _ => None,
+    }
+}
+
+/// Resolve a link as written to an absolute http(s) URL.
+pub(crate) fn resolve_url(s: &str, base: Option<&Url>) -> Result<Url, Problem> {
+    let url = match Url::parse(s) {
+        Ok(u) => u,
+        Err(url::ParseError::RelativeUrlWithoutBase) => match base {
+            Some(b) => b.join(s).map_err(|e| Problem::BadUrl {
+                value: s.into(),
+                reason: e.to_string(),
+            })?,
+            None => return Err(Problem::RelativeWithoutBase(s.into())),
+        },
+        Err(e) => {
+            return Err(Problem::BadUrl {
+                value: s.into(),
+                reason: e.to_string(),
+            })
+        }
+    };
+    match url.scheme() {
+        "http" | "https" => Ok(encode_path(url)),
+        _ => Err(Problem::UnsupportedScheme(s.into())),
+    }
+}
+
+/// Everything but RFC 3986's unreserved characters, `/` and existing escapes.
+const PATH_ESCAPE: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~')
+    .remove(b'/')
+    .remove(b'%');
+
+/// Percent-encode the path's commas, colons, quotes and the like. They are
+/// legal in a path, but calendar apps' link detection stops at them, and
+/// file servers decode them back to the same name.
+fn encode_path(mut url: Url) -> Url {
+    let path = percent_encoding::utf8_percent_encode(url.path(), PATH_ESCAPE).to_string();
+    if path != url.path() {
+        url.set_path(&path);
+    }
+    url
+}
+
+/// Lowercase letters and digits joined by single dashes: safe in a UID.
+pub(crate) fn slug(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars().flat_map(char::to_lowercase) {
+        if c.is_alphanumeric() {
+            out.push(c);
+        } else if !out.is_empty() && !out.ends_with('-') {
+            out.push('-');
+        }
+    }
+    while out.ends_with('-') {
+        out.pop();
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // Test that the accepted time forms parse and impossible times do not.
+    #[test]
+    fn times() {
+        assert_eq!(
+            parse_time("15:00"),
+            Ok(NaiveTime::from_hms_opt(15, 0, 0).expect("time"))
+        );
+        assert_eq!(
+            parse_time("9:30"),
+            Ok(NaiveTime::from_hms_opt(9, 30, 0).expect("time"))
+        );
+        assert_eq!(
+            parse_time("23:59:59"),
+            Ok(NaiveTime::from_hms_opt(23, 59, 59).expect("time"))
+        );
+        for bad in [
+            "25:00", "24:00", "15", "15:60", "15:0:0:0", "1500", "15h", "-1:00", ":30", "900",
+        ] {
+            assert!(parse_time(bad).is_err(), "{bad} accepted");
+        }
+    }
+
+    // Test that relative links resolve against the course and get percent-encoded.
+    #[test]
+    fn links_resolve_and_encode() {
+        let base = Url::parse("https://fid3024.github.io/").expect("base");
+        let u = resolve_url("/papers/2018 - CROSSBOW: Scaling.pdf", Some(&base)).expect("resolves");
+        assert_eq!(
+            u.as_str(),
+            "https://fid3024.github.io/papers/2018%20-%20CROSSBOW%3A%20Scaling.pdf"
+        );
+        let u = resolve_url("/papers/Don't Use, Local SGD.pdf", Some(&base)).expect("resolves");
+        assert_eq!(
+            u.as_str(),
+            "https://fid3024.github.io/papers/Don%27t%20Use%2C%20Local%20SGD.pdf"
+        );
+        let zoom =
+            resolve_url("https://kth-se.zoom.us/j/2884945301?pwd=a,b", None).expect("absolute");
+        assert_eq!(zoom.as_str(), "https://kth-se.zoom.us/j/2884945301?pwd=a,b");
+        assert!(matches!(
+            resolve_url("/x.pdf", None),
+            Err(Problem::RelativeWithoutBase(_))
+        ));
+        assert!(matches!(
+            resolve_url("javascript:alert(1)", Some(&base)),
+            Err(Problem::UnsupportedScheme(_))
+        ));
+        assert!(matches!(
+            resolve_url("https://exa mple.org/", None),
+            Err(Problem::BadUrl { .. })
+        ));
+    }
+
+    // Test that slugs are stable, lowercase and dash-separated.
+    #[test]
+    fn slugs() {
+        assert_eq!(slug("Lecture"), "lecture");
+        assert_eq!(slug("  Guest Talk: Övning! "), "guest-talk-övning");
+        assert_eq!(slug("FID3024 HT2020"), "fid3024-ht2020");
+    }
+
+    // Test that refresh intervals read as minutes, hours and days.
+    #[test]
+    fn refresh() {
+        assert_eq!(parse_refresh("12h"), Some(chrono::Duration::hours(12)));
+        assert_eq!(parse_refresh("30m"), Some(chrono::Duration::minutes(30)));
+        assert_eq!(parse_refresh("1d"), Some(chrono::Duration::days(1)));
+        assert_eq!(parse_refresh("0h"), None);
+        assert_eq!(parse_refresh("h"), None);
+        assert_eq!(parse_refresh("12 weeks"), None);
+    }
+}
