@@ -215,7 +215,7 @@ pub enum Problem {
         utc: String,
     },
     /// Two sessions map to the same UID.
-    #[error("`{uid}` is already used by {other} (line {other_line})")]
+    #[error("same identity as {other} (line {other_line}): both would get UID `{uid}`")]
     DuplicateSession {
         /// The UID both would get.
         uid: String,

@@ -95,6 +95,7 @@ fn summary(loaded: &Loaded) -> String {
     let first = sessions.iter().map(|s| s.date).min();
     let last = sessions.iter().map(|s| s.date).max();
     let mut out = match (first, last) {
+        (Some(a), Some(_)) if sessions.len() == 1 => format!("1 session, on {a}"),
         (Some(a), Some(b)) => format!("{} sessions, {a} to {b}", sessions.len()),
         _ => "no sessions".to_string(),
     };

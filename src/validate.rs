@@ -117,9 +117,9 @@ impl Validator {
     }
 
     fn course(&mut self, raw: crate::load::RawCourse) -> Option<Course> {
-        let name = self.required(raw.name.as_ref(), "course", "name");
+        let name = self.required(raw.name.as_ref(), "course", "course.name");
         let timezone = match raw.timezone.as_ref() {
-            Some(tz) => self.timezone(tz, "course.timezone".into(), "timezone"),
+            Some(tz) => self.timezone(tz, "course.timezone".into(), "course.timezone"),
             None => {
                 self.error(
                     "course".into(),
@@ -132,7 +132,7 @@ impl Validator {
         let url = raw
             .url
             .as_ref()
-            .and_then(|u| self.url(u, "course.url".into(), "url", None));
+            .and_then(|u| self.url(u, "course.url".into(), "course.url", None));
         let name = name?.as_str().to_owned();
         let id = match raw.id.as_ref() {
             Some(id) => slug(id.as_str()),
@@ -153,7 +153,7 @@ impl Validator {
                 Some(d) => settings.refresh = d,
                 None => self.error(
                     "feed.refresh".into(),
-                    "refresh",
+                    "feed.refresh",
                     Problem::BadRefresh(refresh.as_str().into()),
                 ),
             }
@@ -161,6 +161,7 @@ impl Validator {
         settings
     }
 
+    /// A required value below `parent`; `field` is its qualified name.
     fn required<'a>(
         &mut self,
         value: Option<&'a Scalar>,
@@ -170,11 +171,8 @@ impl Validator {
         match value.filter(|v| !v.as_str().is_empty()) {
             Some(v) => Some(v),
             None => {
-                self.error(
-                    join(parent, field),
-                    field,
-                    Problem::MissingField(field.into()),
-                );
+                let key = field.rsplit('.').next().unwrap_or(field);
+                self.error(join(parent, key), field, Problem::MissingField(key.into()));
                 None
             }
         }

@@ -1,0 +1,351 @@
+//! Every bad input, run through the real binary: the exact message (file,
+//! line, column, session, field), a non-zero exit, and the previously
+//! published feed left byte for byte as it was.
+
+mod common;
+
+use std::path::Path;
+
+const BASE: &str = "course:
+  name: T
+  timezone: Europe/Stockholm
+  url: https://example.org/
+sessions:
+  - kind: Lecture
+    number: 1
+    date: 2020-09-28
+    start: \"15:00\"
+    end: \"17:00\"
+";
+
+const PREVIOUS: &str = "BEGIN:VCALENDAR\r\nPREVIOUSLY PUBLISHED\r\nEND:VCALENDAR\r\n";
+
+/// Run `build` on `yaml` over an existing feed; return (exit code, stderr).
+fn build_over_previous(yaml: &[u8]) -> (i32, String) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(dir.path().join("schedule.yaml"), yaml).expect("fixture");
+    std::fs::create_dir(dir.path().join("public")).expect("public/");
+    let feed = dir.path().join("public/schedule.ics");
+    std::fs::write(&feed, PREVIOUS).expect("previous feed");
+    let out = common::run(dir.path(), &["build", "schedule.yaml"]);
+    assert_eq!(
+        std::fs::read_to_string(&feed).expect("feed"),
+        PREVIOUS,
+        "previous feed changed"
+    );
+    assert_only_feed(&dir.path().join("public"));
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8(out.stderr).expect("utf8 stderr"),
+    )
+}
+
+fn assert_only_feed(dir: &Path) {
+    let names: Vec<_> = std::fs::read_dir(dir)
+        .expect("list")
+        .map(|e| e.expect("entry").file_name())
+        .collect();
+    assert_eq!(
+        names,
+        vec![std::ffi::OsString::from("schedule.ics")],
+        "stray files"
+    );
+}
+
+/// Assert the build fails with exactly `expected` as its first line.
+fn fails(yaml: &str, expected: &str) -> String {
+    let (code, stderr) = build_over_previous(yaml.as_bytes());
+    assert_eq!(code, 1, "{stderr}");
+    assert_eq!(
+        stderr.lines().next(),
+        Some(expected),
+        "full stderr:\n{stderr}"
+    );
+    stderr
+}
+
+fn with(from: &str, to: &str) -> String {
+    assert!(BASE.contains(from), "{from}");
+    BASE.replacen(from, to, 1)
+}
+
+// Test that an unknown field names itself and suggests the close one.
+#[test]
+fn unknown_field() {
+    let stderr = fails(
+        &with(
+            "    end: \"17:00\"\n",
+            "    end: \"17:00\"\n    strat: \"15:00\"\n",
+        ),
+        "error: schedule.yaml:11:5: Lecture 1, field `strat`: unknown field `strat`",
+    );
+    assert!(stderr.contains("hint: did you mean `start`?"));
+    assert!(
+        stderr.contains(" 11 |     strat: \"15:00\""),
+        "shows the line"
+    );
+}
+
+// Test that an unknown top-level section is reported too.
+#[test]
+fn unknown_section() {
+    let stderr = fails(
+        &format!("{BASE}defualts:\n  start: \"15:00\"\n"),
+        "error: schedule.yaml:11:1: field `defualts`: unknown field `defualts`",
+    );
+    assert!(stderr.contains("did you mean `defaults`?"), "{stderr}");
+}
+
+// Test that a missing required field points at its session.
+#[test]
+fn missing_field() {
+    fails(
+        &with("    date: 2020-09-28\n", ""),
+        "error: schedule.yaml:6:5: Lecture 1, field `date`: missing required field `date`",
+    );
+}
+
+// Test that a missing course section is reported.
+#[test]
+fn missing_course() {
+    fails(
+        "sessions: []\n",
+        "error: schedule.yaml:1:1: missing required field `course`",
+    );
+}
+
+// Test that a date that does not exist is rejected.
+#[test]
+fn bad_date() {
+    fails(
+        &with("2020-09-28", "2020-02-30"),
+        "error: schedule.yaml:8:5: Lecture 1, field `date`: `2020-02-30` is not a date",
+    );
+}
+
+// Test that an impossible time is rejected.
+#[test]
+fn bad_time() {
+    fails(
+        &with("\"15:00\"", "\"25:00\""),
+        "error: schedule.yaml:9:5: Lecture 1, field `start`: `25:00` is not a time of day",
+    );
+}
+
+// Test that a session must end after it starts.
+#[test]
+fn end_not_after_start() {
+    fails(
+        &with("\"17:00\"", "\"15:00\""),
+        "error: schedule.yaml:10:5: Lecture 1, field `end`: ends at 15:00, which is not after its start at 15:00",
+    );
+}
+
+// Test that an unknown time zone is rejected with a suggestion.
+#[test]
+fn unknown_time_zone() {
+    let stderr = fails(
+        &with("Europe/Stockholm", "Europe/Stokholm"),
+        "error: schedule.yaml:3:3: field `course.timezone`: unknown time zone `Europe/Stokholm`",
+    );
+    assert!(stderr.contains("did you mean `Europe/Stockholm`?"));
+}
+
+// Test that a local time skipped by the spring DST change is an error.
+#[test]
+fn nonexistent_local_time() {
+    fails(
+        &with("2020-09-28", "2021-03-28").replacen("\"15:00\"", "\"02:30\"", 1),
+        "error: schedule.yaml:9:5: Lecture 1, field `start`: 02:30 on 2021-03-28 does not exist in Europe/Stockholm: clocks skip that hour",
+    );
+}
+
+// Test that a repeated local time is a warning, the build succeeds, and the earlier instant is used.
+#[test]
+fn ambiguous_local_time_warns() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let yaml = with("2020-09-28", "2020-10-25").replacen("\"15:00\"", "\"02:30\"", 1);
+    std::fs::write(dir.path().join("schedule.yaml"), yaml).expect("fixture");
+    let out = common::run(dir.path(), &["build", "schedule.yaml"]);
+    assert!(out.status.success());
+    let stderr = String::from_utf8(out.stderr).expect("utf8");
+    assert_eq!(
+        stderr.lines().next(),
+        Some("warning: schedule.yaml:9:5: Lecture 1, field `start`: 02:30 on 2020-10-25 happens twice in Europe/Stockholm; the earlier one (00:30Z) is used")
+    );
+    let events = common::parse(
+        &std::fs::read_to_string(dir.path().join("public/schedule.ics")).expect("feed"),
+    );
+    assert_eq!(events[0].start.to_rfc3339(), "2020-10-25T00:30:00+00:00");
+}
+
+// Test that two sessions with the same kind and number are rejected.
+#[test]
+fn duplicate_kind_and_number() {
+    fails(
+        &format!("{BASE}  - kind: Lecture\n    number: 1\n    date: 2020-10-05\n    start: \"15:00\"\n    end: \"17:00\"\n"),
+        "error: schedule.yaml:11:5: Lecture 1: same identity as Lecture 1 (line 6): both would get UID `t-lecture-1@coursefeed`",
+    );
+}
+
+// Test that an explicit id colliding with another session is rejected.
+#[test]
+fn duplicate_id() {
+    fails(
+        &format!("{BASE}  - kind: Lab\n    id: lecture-1\n    date: 2020-10-05\n    start: \"15:00\"\n    end: \"17:00\"\n"),
+        "error: schedule.yaml:11:5: Lab `lecture-1`: same identity as Lecture 1 (line 6): both would get UID `t-lecture-1@coursefeed`",
+    );
+}
+
+// Test that a malformed link is rejected.
+#[test]
+fn malformed_url() {
+    fails(
+        &format!("{BASE}    zoom: \"https://exa mple.org/j/1\"\n"),
+        "error: schedule.yaml:11:5: Lecture 1, field `zoom`: `https://exa mple.org/j/1` is not a valid link: invalid international domain name",
+    );
+}
+
+// Test that a javascript: link is rejected.
+#[test]
+fn non_http_link() {
+    fails(
+        &format!("{BASE}    readings:\n      - title: X\n        url: \"javascript:alert(1)\"\n"),
+        "error: schedule.yaml:13:9: Lecture 1, field `readings[0].url`: `javascript:alert(1)` is not an http(s) link",
+    );
+}
+
+// Test that a relative link needs course.url.
+#[test]
+fn relative_link_without_base() {
+    fails(
+        &format!("{}    readings: [{{title: X, url: /x.pdf}}]\n", with("  url: https://example.org/\n", "")),
+        "error: schedule.yaml:10:27: Lecture 1, field `readings[0].url`: `/x.pdf` is a relative link, but `course.url` is not set",
+    );
+}
+
+// Test that a session without number or id is rejected.
+#[test]
+fn no_identity() {
+    fails(
+        &with("    number: 1\n", ""),
+        "error: schedule.yaml:6:5: Lecture, field `number`: a session needs a `number` or an `id`",
+    );
+}
+
+// Test that an empty file is rejected.
+#[test]
+fn empty_file() {
+    fails(
+        "# nothing here yet\n",
+        "error: schedule.yaml: the file is empty",
+    );
+}
+
+// Test that text that is not YAML is rejected with the parser's position.
+#[test]
+fn not_yaml() {
+    fails("course: [\n  name: x\n", "error: schedule.yaml:3:1: not valid YAML: while parsing a flow mapping, did not find expected ',' or '}'");
+}
+
+// Test that YAML of the wrong shape is rejected.
+#[test]
+fn wrong_shape() {
+    fails("- a\n- b\n", "error: schedule.yaml:1:1: invalid type: sequence, expected a schedule: a mapping with `course` and `sessions`");
+}
+
+// Test that binary garbage is rejected before any parsing.
+#[test]
+fn binary_garbage() {
+    let (code, stderr) = build_over_previous(b"course:\n  name: \xff\xfe\x00\x01\n");
+    assert_eq!(code, 1);
+    assert_eq!(
+        stderr.lines().next(),
+        Some("error: schedule.yaml:2: the file is not UTF-8 text (byte 16 is invalid)")
+    );
+}
+
+// Test that all problems are reported at once, with a count.
+#[test]
+fn reports_every_problem() {
+    let stderr = fails(
+        &with("2020-09-28", "2020-13-01").replacen("\"17:00\"", "\"7pm\"", 1),
+        "error: schedule.yaml:8:5: Lecture 1, field `date`: `2020-13-01` is not a date",
+    );
+    assert!(stderr
+        .contains("error: schedule.yaml:10:5: Lecture 1, field `end`: `7pm` is not a time of day"));
+    assert!(
+        stderr.ends_with("2 problems found; nothing was written\n"),
+        "{stderr}"
+    );
+}
+
+// Test that overlapping sessions warn but build.
+#[test]
+fn overlap_warns() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let yaml = format!(
+        "{BASE}  - {{kind: Lab, number: 1, date: 2020-09-28, start: \"16:00\", end: \"18:00\"}}\n"
+    );
+    std::fs::write(dir.path().join("schedule.yaml"), yaml).expect("fixture");
+    let out = common::run(dir.path(), &["check", "schedule.yaml"]);
+    assert!(out.status.success());
+    let stderr = String::from_utf8(out.stderr).expect("utf8");
+    assert_eq!(
+        stderr.lines().next(),
+        Some("warning: schedule.yaml:11:5: Lab 1: overlaps Lecture 1 (line 6)")
+    );
+    assert_eq!(
+        String::from_utf8(out.stdout).expect("utf8"),
+        "schedule.yaml: 2 sessions, 2020-09-28 to 2020-09-28, 1 warning\n"
+    );
+}
+
+// Test that a missing schedule file is a clear error.
+#[test]
+fn missing_file() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = common::run(dir.path(), &["check", "nope.yaml"]);
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8(out.stderr).expect("utf8");
+    assert!(
+        stderr.starts_with("error: cannot read `nope.yaml`: No such file"),
+        "{stderr}"
+    );
+}
+
+// Test that check writes nothing and summarises the shipped data.
+#[test]
+fn check_summarises() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::copy(
+        common::root().join("data/schedule.yaml"),
+        dir.path().join("schedule.yaml"),
+    )
+    .expect("copy");
+    let out = common::run(dir.path(), &["check", "schedule.yaml"]);
+    assert!(out.status.success());
+    assert_eq!(
+        String::from_utf8(out.stdout).expect("utf8"),
+        "schedule.yaml: 12 sessions, 2020-09-28 to 2020-12-14\n"
+    );
+    let names: Vec<_> = std::fs::read_dir(dir.path()).expect("list").collect();
+    assert_eq!(names.len(), 1, "check wrote something");
+}
+
+// Test that usage errors keep clap's exit code and every command has help with an example.
+#[test]
+fn help_and_usage() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    for cmd in ["build", "check"] {
+        let out = common::run(dir.path(), &[cmd, "--help"]);
+        assert!(out.status.success());
+        let help = String::from_utf8(out.stdout).expect("utf8");
+        assert!(
+            help.contains("Example:") && help.contains(&format!("coursefeed {cmd}")),
+            "{help}"
+        );
+    }
+    let out = common::run(dir.path(), &["biuld"]);
+    assert_eq!(out.status.code(), Some(2));
+}
