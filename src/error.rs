@@ -203,7 +203,7 @@ pub enum Problem {
         zone: String,
     },
     /// A local time that happens twice because of a DST change.
-    #[error("{time} on {date} happens twice in {zone}; the earlier one ({utc}) is used")]
+    #[error("{time} on {date} happens twice in {zone}; the earlier one ({utc}) is used and written in UTC")]
     AmbiguousLocalTime {
         /// The local date.
         date: String,

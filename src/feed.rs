@@ -5,7 +5,7 @@
 
 use std::collections::BTreeMap;
 
-use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
+use chrono::{DateTime, LocalResult, NaiveDate, NaiveDateTime, TimeZone, Utc};
 use chrono_tz::Tz;
 
 use crate::ics::Writer;
@@ -86,9 +86,16 @@ fn event(w: &mut Writer, schedule: &Schedule, s: &Session, stamp: &str) {
 }
 
 /// DTSTART/DTEND: local time with its TZID, never floating (Google reads a
-/// floating time in a subscription as UTC), and UTC for UTC-like zones.
+/// floating time in a subscription as UTC). UTC-like zones are written in
+/// UTC, and so is a local time that happens twice at a DST fold: RFC 5545
+/// §3.3.5 says such a time means the first occurrence, but ical.js
+/// (Thunderbird) takes the second, so only UTC reads the same everywhere.
 fn time(w: &mut Writer, name: &str, s: &Session, local: NaiveDateTime, instant: DateTime<Utc>) {
-    if vtimezone::written_as_utc(s.timezone) {
+    let ambiguous = matches!(
+        s.timezone.from_local_datetime(&local),
+        LocalResult::Ambiguous(..)
+    );
+    if ambiguous || vtimezone::written_as_utc(s.timezone) {
         w.raw(name, &utc(instant.naive_utc()));
     } else {
         w.param(

@@ -171,7 +171,7 @@ fn ambiguous_local_time_warns() {
     let stderr = String::from_utf8(out.stderr).expect("utf8");
     assert_eq!(
         stderr.lines().next(),
-        Some("warning: schedule.yaml:9:5: Lecture 1, field `start`: 02:30 on 2020-10-25 happens twice in Europe/Stockholm; the earlier one (00:30Z) is used")
+        Some("warning: schedule.yaml:9:5: Lecture 1, field `start`: 02:30 on 2020-10-25 happens twice in Europe/Stockholm; the earlier one (00:30Z) is used and written in UTC")
     );
     let events = common::parse(
         &std::fs::read_to_string(dir.path().join("public/schedule.ics")).expect("feed"),

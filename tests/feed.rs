@@ -253,9 +253,15 @@ fn utc_and_mixed_zones() {
 // every year, and a session at an ambiguous time takes the earlier instant.
 #[test]
 fn multi_year_and_ambiguous() {
-    let events = parse(&build_yaml(&course(
+    let ics = build_yaml(&course(
         "  - {kind: L, number: 1, date: 2020-10-25, start: \"02:30\", end: \"04:00\"}\n  - {kind: L, number: 2, date: 2021-03-29, start: \"15:00\", end: \"17:00\"}\n  - {kind: L, number: 3, date: 2021-01-04, start: \"15:00\", end: \"17:00\"}\n",
-    )));
+    ));
+    // The fold's 02:30 is written in UTC so every app reads the same instant.
+    assert!(ics.contains("\r\nDTSTART:20201025T003000Z\r\n"), "{ics}");
+    assert!(ics.contains("\r\nDTEND;TZID=Europe/Stockholm:20201025T040000\r\n"));
+    // The VTIMEZONE spans both years.
+    assert!(ics.contains("DTSTART:20200329T020000") && ics.contains("DTSTART:20211031T030000"));
+    let events = parse(&ics);
     assert_eq!(
         events[0].start,
         utc("2020-10-25T00:30:00Z"),

@@ -1,0 +1,44 @@
+"""Read an iCalendar feed with Python's `icalendar` and print what it sees as JSON.
+
+Used by tests/interop.rs: an independent parser must agree with chrono-tz on
+every event's UTC start and end, and give back the text exactly.
+"""
+import json
+import sys
+from datetime import timezone
+
+import icalendar
+
+
+def main(path):
+    with open(path, "rb") as f:
+        cal = icalendar.Calendar.from_ical(f.read())
+    events = []
+    for ev in cal.walk("VEVENT"):
+        start = ev.decoded("DTSTART")
+        end = ev.decoded("DTEND")
+        for t in (start, end):
+            if t.tzinfo is None:
+                raise SystemExit(f"floating time in {ev.get('UID')}")
+        events.append({
+            "uid": str(ev.get("UID")),
+            "start": start.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "end": end.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "summary": str(ev.get("SUMMARY")),
+            "description": str(ev.get("DESCRIPTION", "")),
+            "location": str(ev["LOCATION"]) if "LOCATION" in ev else None,
+            "categories": [str(c) for cats in _list(ev.get("CATEGORIES")) for c in cats.cats],
+        })
+    # icalendar keeps RFC 7986 NAME and X-WR-CALNAME untyped: their raw value.
+    names = {k: cal[k].to_ical().decode() for k in ("NAME", "X-WR-CALNAME")}
+    json.dump({"names": names, "events": events}, sys.stdout, ensure_ascii=False)
+
+
+def _list(v):
+    if v is None:
+        return []
+    return v if isinstance(v, list) else [v]
+
+
+if __name__ == "__main__":
+    main(sys.argv[1])
