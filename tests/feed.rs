@@ -282,3 +282,15 @@ fn refresh_is_configurable() {
     assert!(ics.contains("REFRESH-INTERVAL;VALUE=DURATION:P1D\r\n"));
     assert!(ics.contains("X-PUBLISHED-TTL:P1D\r\n"));
 }
+
+// Test that the minimal example a new course copies is valid and builds.
+#[test]
+fn minimal_example_builds() {
+    let events = parse(&build(&root().join("examples/minimal.yaml")));
+    assert_eq!(events.len(), 2);
+    assert_eq!(
+        events[1].location.as_deref(),
+        Some("Lab room 4, https://kth-se.zoom.us/j/1234567890")
+    );
+    assert_eq!(events[0].start, utc("2025-09-01T13:00:00Z"));
+}
