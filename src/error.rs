@@ -26,6 +26,25 @@ pub enum Error {
         /// Why the OS refused.
         source: std::io::Error,
     },
+    /// The previously published feed exists but is not iCalendar.
+    #[error(
+        "cannot read the previous feed `{}`: {reason}\n  hint: fix or remove it, or run with --fresh to rebuild every event from scratch",
+        path.display()
+    )]
+    PreviousUnreadable {
+        /// The previous feed.
+        path: PathBuf,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// Sessions in the published feed are gone from the schedule.
+    #[error("{}", removed_message(path, sessions))]
+    Removed {
+        /// The previous feed.
+        path: PathBuf,
+        /// The events that would vanish from subscribers' calendars.
+        sessions: Vec<crate::regenerate::Removed>,
+    },
     /// `SOURCE_DATE_EPOCH` is set but is not a Unix timestamp.
     #[error("SOURCE_DATE_EPOCH must be a whole number of seconds since 1970-01-01 UTC, not `{0}`")]
     SourceDateEpoch(String),
@@ -38,6 +57,31 @@ impl Error {
             Error::Invalid(d) => d,
             _ => &[],
         }
+    }
+}
+
+fn removed_message(path: &std::path::Path, sessions: &[crate::regenerate::Removed]) -> String {
+    let mut out = format!(
+        "{} published in `{}` {} missing from the schedule; subscribers would silently lose {}:",
+        plural(sessions.len(), "session"),
+        path.display(),
+        if sessions.len() == 1 { "is" } else { "are" },
+        if sessions.len() == 1 { "it" } else { "them" },
+    );
+    for s in sessions {
+        out.push_str(&format!("\n  - {} (UID {})", s.summary, s.uid));
+    }
+    out.push_str(
+        "\n  hint: to call a session off, keep it with `status: cancelled`; to drop it anyway, run again with --allow-removal",
+    );
+    out
+}
+
+fn plural(n: usize, word: &str) -> String {
+    if n == 1 {
+        format!("1 {word}")
+    } else {
+        format!("{n} {word}s")
     }
 }
 

@@ -16,9 +16,42 @@ use crate::vtimezone;
 /// change every published feed.
 pub const PRODID: &str = "-//coursefeed//Course schedule feed//EN";
 
-/// Render the whole feed. `stamp` is the DTSTAMP of every event: the build
-/// time, or `SOURCE_DATE_EPOCH` for reproducible output.
+/// When and how often an event was revised: what calendar apps compare to
+/// decide whether their copy is stale (RFC 5545 §3.8.7).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Revision {
+    /// DTSTAMP, as written (`20201019T130000Z`).
+    pub dtstamp: String,
+    /// CREATED, as written.
+    pub created: String,
+    /// LAST-MODIFIED, as written.
+    pub last_modified: String,
+    /// SEQUENCE: how many times the event was revised.
+    pub sequence: u32,
+}
+
+impl Revision {
+    /// A new event, first published at `at`.
+    pub fn new_at(at: DateTime<Utc>) -> Self {
+        let t = utc(at.naive_utc());
+        Revision {
+            dtstamp: t.clone(),
+            created: t.clone(),
+            last_modified: t,
+            sequence: 0,
+        }
+    }
+}
+
+/// Render the feed with every event new at `stamp`: the build time, or
+/// `SOURCE_DATE_EPOCH` for reproducible output.
 pub fn render(schedule: &Schedule, stamp: DateTime<Utc>) -> String {
+    let revisions = vec![Revision::new_at(stamp); schedule.sessions.len()];
+    render_revised(schedule, &revisions)
+}
+
+/// Render the feed with each session's revision, in session order.
+pub fn render_revised(schedule: &Schedule, revisions: &[Revision]) -> String {
     let mut w = Writer::new();
     let course = &schedule.course;
     w.begin("VCALENDAR");
@@ -56,18 +89,31 @@ pub fn render(schedule: &Schedule, stamp: DateTime<Utc>) -> String {
         vtimezone::write(&mut w, *tz, dates.iter().copied());
     }
 
-    let stamp = utc(stamp.naive_utc());
-    for s in &schedule.sessions {
-        event(&mut w, schedule, s, &stamp);
+    for (s, revision) in schedule.sessions.iter().zip(revisions) {
+        w.begin("VEVENT");
+        w.text("UID", &s.uid);
+        w.raw("DTSTAMP", &revision.dtstamp);
+        w.raw("CREATED", &revision.created);
+        w.raw("LAST-MODIFIED", &revision.last_modified);
+        w.raw("SEQUENCE", &revision.sequence.to_string());
+        content(&mut w, schedule, s);
+        w.end("VEVENT");
     }
     w.end("VCALENDAR");
     w.finish()
 }
 
-fn event(w: &mut Writer, schedule: &Schedule, s: &Session, stamp: &str) {
+/// A VEVENT with only what students see: no UID or revision properties.
+/// Comparing it with the published event tells whether the session changed.
+pub fn event_content(schedule: &Schedule, s: &Session) -> String {
+    let mut w = Writer::new();
     w.begin("VEVENT");
-    w.text("UID", &s.uid);
-    w.raw("DTSTAMP", stamp);
+    content(&mut w, schedule, s);
+    w.end("VEVENT");
+    w.finish()
+}
+
+fn content(w: &mut Writer, schedule: &Schedule, s: &Session) {
     time(w, "DTSTART", s, s.local_start(), s.starts_at);
     time(w, "DTEND", s, s.local_end(), s.ends_at);
     w.text("SUMMARY", &summary(s));
@@ -82,7 +128,6 @@ fn event(w: &mut Writer, schedule: &Schedule, s: &Session, stamp: &str) {
     // comma inside it is escaped, and no list separator is ever escaped.
     w.text("CATEGORIES", &s.kind);
     w.raw("STATUS", s.status.ical());
-    w.end("VEVENT");
 }
 
 /// DTSTART/DTEND: local time with its TZID, never floating (Google reads a
@@ -106,7 +151,8 @@ fn time(w: &mut Writer, name: &str, s: &Session, local: NaiveDateTime, instant: 
     }
 }
 
-fn utc(t: NaiveDateTime) -> String {
+/// A UTC DATE-TIME value (§3.3.5, form #2).
+pub fn utc(t: NaiveDateTime) -> String {
     t.format("%Y%m%dT%H%M%SZ").to_string()
 }
 

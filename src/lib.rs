@@ -11,6 +11,7 @@ pub mod ics;
 pub mod load;
 pub mod model;
 pub mod publish;
+pub mod regenerate;
 pub mod validate;
 pub mod vtimezone;
 

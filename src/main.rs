@@ -5,8 +5,9 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
-use coursefeed::{feed, publish, Error, Loaded};
+use clap::{Parser, Subcommand, ValueEnum};
+use coursefeed::publish::{self, Previous};
+use coursefeed::{feed, Error, Loaded};
 
 /// Turn a course schedule kept as YAML into an iCalendar feed students subscribe to.
 #[derive(Parser)]
@@ -18,13 +19,17 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Write the iCalendar feed for a schedule.
+    /// Write the iCalendar feed for a schedule and report what changed.
     ///
-    /// The feed replaces the previous file atomically: on any error the
-    /// published file is left as it was. Set SOURCE_DATE_EPOCH for a
-    /// reproducible DTSTAMP.
+    /// The new feed is compared with the previously published one (the
+    /// output file, or --previous): unchanged events keep their DTSTAMP and
+    /// SEQUENCE, changed ones get SEQUENCE + 1, so rebuilding an unchanged
+    /// schedule gives a byte-identical file. A published session missing
+    /// from the schedule stops the build unless --allow-removal. The feed is
+    /// replaced atomically; on any error the published file is left as it
+    /// was. SOURCE_DATE_EPOCH, when set, is the build time.
     #[command(
-        after_help = "Example:\n  coursefeed build data/schedule.yaml -o public/schedule.ics"
+        after_help = "Examples:\n  coursefeed build data/schedule.yaml -o public/schedule.ics\n  coursefeed build --dry-run --format json"
     )]
     Build {
         /// The schedule file.
@@ -33,6 +38,21 @@ enum Command {
         /// Where to write the feed.
         #[arg(short, long, default_value = "public/schedule.ics")]
         output: PathBuf,
+        /// The previously published feed to compare with (default: the output file).
+        #[arg(long, value_name = "FILE", conflicts_with = "fresh")]
+        previous: Option<PathBuf>,
+        /// Ignore any previous feed: every event starts again at SEQUENCE 0.
+        #[arg(long)]
+        fresh: bool,
+        /// Let sessions that were published but are gone from the schedule disappear.
+        #[arg(long)]
+        allow_removal: bool,
+        /// Print the change report and write nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// How to print the change report.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
     },
     /// Validate a schedule and print a summary; writes nothing.
     #[command(after_help = "Example:\n  coursefeed check data/schedule.yaml")]
@@ -41,6 +61,15 @@ enum Command {
         #[arg(default_value = "data/schedule.yaml")]
         schedule: PathBuf,
     },
+}
+
+/// Change report formats.
+#[derive(Clone, Copy, ValueEnum)]
+enum Format {
+    /// One line per change, for people.
+    Text,
+    /// A JSON object, stable for scripts.
+    Json,
 }
 
 fn main() -> ExitCode {
@@ -64,13 +93,49 @@ fn prefixed(e: &Error) -> String {
 
 fn run(command: Command) -> Result<(), Error> {
     match command {
-        Command::Build { schedule, output } => {
+        Command::Build {
+            schedule,
+            output,
+            previous,
+            fresh,
+            allow_removal,
+            dry_run,
+            format,
+        } => {
             let loaded = load(&schedule)?;
             let epoch = std::env::var("SOURCE_DATE_EPOCH").ok();
-            let stamp = feed::stamp(epoch.as_deref())?;
-            let ics = feed::render(&loaded.schedule, stamp);
-            publish::write_atomic(&output, ics.as_bytes())?;
-            println!("wrote {}: {}", output.display(), summary(&loaded));
+            let options = publish::Options {
+                output: &output,
+                previous: match (&previous, fresh) {
+                    (_, true) => Previous::Fresh,
+                    (Some(p), false) => Previous::File(p),
+                    (None, false) => Previous::Output,
+                },
+                allow_removal,
+                dry_run,
+                now: feed::stamp(epoch.as_deref())?,
+            };
+            let outcome = publish::publish(&loaded.schedule, &options)?;
+            let status = match (dry_run, outcome.written) {
+                (true, _) => "dry run, nothing written",
+                (false, true) => "written",
+                (false, false) => "unchanged, not rewritten",
+            };
+            match format {
+                Format::Text => {
+                    println!("{}", outcome.report);
+                    println!("{}: {} ({status})", output.display(), summary(&loaded));
+                }
+                Format::Json => {
+                    let json = serde_json::json!({
+                        "feed": output,
+                        "written": outcome.written,
+                        "dry_run": dry_run,
+                        "report": outcome.report,
+                    });
+                    println!("{json:#}");
+                }
+            }
             Ok(())
         }
         Command::Check { schedule } => {

@@ -7,7 +7,116 @@
 use std::io::Write;
 use std::path::Path;
 
-use crate::Error;
+use chrono::{DateTime, Utc};
+
+use crate::regenerate::{self, Published, Report};
+use crate::{feed, Error, Schedule};
+
+/// Where the previously published feed comes from.
+#[derive(Debug, Clone, Copy)]
+pub enum Previous<'a> {
+    /// The output file itself, if it exists: the usual case.
+    Output,
+    /// Another file (e.g. a copy fetched from the web server).
+    File(&'a Path),
+    /// None: every event is new (after a corrupt feed, or to start over).
+    Fresh,
+}
+
+/// How to publish.
+#[derive(Debug, Clone, Copy)]
+pub struct Options<'a> {
+    /// The feed to write.
+    pub output: &'a Path,
+    /// What to compare with.
+    pub previous: Previous<'a>,
+    /// Let published sessions disappear.
+    pub allow_removal: bool,
+    /// Report only; write nothing.
+    pub dry_run: bool,
+    /// The build time for changed and new events.
+    pub now: DateTime<Utc>,
+}
+
+/// What a publish did.
+#[derive(Debug, Clone)]
+pub struct Outcome {
+    /// The changes since the previous feed.
+    pub report: Report,
+    /// Whether the output file was (re)written: false for a dry run and when
+    /// the new feed is byte-identical to the old.
+    pub written: bool,
+}
+
+/// Compare `schedule` with the previously published feed, then write the
+/// new feed atomically unless it is unchanged or this is a dry run.
+///
+/// Sessions that were published but are gone from the schedule stop the
+/// build unless `allow_removal`: a deletion by mistake would otherwise
+/// silently vanish from every subscriber's calendar.
+pub fn publish(schedule: &Schedule, options: &Options) -> Result<Outcome, Error> {
+    let previous_path = match options.previous {
+        Previous::Output => Some(options.output),
+        Previous::File(p) => Some(p),
+        Previous::Fresh => None,
+    };
+    let old_bytes = match previous_path {
+        Some(path) => match std::fs::read(path) {
+            Ok(bytes) => Some((path, bytes)),
+            // No feed yet: a first build. An explicit --previous must exist.
+            Err(e)
+                if e.kind() == std::io::ErrorKind::NotFound
+                    && matches!(options.previous, Previous::Output) =>
+            {
+                None
+            }
+            Err(source) => {
+                return Err(Error::Read {
+                    path: path.to_owned(),
+                    source,
+                })
+            }
+        },
+        None => None,
+    };
+    let published = match &old_bytes {
+        Some((path, bytes)) => {
+            let unreadable = |reason: String| Error::PreviousUnreadable {
+                path: path.to_path_buf(),
+                reason,
+            };
+            let text = std::str::from_utf8(bytes)
+                .map_err(|_| unreadable("it is not UTF-8 text".into()))?;
+            Some(Published::read(text).map_err(unreadable)?)
+        }
+        None => None,
+    };
+    let plan = regenerate::plan(schedule, published.as_ref(), options.now);
+    if let (false, Some((path, _))) = (
+        options.allow_removal || plan.report.removed.is_empty(),
+        &old_bytes,
+    ) {
+        return Err(Error::Removed {
+            path: path.to_path_buf(),
+            sessions: plan.report.removed.clone(),
+        });
+    }
+    let ics = feed::render_revised(schedule, &plan.revisions);
+    // Rewriting identical bytes would still bump the file's mtime and make
+    // sync tools and web caches think the feed changed.
+    let unchanged = match &old_bytes {
+        Some((path, bytes)) if *path == options.output => bytes.as_slice() == ics.as_bytes(),
+        _ => std::fs::read(options.output).is_ok_and(|b| b == ics.as_bytes()),
+    };
+    let written = !options.dry_run && !unchanged;
+    if written {
+        write_atomic(options.output, ics.as_bytes())?;
+    }
+    Ok(Outcome {
+        report: plan.report,
+        written,
+    })
+}
 
 /// Replace `path` with `bytes` atomically, creating its folder if needed.
 /// On any error the previous file, if any, is untouched.

@@ -17,15 +17,21 @@ pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// Run `coursefeed` with `args` in `dir`.
+/// Run `coursefeed` with `args` in `dir`, at the fixed build time.
 pub fn run(dir: &Path, args: &[&str]) -> Output {
-    assert_cmd::Command::cargo_bin("coursefeed")
-        .expect("binary built")
-        .current_dir(dir)
-        .env("SOURCE_DATE_EPOCH", EPOCH)
-        .args(args)
-        .output()
-        .expect("binary runs")
+    run_at(dir, args, Some(EPOCH))
+}
+
+/// Run `coursefeed` with `args` in `dir`; `epoch` sets SOURCE_DATE_EPOCH, None uses the clock.
+pub fn run_at(dir: &Path, args: &[&str], epoch: Option<&str>) -> Output {
+    let mut cmd = assert_cmd::Command::cargo_bin("coursefeed").expect("binary built");
+    cmd.current_dir(dir)
+        .env_remove("SOURCE_DATE_EPOCH")
+        .args(args);
+    if let Some(e) = epoch {
+        cmd.env("SOURCE_DATE_EPOCH", e);
+    }
+    cmd.output().expect("binary runs")
 }
 
 /// Build `schedule` to a feed in a fresh temp dir and return the feed text.
@@ -61,6 +67,8 @@ pub fn build_yaml(yaml: &str) -> String {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Event {
     pub uid: String,
+    pub sequence: u32,
+    pub dtstamp: String,
     pub start: DateTime<Utc>,
     pub end: DateTime<Utc>,
     pub summary: String,
@@ -69,6 +77,16 @@ pub struct Event {
     pub status: Option<String>,
     pub categories: Vec<String>,
     pub props: Vec<(String, String)>,
+}
+
+impl Event {
+    /// The raw value of property `name`.
+    pub fn prop(&self, name: &str) -> Option<&str> {
+        self.props
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    }
 }
 
 struct Observance {
@@ -168,6 +186,8 @@ pub fn parse(ics: &str) -> Vec<Event> {
         .filter(|c| c.name.as_str() == "VEVENT")
         .map(|c| Event {
             uid: text(c, "UID").expect("UID"),
+            sequence: text(c, "SEQUENCE").map_or(0, |s| s.parse().expect("SEQUENCE")),
+            dtstamp: text(c, "DTSTAMP").expect("DTSTAMP"),
             start: resolve(prop(c, "DTSTART").expect("DTSTART")),
             end: resolve(prop(c, "DTEND").expect("DTEND")),
             summary: text(c, "SUMMARY").expect("SUMMARY"),

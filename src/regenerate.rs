@@ -1,0 +1,431 @@
+//! Regenerating a published feed: what changed since the last build, and
+//! what each event's revision properties must become.
+//!
+//! Calendar apps decide whether their copy of an event is stale from UID,
+//! SEQUENCE, DTSTAMP and LAST-MODIFIED (RFC 5545 §3.8.7). Stamping every
+//! event anew on every build makes apps churn and the published file change
+//! when nothing did; keeping SEQUENCE on a changed event makes some apps keep
+//! the stale copy. So an unchanged event keeps its revision byte for byte, a
+//! changed one gets SEQUENCE + 1 and the build time, a new one starts at 0.
+
+use std::collections::{HashMap, HashSet};
+
+use chrono::{DateTime, NaiveDateTime, TimeZone, Utc};
+use chrono_tz::Tz;
+use serde::Serialize;
+
+use crate::feed::{self, Revision};
+use crate::model::{Schedule, Session, Status};
+
+/// Properties that record revisions rather than content.
+const REVISION_PROPS: &[&str] = &["UID", "DTSTAMP", "SEQUENCE", "LAST-MODIFIED", "CREATED"];
+
+/// One property in a form that compares equal however it was folded,
+/// escaped or ordered: name, sorted parameters, value.
+type Prop = (String, Vec<(String, String)>, String);
+
+/// An event of the previously published feed.
+#[derive(Debug, Clone)]
+pub struct PublishedEvent {
+    /// Its UID.
+    pub uid: String,
+    /// Its SUMMARY, to name it in reports.
+    pub summary: String,
+    revision: Revision,
+    start: Option<(String, Option<String>)>,
+    status: Option<String>,
+    content: Vec<Prop>,
+}
+
+/// The previously published feed, as far as regeneration needs it.
+#[derive(Debug, Clone, Default)]
+pub struct Published {
+    events: Vec<PublishedEvent>,
+}
+
+impl Published {
+    /// Read a feed leniently: any folding, unknown properties and missing
+    /// revision properties are fine. Only text that is not iCalendar at all
+    /// is an error, returned as a short reason.
+    pub fn read(text: &str) -> Result<Published, String> {
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+        if !text
+            .trim_start()
+            .to_ascii_uppercase()
+            .starts_with("BEGIN:VCALENDAR")
+        {
+            return Err("it does not start with BEGIN:VCALENDAR".into());
+        }
+        let unfolded = icalendar::parser::unfold(text);
+        let calendar = icalendar::parser::read_calendar(&unfolded).map_err(|e| {
+            // nom's trace is long; its first line says where.
+            let first = e
+                .lines()
+                .find(|l| l.contains("at line"))
+                .unwrap_or("not iCalendar");
+            first
+                .trim()
+                .trim_start_matches("error: ")
+                .trim_start_matches("0: ")
+                .to_owned()
+        })?;
+        let mut seen = HashSet::new();
+        let events = calendar
+            .components
+            .iter()
+            .filter(|c| c.name.as_str().eq_ignore_ascii_case("VEVENT"))
+            .filter_map(published_event)
+            // A recurring event's overrides share its UID; the first stands for all.
+            .filter(|e| seen.insert(e.uid.clone()))
+            .collect();
+        Ok(Published { events })
+    }
+
+    /// The events, in feed order.
+    pub fn events(&self) -> &[PublishedEvent] {
+        &self.events
+    }
+}
+
+fn published_event(c: &icalendar::parser::Component) -> Option<PublishedEvent> {
+    let get = |name: &str| {
+        c.properties
+            .iter()
+            .find(|p| p.name.as_str().eq_ignore_ascii_case(name))
+    };
+    let value = |name: &str| get(name).map(|p| p.val.as_str().to_owned());
+    let uid = value("UID")?;
+    // Lenient: a feed from another tool may lack any of these; an unchanged
+    // event then keeps what it had, falling back to its DTSTAMP.
+    let dtstamp = value("DTSTAMP").unwrap_or_default();
+    let revision = Revision {
+        created: value("CREATED").unwrap_or_else(|| dtstamp.clone()),
+        last_modified: value("LAST-MODIFIED").unwrap_or_else(|| dtstamp.clone()),
+        sequence: value("SEQUENCE")
+            .and_then(|s| s.trim().parse().ok())
+            .unwrap_or(0),
+        dtstamp,
+    };
+    let start = get("DTSTART").map(|p| {
+        let tzid = p
+            .params
+            .iter()
+            .find(|x| x.key.as_str().eq_ignore_ascii_case("TZID"))
+            .and_then(|x| x.val.as_ref())
+            .map(|v| v.as_str().to_owned());
+        (p.val.as_str().to_owned(), tzid)
+    });
+    Some(PublishedEvent {
+        uid,
+        summary: value("SUMMARY").unwrap_or_default(),
+        revision,
+        start,
+        status: value("STATUS"),
+        content: fingerprint(c),
+    })
+}
+
+/// The content properties of a parsed VEVENT, normalised and sorted.
+/// Revision properties and the X- ones other tools add (and we never write)
+/// are left out, so taking over another tool's feed does not churn events.
+fn fingerprint(c: &icalendar::parser::Component) -> Vec<Prop> {
+    let mut props: Vec<Prop> = c
+        .properties
+        .iter()
+        .filter(|p| {
+            let name = p.name.as_str();
+            !REVISION_PROPS.iter().any(|r| name.eq_ignore_ascii_case(r))
+                && !name.to_ascii_uppercase().starts_with("X-")
+        })
+        .map(|p| {
+            let mut params: Vec<(String, String)> = p
+                .params
+                .iter()
+                .map(|x| {
+                    let v = x
+                        .val
+                        .as_ref()
+                        .map(|v| v.as_str().trim_matches('"'))
+                        .unwrap_or("");
+                    (x.key.as_str().to_ascii_uppercase(), v.to_owned())
+                })
+                .collect();
+            params.sort();
+            (
+                p.name.as_str().to_ascii_uppercase(),
+                params,
+                p.val.as_str().to_owned(),
+            )
+        })
+        .collect();
+    props.sort();
+    props
+}
+
+/// The fingerprint of the event we are about to write, made the same way.
+fn new_fingerprint(schedule: &Schedule, s: &Session) -> Vec<Prop> {
+    let text = feed::event_content(schedule, s);
+    let unfolded = icalendar::parser::unfold(&text);
+    match icalendar::parser::read_calendar_simple(&unfolded) {
+        Ok(components) => components.first().map(fingerprint).unwrap_or_default(),
+        // Our own output always parses; if it ever did not, treating the
+        // event as changed is the safe side.
+        Err(_) => Vec::new(),
+    }
+}
+
+/// What the build will do, per session, and the report of it.
+#[derive(Debug, Clone)]
+pub struct Plan {
+    /// Each session's revision, in session order.
+    pub revisions: Vec<Revision>,
+    /// What changed since the published feed.
+    pub report: Report,
+}
+
+/// What changed since the previously published feed.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Report {
+    /// Sessions not in the published feed.
+    pub added: Vec<Added>,
+    /// Published events whose session is gone from the schedule.
+    pub removed: Vec<Removed>,
+    /// Sessions whose event changed (time, text, links, status...).
+    pub changed: Vec<Changed>,
+    /// How many events are exactly as published.
+    pub unchanged: usize,
+}
+
+/// A new session.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Added {
+    /// Its UID.
+    pub uid: String,
+    /// Its SUMMARY.
+    pub summary: String,
+    /// Local start, `YYYY-MM-DD HH:MM`.
+    pub start: String,
+}
+
+/// A published event no longer in the schedule.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Removed {
+    /// Its UID.
+    pub uid: String,
+    /// Its SUMMARY as published.
+    pub summary: String,
+}
+
+/// A session whose event changed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Changed {
+    /// Its UID.
+    pub uid: String,
+    /// Its new SUMMARY.
+    pub summary: String,
+    /// What changed: start, end, summary, description, location, url, categories, status.
+    pub fields: Vec<String>,
+    /// Whether this change cancels it.
+    pub cancelled: bool,
+    /// Old and new local start, when the time changed.
+    pub moved: Option<Moved>,
+    /// The SEQUENCE it now has.
+    pub sequence: u32,
+}
+
+/// A change of time.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Moved {
+    /// Old local start, `YYYY-MM-DD HH:MM`.
+    pub from: String,
+    /// New local start, `YYYY-MM-DD HH:MM`.
+    pub to: String,
+}
+
+/// Decide each session's revision against `published` (None: a first build).
+pub fn plan(schedule: &Schedule, published: Option<&Published>, now: DateTime<Utc>) -> Plan {
+    let fresh = Revision::new_at(now);
+    let by_uid: HashMap<&str, &PublishedEvent> = published
+        .map(|p| p.events.iter().map(|e| (e.uid.as_str(), e)).collect())
+        .unwrap_or_default();
+    let mut report = Report::default();
+    let mut revisions = Vec::with_capacity(schedule.sessions.len());
+    for s in &schedule.sessions {
+        let summary = feed::summary(s);
+        let Some(old) = by_uid.get(s.uid.as_str()) else {
+            report.added.push(Added {
+                uid: s.uid.clone(),
+                summary,
+                start: local(s.local_start()),
+            });
+            revisions.push(fresh.clone());
+            continue;
+        };
+        let new = new_fingerprint(schedule, s);
+        if new == old.content {
+            report.unchanged += 1;
+            revisions.push(old.revision.clone());
+            continue;
+        }
+        let fields = changed_fields(&old.content, &new);
+        let moved = fields
+            .iter()
+            .any(|f| f == "start" || f == "end")
+            .then(|| Moved {
+                from: old
+                    .start
+                    .as_ref()
+                    .map(|(v, tzid)| published_local(v, tzid.as_deref(), s.timezone))
+                    .unwrap_or_default(),
+                to: local(s.local_start()),
+            });
+        let sequence = old.revision.sequence.saturating_add(1);
+        report.changed.push(Changed {
+            uid: s.uid.clone(),
+            summary,
+            fields,
+            cancelled: s.status == Status::Cancelled
+                && !old
+                    .status
+                    .as_deref()
+                    .is_some_and(|st| st.eq_ignore_ascii_case("CANCELLED")),
+            moved,
+            sequence,
+        });
+        revisions.push(Revision {
+            created: old.revision.created.clone(),
+            sequence,
+            ..fresh.clone()
+        });
+    }
+    let ours: HashSet<&str> = schedule.sessions.iter().map(|s| s.uid.as_str()).collect();
+    if let Some(p) = published {
+        report.removed = p
+            .events
+            .iter()
+            .filter(|e| !ours.contains(e.uid.as_str()))
+            .map(|e| Removed {
+                uid: e.uid.clone(),
+                summary: e.summary.clone(),
+            })
+            .collect();
+    }
+    Plan { revisions, report }
+}
+
+/// Names of the properties that differ, as people call them.
+fn changed_fields(old: &[Prop], new: &[Prop]) -> Vec<String> {
+    let names: std::collections::BTreeSet<&str> =
+        old.iter().chain(new).map(|p| p.0.as_str()).collect();
+    let of = |list: &[Prop], name: &str| -> Vec<Prop> {
+        list.iter().filter(|p| p.0 == name).cloned().collect()
+    };
+    let mut fields: Vec<String> = names
+        .into_iter()
+        .filter(|n| of(old, n) != of(new, n))
+        .map(|n| match n {
+            "DTSTART" => "start".to_owned(),
+            "DTEND" => "end".to_owned(),
+            other => other.to_ascii_lowercase(),
+        })
+        .collect();
+    fields.sort_by_key(|f| (f != "start", f != "end", f.clone()));
+    fields
+}
+
+fn local(t: NaiveDateTime) -> String {
+    t.format("%Y-%m-%d %H:%M").to_string()
+}
+
+/// A published DTSTART value as local time: as written when it has a TZID,
+/// converted to `tz` when it is UTC.
+fn published_local(value: &str, tzid: Option<&str>, tz: Tz) -> String {
+    let (text, is_utc) = match value.strip_suffix('Z') {
+        Some(t) => (t, true),
+        None => (value, false),
+    };
+    let Ok(t) = NaiveDateTime::parse_from_str(text, "%Y%m%dT%H%M%S") else {
+        return value.to_owned();
+    };
+    if is_utc && tzid.is_none() {
+        local(tz.from_utc_datetime(&t).naive_local())
+    } else {
+        local(t)
+    }
+}
+
+impl std::fmt::Display for Report {
+    /// One line per change, then a count; stable wording for people.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        for a in &self.added {
+            writeln!(f, "added      {} ({})", a.summary, a.start)?;
+        }
+        for c in &self.changed {
+            if c.cancelled {
+                writeln!(f, "cancelled  {}", c.summary)?;
+            }
+            if let Some(m) = &c.moved {
+                writeln!(f, "moved      {}: {} -> {}", c.summary, m.from, m.to)?;
+            }
+            let rest: Vec<&str> = c
+                .fields
+                .iter()
+                .map(String::as_str)
+                .filter(|f| !(c.moved.is_some() && (*f == "start" || *f == "end")))
+                .filter(|f| !(c.cancelled && (*f == "status" || *f == "summary")))
+                .collect();
+            if !rest.is_empty() {
+                writeln!(f, "changed    {}: {}", c.summary, rest.join(", "))?;
+            }
+        }
+        for r in &self.removed {
+            writeln!(f, "removed    {} ({})", r.summary, r.uid)?;
+        }
+        write!(
+            f,
+            "{} added, {} changed, {} removed, {} unchanged",
+            self.added.len(),
+            self.changed.len(),
+            self.removed.len(),
+            self.unchanged
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // Test that a previous feed is read leniently: LF line ends, tab folds,
+    // unknown properties, lowercase names, a BOM and missing revision properties.
+    #[test]
+    fn reads_other_tools_feeds() {
+        let text = "\u{feff}BEGIN:VCALENDAR\nVERSION:2.0\nX-OTHER;P=1:x\nBEGIN:VEVENT\nuid:a@x\nSUMMARY:Hello\n\tworld\nDTSTART;TZID=Europe/Stockholm:20201019T150000\nX-UNKNOWN:1\nEND:VEVENT\nEND:VCALENDAR\n";
+        let p = Published::read(text).expect("lenient");
+        assert_eq!(p.events().len(), 1);
+        let e = &p.events()[0];
+        assert_eq!((e.uid.as_str(), e.summary.as_str()), ("a@x", "Helloworld"));
+        assert_eq!(e.revision.sequence, 0);
+    }
+
+    // Test that text that is not a calendar is refused with a reason.
+    #[test]
+    fn refuses_garbage() {
+        assert!(Published::read("<html>not found</html>").is_err());
+        assert!(Published::read("BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nUID:a\r\n").is_err());
+    }
+
+    // Test that published local times read back as local, UTC ones converted.
+    #[test]
+    fn published_times() {
+        let tz = chrono_tz::Europe::Stockholm;
+        assert_eq!(
+            published_local("20201019T150000", Some("Europe/Stockholm"), tz),
+            "2020-10-19 15:00"
+        );
+        assert_eq!(
+            published_local("20201026T140000Z", None, tz),
+            "2020-10-26 15:00"
+        );
+    }
+}
