@@ -187,7 +187,7 @@ pub fn description(s: &Session) -> String {
     }
     let mut place = Vec::new();
     if let Some(zoom) = &s.zoom {
-        place.push(format!("Zoom: {zoom}"));
+        place.push(format!("Zoom: {}", zoom.url));
     }
     if let Some(room) = &s.room {
         place.push(format!("Room: {room}"));
@@ -202,9 +202,12 @@ pub fn description(s: &Session) -> String {
         for reading in &s.readings {
             r.push_str("\n- ");
             r.push_str(&reading.title);
-            if let Some(url) = &reading.url {
+            if let Some(link) = &reading.url {
                 r.push_str("\n  ");
-                r.push_str(url.as_str());
+                r.push_str(link.url.as_str());
+            }
+            for extra in &reading.links {
+                r.push_str(&format!("\n  {}: {}", extra.label, extra.link.url));
             }
         }
         parts.push(r);
@@ -217,7 +220,7 @@ pub fn description(s: &Session) -> String {
 
 /// The room and the zoom link, whichever are given.
 pub fn location(s: &Session) -> Option<String> {
-    let parts: Vec<&str> = [s.room.as_deref(), s.zoom.as_ref().map(url::Url::as_str)]
+    let parts: Vec<&str> = [s.room.as_deref(), s.zoom.as_ref().map(|z| z.url.as_str())]
         .into_iter()
         .flatten()
         .collect();

@@ -10,6 +10,7 @@ pub mod feed;
 pub mod ics;
 pub mod load;
 pub mod model;
+pub mod page;
 pub mod publish;
 pub mod regenerate;
 pub mod validate;

@@ -36,6 +36,21 @@ pub struct RawSchedule {
     /// The sessions, in order.
     #[serde(default)]
     pub sessions: Option<Vec<RawSession>>,
+    /// The `page:` section.
+    #[serde(default)]
+    pub page: Option<RawPage>,
+}
+
+/// `page:` as written.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, expecting = "page settings: a mapping")]
+pub struct RawPage {
+    /// Jekyll front matter, a block of text.
+    pub front_matter: Option<Scalar>,
+    /// Whether to show the subscribe block.
+    pub subscribe: Option<Scalar>,
+    /// Where `build` writes the page.
+    pub output: Option<Scalar>,
 }
 
 /// `course:` as written.
@@ -61,6 +76,8 @@ pub struct RawCourse {
 pub struct RawFeed {
     /// Refresh hint such as `12h`.
     pub refresh: Option<Scalar>,
+    /// The feed's public address.
+    pub url: Option<Scalar>,
 }
 
 /// One session (or the `defaults:` section) as written.
@@ -110,6 +127,21 @@ pub struct RawReading {
     /// The title.
     pub title: Option<Scalar>,
     /// Where to get it; may be relative to `course.url`.
+    pub url: Option<Scalar>,
+    /// Further labelled links.
+    pub links: Option<Vec<RawLink>>,
+}
+
+/// A labelled link as written.
+#[derive(Debug, Default, Clone, Deserialize)]
+#[serde(
+    deny_unknown_fields,
+    expecting = "a link: a mapping with `label` and `url`"
+)]
+pub struct RawLink {
+    /// What it is.
+    pub label: Option<Scalar>,
+    /// Where; may be relative to `course.url`.
     pub url: Option<Scalar>,
 }
 

@@ -54,6 +54,23 @@ enum Command {
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
     },
+    /// Render the schedule page (Jekyll Markdown) from a schedule.
+    ///
+    /// The output defaults to `page.output` in the schedule, else
+    /// public/schedule.md. The page carries a "Subscribe" block built from
+    /// `feed.url` unless `page.subscribe: false` or --no-subscribe.
+    #[command(after_help = "Example:\n  coursefeed page data/schedule.yaml -o site/schedule.md")]
+    Page {
+        /// The schedule file.
+        #[arg(default_value = "data/schedule.yaml")]
+        schedule: PathBuf,
+        /// Where to write the page.
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+        /// Leave out the subscribe block.
+        #[arg(long)]
+        no_subscribe: bool,
+    },
     /// Validate a schedule and print a summary; writes nothing.
     #[command(after_help = "Example:\n  coursefeed check data/schedule.yaml")]
     Check {
@@ -114,6 +131,7 @@ fn run(command: Command) -> Result<(), Error> {
                 allow_removal,
                 dry_run,
                 now: feed::stamp(epoch.as_deref())?,
+                page: loaded.schedule.page.output.as_deref(),
             };
             let outcome = publish::publish(&loaded.schedule, &options)?;
             let status = match (dry_run, outcome.written) {
@@ -125,17 +143,42 @@ fn run(command: Command) -> Result<(), Error> {
                 Format::Text => {
                     println!("{}", outcome.report);
                     println!("{}: {} ({status})", output.display(), summary(&loaded));
+                    if let Some(page) = &loaded.schedule.page.output {
+                        let status = match (dry_run, outcome.page_written) {
+                            (true, _) => "dry run, nothing written",
+                            (false, true) => "written",
+                            (false, false) => "unchanged, not rewritten",
+                        };
+                        println!("{}: page ({status})", page.display());
+                    }
                 }
                 Format::Json => {
                     let json = serde_json::json!({
                         "feed": output,
                         "written": outcome.written,
+                        "page": loaded.schedule.page.output,
+                        "page_written": outcome.page_written,
                         "dry_run": dry_run,
                         "report": outcome.report,
                     });
                     println!("{json:#}");
                 }
             }
+            Ok(())
+        }
+        Command::Page {
+            schedule,
+            output,
+            no_subscribe,
+        } => {
+            let loaded = load(&schedule)?;
+            let s = &loaded.schedule;
+            let output = output
+                .or_else(|| s.page.output.clone())
+                .unwrap_or_else(|| PathBuf::from("public/schedule.md"));
+            let subscribe = s.page.subscribe && !no_subscribe;
+            publish::write_atomic(&output, coursefeed::page::render(s, subscribe).as_bytes())?;
+            println!("wrote {}: {}", output.display(), summary(&loaded));
             Ok(())
         }
         Command::Check { schedule } => {

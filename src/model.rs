@@ -15,6 +15,8 @@ pub struct Schedule {
     pub course: Course,
     /// Settings that only concern the published feed.
     pub feed: FeedSettings,
+    /// Settings that only concern the schedule page.
+    pub page: PageSettings,
     /// Sessions in the order the YAML lists them.
     pub sessions: Vec<Session>,
 }
@@ -32,19 +34,62 @@ pub struct Course {
     pub url: Option<Url>,
 }
 
-/// How the published feed asks to be refreshed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// How the published feed asks to be refreshed, and where it is served.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FeedSettings {
     /// Advice to subscribing apps on how often to poll (RFC 7986 REFRESH-INTERVAL).
     pub refresh: chrono::Duration,
+    /// The feed's public address, for the page's subscribe links.
+    pub url: Option<Url>,
 }
 
 impl Default for FeedSettings {
     fn default() -> Self {
         FeedSettings {
             refresh: chrono::Duration::hours(12),
+            url: None,
         }
     }
+}
+
+/// The schedule page's settings.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PageSettings {
+    /// Jekyll front matter, without the `---` lines.
+    pub front_matter: Option<String>,
+    /// Whether the page carries the "Subscribe" block.
+    pub subscribe: bool,
+    /// Where `build` writes the page, if it should.
+    pub output: Option<std::path::PathBuf>,
+}
+
+impl Default for PageSettings {
+    fn default() -> Self {
+        PageSettings {
+            front_matter: None,
+            subscribe: true,
+            output: None,
+        }
+    }
+}
+
+/// A link as written in the YAML (the page shows it so) and resolved (the
+/// feed needs it absolute).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Link {
+    /// As written, e.g. `/papers/x.pdf`.
+    pub written: String,
+    /// Absolute and percent-encoded.
+    pub url: Url,
+}
+
+/// A further link of a reading, such as slides.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LabelledLink {
+    /// What it is, e.g. "slides".
+    pub label: String,
+    /// Where.
+    pub link: Link,
 }
 
 /// Whether a session takes place.
@@ -97,7 +142,7 @@ pub struct Session {
     /// What the session is about.
     pub topic: Option<String>,
     /// The online meeting link.
-    pub zoom: Option<Url>,
+    pub zoom: Option<Link>,
     /// A physical room.
     pub room: Option<String>,
     /// Free text for anything else students should know.
@@ -142,6 +187,8 @@ pub(crate) fn label(kind: &str, number: Option<u32>, id: Option<&str>) -> String
 pub struct Reading {
     /// The title as written.
     pub title: String,
-    /// Where to find it: absolute and percent-encoded.
-    pub url: Option<Url>,
+    /// Where to find it (the page labels it "pdf").
+    pub url: Option<Link>,
+    /// Further links: slides, code, ...
+    pub links: Vec<LabelledLink>,
 }

@@ -36,6 +36,8 @@ pub struct Options<'a> {
     pub dry_run: bool,
     /// The build time for changed and new events.
     pub now: DateTime<Utc>,
+    /// Also write the schedule page here, together with the feed.
+    pub page: Option<&'a Path>,
 }
 
 /// What a publish did.
@@ -46,6 +48,8 @@ pub struct Outcome {
     /// Whether the output file was (re)written: false for a dry run and when
     /// the new feed is byte-identical to the old.
     pub written: bool,
+    /// Whether the page was (re)written.
+    pub page_written: bool,
 }
 
 /// Compare `schedule` with the previously published feed, then write the
@@ -104,23 +108,55 @@ pub fn publish(schedule: &Schedule, options: &Options) -> Result<Outcome, Error>
     let ics = feed::render_revised(schedule, &plan.revisions);
     // Rewriting identical bytes would still bump the file's mtime and make
     // sync tools and web caches think the feed changed.
-    let unchanged = match &old_bytes {
+    let feed_same = match &old_bytes {
         Some((path, bytes)) if *path == options.output => bytes.as_slice() == ics.as_bytes(),
-        _ => std::fs::read(options.output).is_ok_and(|b| b == ics.as_bytes()),
+        _ => same_as_on_disk(options.output, ics.as_bytes()),
     };
-    let written = !options.dry_run && !unchanged;
-    if written {
-        write_atomic(options.output, ics.as_bytes())?;
+    let page = options
+        .page
+        .map(|path| (path, crate::page::render(schedule, schedule.page.subscribe)));
+    let page_same = page
+        .as_ref()
+        .is_none_or(|(path, text)| same_as_on_disk(path, text.as_bytes()));
+    let mut writes: Vec<(&Path, &[u8])> = Vec::new();
+    if !options.dry_run && !feed_same {
+        writes.push((options.output, ics.as_bytes()));
     }
+    if let (false, false, Some((path, text))) = (options.dry_run, page_same, &page) {
+        writes.push((path, text.as_bytes()));
+    }
+    write_all_atomic(&writes)?;
     Ok(Outcome {
         report: plan.report,
-        written,
+        written: !options.dry_run && !feed_same,
+        page_written: !options.dry_run && !page_same,
     })
 }
 
 /// Replace `path` with `bytes` atomically, creating its folder if needed.
 /// On any error the previous file, if any, is untouched.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), Error> {
+    write_all_atomic(&[(path, bytes)])
+}
+
+/// Replace several files together: every new file is written and synced to
+/// a temporary file first, and only then are they renamed into place, so an
+/// error while writing (disk full, permissions) leaves all of them as they were.
+pub fn write_all_atomic(files: &[(&Path, &[u8])]) -> Result<(), Error> {
+    let staged = files
+        .iter()
+        .map(|(path, bytes)| stage(path, bytes).map(|tmp| (*path, tmp)))
+        .collect::<Result<Vec<_>, Error>>()?;
+    for (path, tmp) in staged {
+        tmp.persist(path).map_err(|e| Error::Write {
+            path: path.to_owned(),
+            source: e.error,
+        })?;
+    }
+    Ok(())
+}
+
+fn stage(path: &Path, bytes: &[u8]) -> Result<tempfile::NamedTempFile, Error> {
     let fail = |source| Error::Write {
         path: path.to_owned(),
         source,
@@ -142,12 +178,15 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), Error> {
     tmp.write_all(bytes).map_err(fail)?;
     tmp.as_file().sync_all().map_err(fail)?;
     keep_readable(tmp.as_file(), path).map_err(fail)?;
-    tmp.persist(path).map_err(|e| fail(e.error))?;
-    Ok(())
+    Ok(tmp)
 }
 
 /// tempfile creates files readable by the owner only; a published feed must
 /// stay readable by the web server, as the file it replaces was.
+fn same_as_on_disk(path: &Path, bytes: &[u8]) -> bool {
+    std::fs::read(path).is_ok_and(|b| b == bytes)
+}
+
 #[cfg(unix)]
 fn keep_readable(tmp: &std::fs::File, target: &Path) -> std::io::Result<()> {
     use std::os::unix::fs::PermissionsExt;

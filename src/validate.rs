@@ -14,7 +14,10 @@ use url::Url;
 
 use crate::error::{Problem, Severity};
 use crate::load::{closest, join, RawReading, RawSchedule, RawSession, Scalar};
-use crate::model::{self, Course, FeedSettings, Reading, Schedule, Session, Status};
+use crate::model::{
+    self, Course, FeedSettings, LabelledLink, Link, PageSettings, Reading, Schedule, Session,
+    Status,
+};
 
 /// A problem found by validation, located by YAML path.
 #[derive(Debug, Clone, PartialEq)]
@@ -79,7 +82,8 @@ impl Validator {
                 None
             }
         };
-        let feed = self.feed(raw.feed);
+        let feed = self.feed(raw.feed, course.as_ref().and_then(|c| c.url.as_ref()));
+        let page = self.page(raw.page);
         let Some(raw_sessions) = raw.sessions else {
             self.report(
                 Severity::Error,
@@ -112,6 +116,7 @@ impl Validator {
         Some(Schedule {
             course,
             feed,
+            page,
             sessions,
         })
     }
@@ -146,9 +151,15 @@ impl Validator {
         })
     }
 
-    fn feed(&mut self, raw: Option<crate::load::RawFeed>) -> FeedSettings {
+    fn feed(&mut self, raw: Option<crate::load::RawFeed>, base: Option<&Url>) -> FeedSettings {
         let mut settings = FeedSettings::default();
-        if let Some(refresh) = raw.and_then(|f| f.refresh) {
+        let Some(raw) = raw else {
+            return settings;
+        };
+        if let Some(url) = &raw.url {
+            settings.url = self.url(url, "feed.url".into(), "feed.url", base);
+        }
+        if let Some(refresh) = raw.refresh {
             match parse_refresh(refresh.as_str()) {
                 Some(d) => settings.refresh = d,
                 None => self.error(
@@ -158,6 +169,36 @@ impl Validator {
                 ),
             }
         }
+        settings
+    }
+
+    fn page(&mut self, raw: Option<crate::load::RawPage>) -> PageSettings {
+        let mut settings = PageSettings::default();
+        let Some(raw) = raw else {
+            return settings;
+        };
+        if let Some(fm) = raw.front_matter {
+            // Verbatim: the block's own line breaks, with exactly one at the end.
+            let text = fm.0.trim_end_matches('\n');
+            if !text.trim().is_empty() {
+                settings.front_matter = Some(format!("{text}\n"));
+            }
+        }
+        if let Some(sub) = raw.subscribe {
+            match sub.as_str().to_ascii_lowercase().as_str() {
+                "true" | "yes" | "on" => settings.subscribe = true,
+                "false" | "no" | "off" => settings.subscribe = false,
+                other => self.error(
+                    "page.subscribe".into(),
+                    "page.subscribe",
+                    Problem::Shape(format!("`{other}` is not true or false")),
+                ),
+            }
+        }
+        settings.output = raw
+            .output
+            .map(|o| std::path::PathBuf::from(o.as_str()))
+            .filter(|p| !p.as_os_str().is_empty());
         settings
     }
 
@@ -305,7 +346,10 @@ impl Validator {
         let room = text(|s| s.room.as_ref(), "room");
         let note = text(|s| s.note.as_ref(), "note");
         let base = course.url.as_ref();
-        let zoom = self.optional_url(pick(|s| s.zoom.as_ref(), "zoom"), "zoom", base);
+        let zoom = match pick(|s| s.zoom.as_ref(), "zoom") {
+            Some((v, path)) => self.link(v, path, "zoom", base).map(Some).ok_or(()),
+            None => Ok(None),
+        };
         let url = self.optional_url(pick(|s| s.url.as_ref(), "url"), "url", base);
         let readings = self.readings(raw, defaults, &own, base);
 
@@ -356,6 +400,20 @@ impl Validator {
             url,
             readings,
             status,
+        })
+    }
+
+    /// A link kept as written and resolved.
+    fn link(
+        &mut self,
+        value: &Scalar,
+        path: String,
+        field: &str,
+        base: Option<&Url>,
+    ) -> Option<Link> {
+        self.url(value, path, field, base).map(|url| Link {
+            written: value.as_str().to_owned(),
+            url,
         })
     }
 
@@ -466,7 +524,7 @@ impl Validator {
                 }
             };
             let url = match &r.url {
-                Some(u) => match self.url(u, join(&path, "url"), &format!("{field}.url"), base) {
+                Some(u) => match self.link(u, join(&path, "url"), &format!("{field}.url"), base) {
                     Some(u) => Some(u),
                     None => {
                         ok = false;
@@ -475,7 +533,24 @@ impl Validator {
                 },
                 None => None,
             };
-            out.push(Reading { title, url });
+            let mut links = Vec::new();
+            for (k, l) in r.links.iter().flatten().enumerate() {
+                let lpath = format!("{path}.links[{k}]");
+                let lfield = format!("{field}.links[{k}]");
+                let label = self.required(l.label.as_ref(), &lpath, &format!("{lfield}.label"));
+                let url = self.required(l.url.as_ref(), &lpath, &format!("{lfield}.url"));
+                let link = url.and_then(|u| {
+                    self.link(u, join(&lpath, "url"), &format!("{lfield}.url"), base)
+                });
+                match (label, link) {
+                    (Some(label), Some(link)) => links.push(LabelledLink {
+                        label: label.as_str().to_owned(),
+                        link,
+                    }),
+                    _ => ok = false,
+                }
+            }
+            out.push(Reading { title, url, links });
         }
         ok.then_some(out)
     }

@@ -143,7 +143,7 @@ fn fixture_text_is_verbatim() {
         Some("Åäö, émoji 🎓, combining e\u{301}, back\\slash; semi; \"quotes\" ]] <b>")
     );
     assert_eq!(
-        s.readings[0].url.as_ref().map(url::Url::as_str),
+        s.readings[0].url.as_ref().map(|l| l.url.as_str()),
         Some("https://example.org/papers/2020%20-%20A%3A%20B%2C%20C.pdf")
     );
 }

@@ -97,7 +97,7 @@ fn data_reproduces_the_seed() {
             "{label}"
         );
         assert_eq!(
-            s.zoom.as_ref().map(url::Url::as_str),
+            s.zoom.as_ref().map(|z| z.url.as_str()),
             Some(p.zoom.as_str()),
             "{label}"
         );
@@ -107,7 +107,7 @@ fn data_reproduces_the_seed() {
             .readings
             .iter()
             .map(|r| {
-                let url = r.url.as_ref().expect("link");
+                let url = &r.url.as_ref().expect("link").url;
                 assert_eq!(url.host_str(), Some("fid3024.github.io"), "{label}");
                 let path = percent_encoding::percent_decode_str(url.path()).decode_utf8_lossy();
                 (r.title.clone(), path.into_owned())

@@ -1,0 +1,178 @@
+//! The schedule page: a pure function from a schedule to Jekyll Markdown.
+//!
+//! The layout is the course's hand-written page, reproduced byte for byte:
+//! one `#` heading per session with date, time and zoom link, a Topic line,
+//! a Reading material list, and `<br>`/`<hr>` between sessions. The feed and
+//! the page are two renderings of one schedule, so they cannot drift.
+
+use chrono::{Datelike, NaiveDate, NaiveTime};
+
+use crate::model::{Schedule, Session, Status};
+
+/// Between two sessions, as on the course's page.
+const SEPARATOR: &str = "\n<br>\n<hr>\n<br>\n";
+
+/// Render the page. `subscribe` adds the subscribe block when the feed's
+/// public URL is known.
+pub fn render(schedule: &Schedule, subscribe: bool) -> String {
+    let mut out = String::new();
+    if let Some(fm) = &schedule.page.front_matter {
+        out.push_str("---\n");
+        out.push_str(fm);
+        out.push_str("---\n\n");
+    }
+    if subscribe {
+        if let Some(block) = subscribe_block(schedule) {
+            out.push_str(&block);
+            out.push_str("\n\n");
+        }
+    }
+    let blocks: Vec<String> = schedule.sessions.iter().map(session).collect();
+    out.push_str(&blocks.join(SEPARATOR));
+    out
+}
+
+fn session(s: &Session) -> String {
+    let mut out = String::from("# ");
+    let when = format!("{}, {}-{}", date(s.date), time(s.start), time(s.end));
+    let name = match s.number {
+        Some(n) => format!("{} Session {n}", text(&s.kind)),
+        None => format!("{} Session", text(&s.kind)),
+    };
+    if s.status == Status::Cancelled {
+        // Struck through and said in words: the line still reads right
+        // where strikethrough is not rendered.
+        out.push_str(&format!("~~{name}: {when}~~ (cancelled)"));
+    } else {
+        out.push_str(&format!("{name}: {when}"));
+        if s.status == Status::Tentative {
+            out.push_str(" (tentative)");
+        }
+    }
+    if let Some(room) = &s.room {
+        out.push_str(&format!(" @ {}", text(room)));
+    }
+    if let (Some(zoom), false) = (&s.zoom, s.status == Status::Cancelled) {
+        out.push_str(&format!(" [[zoom]({})]", href(&zoom.written)));
+    }
+    out.push('\n');
+    if let Some(topic) = &s.topic {
+        out.push_str(&format!("#### **Topic: {}**\n", text(topic)));
+    }
+    if let Some(note) = &s.note {
+        out.push_str(&format!(
+            "#### **Note: {}**\n",
+            text(&note.replace('\n', " "))
+        ));
+    }
+    out.push_str("#### **Reading material**\n");
+    if s.readings.is_empty() {
+        out.push_str("* TBA\n");
+    }
+    for r in &s.readings {
+        out.push_str("* ");
+        out.push_str(&text(&r.title));
+        if let Some(link) = &r.url {
+            out.push_str(&format!(" [[pdf]({})]", href(&link.written)));
+        }
+        for extra in &r.links {
+            out.push_str(&format!(
+                " [[{}]({})]",
+                text(&extra.label),
+                href(&extra.link.written)
+            ));
+        }
+        out.push('\n');
+    }
+    out
+}
+
+/// "Sep. 28", as the course writes dates; May needs no period.
+fn date(d: NaiveDate) -> String {
+    const MONTHS: [&str; 12] = [
+        "Jan.", "Feb.", "Mar.", "Apr.", "May", "Jun.", "Jul.", "Aug.", "Sep.", "Oct.", "Nov.",
+        "Dec.",
+    ];
+    format!("{} {}", MONTHS[d.month0() as usize], d.day())
+}
+
+fn time(t: NaiveTime) -> String {
+    t.format("%H:%M").to_string()
+}
+
+/// Text from the YAML in Markdown: HTML is shown, never interpreted, so a
+/// topic cannot inject markup or script into the course site.
+fn text(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// A link target inside `(...)`: parentheses and spaces are fine in the
+/// course's links except a `)` that would end the target early.
+fn href(s: &str) -> String {
+    s.replace(')', "%29")
+        .replace('<', "%3C")
+        .replace('>', "%3E")
+}
+
+/// Everything but RFC 3986's unreserved characters, for a query value.
+const QUERY_VALUE: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
+
+/// The "Subscribe" block: webcal for Apple Calendar and Thunderbird,
+/// Google's and Outlook's subscribe-by-URL links, and the plain file.
+pub fn subscribe_block(schedule: &Schedule) -> Option<String> {
+    let feed = schedule.feed.url.as_ref()?;
+    let https = feed.as_str();
+    let webcal = format!(
+        "webcal://{}",
+        https.split_once("://").map_or(https, |(_, rest)| rest)
+    );
+    let enc = |s: &str| percent_encoding::utf8_percent_encode(s, QUERY_VALUE).to_string();
+    let google = format!(
+        "https://calendar.google.com/calendar/render?cid={}",
+        enc(&webcal)
+    );
+    let outlook = format!(
+        "https://outlook.live.com/calendar/0/addfromweb?url={}&name={}",
+        enc(https),
+        enc(&schedule.course.name)
+    );
+    Some(format!(
+        "**Subscribe to this schedule:** [Apple Calendar / Thunderbird]({webcal}) · [Google Calendar]({google}) · [Outlook]({outlook}) · [.ics file]({https})"
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // Test the course's date style, including May without a period.
+    #[test]
+    fn dates() {
+        let d = |m, day| NaiveDate::from_ymd_opt(2020, m, day).expect("date");
+        assert_eq!(date(d(9, 28)), "Sep. 28");
+        assert_eq!(date(d(5, 4)), "May 4");
+        assert_eq!(date(d(12, 14)), "Dec. 14");
+    }
+
+    // Test that HTML in text is shown, not interpreted.
+    #[test]
+    fn escapes_html() {
+        assert_eq!(
+            text("<script>alert(1)</script> & co"),
+            "&lt;script&gt;alert(1)&lt;/script&gt; & co"
+        );
+        assert_eq!(href("/a (b).pdf"), "/a (b%29.pdf");
+    }
+}

@@ -1,0 +1,159 @@
+//! The schedule page: the seed reproduced byte for byte, the subscribe
+//! block, cancelled sessions, and `build` writing feed and page together.
+
+mod common;
+
+use std::path::Path;
+
+use common::{root, run};
+
+fn seed() -> String {
+    std::fs::read_to_string(root().join("tests/fixtures/seed_schedule.md")).expect("seed")
+}
+
+fn course_dir() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::copy(
+        root().join("data/schedule.yaml"),
+        dir.path().join("schedule.yaml"),
+    )
+    .expect("copy");
+    dir
+}
+
+fn read(p: &Path) -> String {
+    std::fs::read_to_string(p).expect("read")
+}
+
+// Test that the page rendered from data/schedule.yaml without the subscribe
+// block is the course's page, byte for byte.
+#[test]
+fn renders_the_seed_byte_for_byte() {
+    let dir = course_dir();
+    let out = run(
+        dir.path(),
+        &["page", "schedule.yaml", "-o", "page.md", "--no-subscribe"],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(read(&dir.path().join("page.md")), seed());
+}
+
+/// The value of query parameter `key` in `url`, decoded.
+fn query(url: &str, key: &str) -> String {
+    let u = url::Url::parse(url).expect("url");
+    u.query_pairs()
+        .find(|(k, _)| k == key)
+        .map(|(_, v)| v.into_owned())
+        .expect(key)
+}
+
+// Test that the subscribe block sits between front matter and the first
+// session, and that each app's link leads to the feed's public URL.
+#[test]
+fn subscribe_block_links() {
+    let dir = course_dir();
+    assert!(run(dir.path(), &["page", "schedule.yaml", "-o", "page.md"])
+        .status
+        .success());
+    let page = read(&dir.path().join("page.md"));
+    let (head, rest) = page
+        .split_once("**Subscribe to this schedule:** ")
+        .expect("block");
+    assert!(head.ends_with("permalink: /schedule/\n---\n\n"), "{head}");
+    let line = rest.lines().next().expect("line");
+    assert!(rest.starts_with(&format!("{line}\n\n# Lecture Session 1: Sep. 28")));
+    let links: Vec<&str> = line
+        .split("](")
+        .skip(1)
+        .map(|s| s.split(')').next().expect("target"))
+        .collect();
+    assert_eq!(links.len(), 4, "{line}");
+    let feed = "https://fid3024.github.io/schedule.ics";
+    assert_eq!(links[0], "webcal://fid3024.github.io/schedule.ics");
+    assert!(links[1].starts_with("https://calendar.google.com/calendar/render?"));
+    assert_eq!(
+        query(links[1], "cid"),
+        "webcal://fid3024.github.io/schedule.ics"
+    );
+    assert!(links[2].starts_with("https://outlook.live.com/calendar/0/addfromweb?"));
+    assert_eq!(query(links[2], "url"), feed);
+    assert_eq!(
+        query(links[2], "name"),
+        "FID3024 Systems for Scalable Machine Learning"
+    );
+    assert_eq!(links[3], feed);
+    // Everything after the block is the seed's body.
+    assert_eq!(format!("{head}{}", &rest[line.len() + 2..]), seed());
+}
+
+// Test that cancelled and tentative sessions say so on the page, and HTML in text is inert.
+#[test]
+fn cancelled_and_escaped() {
+    let dir = course_dir();
+    let p = dir.path().join("schedule.yaml");
+    let yaml = read(&p)
+        .replacen(
+            "date: 2020-10-19\n",
+            "date: 2020-10-19\n    status: cancelled\n",
+            1,
+        )
+        .replacen(
+            "date: 2020-10-26\n",
+            "date: 2020-10-26\n    status: tentative\n    room: \"<b>Sal C</b>\"\n",
+            1,
+        );
+    std::fs::write(&p, yaml).expect("write");
+    assert!(run(dir.path(), &["page", "schedule.yaml", "-o", "page.md"])
+        .status
+        .success());
+    let page = read(&dir.path().join("page.md"));
+    assert!(
+        page.contains("\n# ~~Discussion Session 2: Oct. 19, 15:00-17:00~~ (cancelled)\n"),
+        "{page}"
+    );
+    assert!(page.contains("\n# Lecture Session 3: Oct. 26, 15:00-17:00 (tentative) @ &lt;b&gt;Sal C&lt;/b&gt; [[zoom](https://kth-se.zoom.us/j/2884945301)]\n"));
+}
+
+// Test that build writes feed and page in one run, rewrites neither when
+// nothing changed, and on an error writes neither.
+#[test]
+fn build_writes_both_or_neither() {
+    let dir = course_dir();
+    let out = run(dir.path(), &["build", "schedule.yaml"]);
+    assert!(out.status.success());
+    let stdout = String::from_utf8(out.stdout).expect("utf8");
+    assert!(
+        stdout.ends_with("public/schedule.md: page (written)\n"),
+        "{stdout}"
+    );
+    let feed = read(&dir.path().join("public/schedule.ics"));
+    let page = read(&dir.path().join("public/schedule.md"));
+    assert!(page.contains("**Subscribe to this schedule:**"));
+    assert_eq!(common::parse(&feed).len(), 12);
+
+    let out = run(dir.path(), &["build", "schedule.yaml"]);
+    assert!(String::from_utf8(out.stdout)
+        .expect("utf8")
+        .ends_with("public/schedule.md: page (unchanged, not rewritten)\n"));
+
+    let p = dir.path().join("schedule.yaml");
+    std::fs::write(
+        &p,
+        read(&p)
+            .replacen(
+                "topic: \"Distributed learning: data-parallelization\"",
+                "topic: New topic",
+                1,
+            )
+            .replacen("date: 2020-10-26", "date: 2020-10-32", 1),
+    )
+    .expect("write");
+    let out = run(dir.path(), &["build", "schedule.yaml"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(read(&dir.path().join("public/schedule.ics")), feed);
+    assert_eq!(read(&dir.path().join("public/schedule.md")), page);
+}
