@@ -45,6 +45,12 @@ pub enum Error {
         /// The events that would vanish from subscribers' calendars.
         sessions: Vec<crate::regenerate::Removed>,
     },
+    /// A page that cannot be imported.
+    #[error("{0}")]
+    Import(#[from] crate::import::ImportError),
+    /// An output that exists and would be replaced without `--force`.
+    #[error("`{}` already exists; pass --force to replace it", .0.display())]
+    Exists(PathBuf),
     /// `SOURCE_DATE_EPOCH` is set but is not a Unix timestamp.
     #[error("SOURCE_DATE_EPOCH must be a whole number of seconds since 1970-01-01 UTC, not `{0}`")]
     SourceDateEpoch(String),

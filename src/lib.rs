@@ -8,6 +8,7 @@
 pub mod error;
 pub mod feed;
 pub mod ics;
+pub mod import;
 pub mod load;
 pub mod model;
 pub mod page;

@@ -47,6 +47,8 @@ pub struct RawSchedule {
 pub struct RawPage {
     /// Jekyll front matter, a block of text.
     pub front_matter: Option<Scalar>,
+    /// Markdown shown before the sessions.
+    pub intro: Option<Scalar>,
     /// Whether to show the subscribe block.
     pub subscribe: Option<Scalar>,
     /// Where `build` writes the page.

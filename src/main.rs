@@ -71,6 +71,45 @@ enum Command {
         #[arg(long)]
         no_subscribe: bool,
     },
+    /// Turn an existing schedule page (Jekyll Markdown) into a schedule YAML.
+    ///
+    /// Run once to migrate a course that already has a page. Lines the
+    /// importer cannot map are kept in the session's `note` and reported
+    /// with their line number. Without -o, the YAML goes to standard output.
+    #[command(
+        after_help = "Example:\n  coursefeed import schedule.md --year 2020 --name \"FID3024 Systems for Scalable Machine Learning\" \\\n      --id fid3024-ht2020 --url https://fid3024.github.io/ -o data/schedule.yaml"
+    )]
+    Import {
+        /// The page to import.
+        page: PathBuf,
+        /// The year of the first session (dates on the page may omit it).
+        #[arg(long)]
+        year: i32,
+        /// Where to write the YAML (default: standard output).
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+        /// Replace the output file if it exists.
+        #[arg(long)]
+        force: bool,
+        /// Calendar name (default: the page's title).
+        #[arg(long)]
+        name: Option<String>,
+        /// Course id, the stable part of every UID.
+        #[arg(long)]
+        id: Option<String>,
+        /// The IANA zone of the page's times.
+        #[arg(long, default_value = "Europe/Stockholm")]
+        timezone: String,
+        /// The course site, base of the page's relative links.
+        #[arg(long)]
+        url: Option<String>,
+        /// Start time for sessions whose heading has none.
+        #[arg(long, requires = "end", value_parser = parse_hhmm)]
+        start: Option<chrono::NaiveTime>,
+        /// End time for sessions whose heading has none.
+        #[arg(long, requires = "start", value_parser = parse_hhmm)]
+        end: Option<chrono::NaiveTime>,
+    },
     /// Validate a schedule and print a summary; writes nothing.
     #[command(after_help = "Example:\n  coursefeed check data/schedule.yaml")]
     Check {
@@ -98,6 +137,11 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+fn parse_hhmm(s: &str) -> Result<chrono::NaiveTime, String> {
+    chrono::NaiveTime::parse_from_str(s, "%H:%M")
+        .map_err(|_| format!("`{s}` is not a time (HH:MM)"))
 }
 
 /// Diagnostics already say `error:`; other errors get the prefix here.
@@ -179,6 +223,59 @@ fn run(command: Command) -> Result<(), Error> {
             let subscribe = s.page.subscribe && !no_subscribe;
             publish::write_atomic(&output, coursefeed::page::render(s, subscribe).as_bytes())?;
             println!("wrote {}: {}", output.display(), summary(&loaded));
+            Ok(())
+        }
+        Command::Import {
+            page,
+            year,
+            output,
+            force,
+            name,
+            id,
+            timezone,
+            url,
+            start,
+            end,
+        } => {
+            if let (Some(path), false) = (&output, force) {
+                if path.exists() {
+                    return Err(Error::Exists(path.clone()));
+                }
+            }
+            let text = std::fs::read_to_string(&page).map_err(|source| Error::Read {
+                path: page.clone(),
+                source,
+            })?;
+            let options = coursefeed::import::Options {
+                year,
+                name,
+                id,
+                timezone,
+                url,
+                start,
+                end,
+            };
+            let imported = coursefeed::import::import(&text, &page, &options)?;
+            for w in &imported.warnings {
+                eprintln!("warning: {}:{}: {}", page.display(), w.line, w.message);
+            }
+            // The result must be a schedule we accept, or nothing is written.
+            let name = output
+                .clone()
+                .unwrap_or_else(|| PathBuf::from("<imported schedule>"));
+            coursefeed::load_str(&imported.yaml, &name)?;
+            match output {
+                Some(path) => {
+                    publish::write_atomic(&path, imported.yaml.as_bytes())?;
+                    println!(
+                        "wrote {}: {} sessions from {}",
+                        path.display(),
+                        imported.sessions,
+                        page.display()
+                    );
+                }
+                None => print!("{}", imported.yaml),
+            }
             Ok(())
         }
         Command::Check { schedule } => {

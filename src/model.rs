@@ -57,6 +57,8 @@ impl Default for FeedSettings {
 pub struct PageSettings {
     /// Jekyll front matter, without the `---` lines.
     pub front_matter: Option<String>,
+    /// Markdown shown before the sessions, as written.
+    pub intro: Option<String>,
     /// Whether the page carries the "Subscribe" block.
     pub subscribe: bool,
     /// Where `build` writes the page, if it should.
@@ -67,6 +69,7 @@ impl Default for PageSettings {
     fn default() -> Self {
         PageSettings {
             front_matter: None,
+            intro: None,
             subscribe: true,
             output: None,
         }

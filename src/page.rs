@@ -27,6 +27,10 @@ pub fn render(schedule: &Schedule, subscribe: bool) -> String {
             out.push_str("\n\n");
         }
     }
+    if let Some(intro) = &schedule.page.intro {
+        out.push_str(intro);
+        out.push_str("\n\n");
+    }
     let blocks: Vec<String> = schedule.sessions.iter().map(session).collect();
     out.push_str(&blocks.join(SEPARATOR));
     out

@@ -184,6 +184,10 @@ impl Validator {
                 settings.front_matter = Some(format!("{text}\n"));
             }
         }
+        settings.intro = raw
+            .intro
+            .map(|i| i.0.trim().to_owned())
+            .filter(|i| !i.is_empty());
         if let Some(sub) = raw.subscribe {
             match sub.as_str().to_ascii_lowercase().as_str() {
                 "true" | "yes" | "on" => settings.subscribe = true,

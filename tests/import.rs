@@ -1,0 +1,353 @@
+//! `coursefeed import`: the seed round trip, the variety of real pages, a
+//! test per warning, and malformed pages that must write nothing.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use chrono::{NaiveDate, NaiveTime};
+use common::{root, run};
+use coursefeed::model::{Schedule, Status};
+
+/// Import `page` with `args`; return (schedule, stderr).
+fn import(page: &Path, args: &[&str]) -> (Schedule, String) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("schedule.yaml");
+    let mut all = vec![
+        "import",
+        page.to_str().expect("utf8"),
+        "-o",
+        out.to_str().expect("utf8"),
+    ];
+    all.extend_from_slice(args);
+    let o = run(&root(), &all);
+    let stderr = String::from_utf8(o.stderr).expect("utf8");
+    assert!(o.status.success(), "{stderr}");
+    let schedule = coursefeed::load_path(&out)
+        .expect("imported YAML is valid")
+        .schedule;
+    (schedule, stderr)
+}
+
+fn fixture(name: &str) -> PathBuf {
+    root().join("tests/fixtures/pages").join(name)
+}
+
+fn seed() -> PathBuf {
+    root().join("tests/fixtures/seed_schedule.md")
+}
+
+const SEED_ARGS: &[&str] = &[
+    "--year",
+    "2020",
+    "--name",
+    "FID3024 Systems for Scalable Machine Learning",
+    "--id",
+    "fid3024-ht2020",
+    "--url",
+    "https://fid3024.github.io/",
+];
+
+fn date(y: i32, m: u32, d: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, d).expect("date")
+}
+
+fn hm(h: u32, m: u32) -> NaiveTime {
+    NaiveTime::from_hms_opt(h, m, 0).expect("time")
+}
+
+// Test that importing the seed and rendering the page gives the seed back byte for byte.
+#[test]
+fn seed_round_trip_page() {
+    let (schedule, stderr) = import(&seed(), SEED_ARGS);
+    assert_eq!(stderr, "", "the seed maps completely");
+    assert_eq!(
+        coursefeed::page::render(&schedule, true),
+        std::fs::read_to_string(seed()).expect("seed")
+    );
+}
+
+// Test that building the imported seed gives the same events as data/schedule.yaml.
+#[test]
+fn seed_round_trip_events() {
+    let (imported, _) = import(&seed(), SEED_ARGS);
+    let shipped = coursefeed::load_path(&root().join("data/schedule.yaml"))
+        .expect("valid")
+        .schedule;
+    let stamp = coursefeed::feed::stamp(Some(common::EPOCH)).expect("stamp");
+    let a = common::parse(&coursefeed::feed::render(&imported, stamp));
+    let b = common::parse(&coursefeed::feed::render(&shipped, stamp));
+    assert_eq!(a.len(), 12);
+    assert_eq!(a, b);
+}
+
+// Test heading levels #..###, month spellings, plain and bold labels, an
+// explicit year, `15:00 - 17:00` and the en dash, and the intro text kept.
+#[test]
+fn levels_months_labels() {
+    let (s, stderr) = import(
+        &fixture("levels_months.md"),
+        &["--year", "2020", "--url", "https://example.org/"],
+    );
+    assert_eq!(stderr, "");
+    let dates: Vec<_> = s
+        .sessions
+        .iter()
+        .map(|x| (x.date, x.start, x.end))
+        .collect();
+    assert_eq!(
+        dates,
+        vec![
+            (date(2020, 9, 28), hm(15, 0), hm(17, 0)),
+            (date(2020, 9, 29), hm(15, 0), hm(17, 0)),
+            (date(2020, 9, 30), hm(15, 0), hm(17, 0)),
+        ]
+    );
+    let topics: Vec<_> = s.sessions.iter().map(|x| x.topic.as_deref()).collect();
+    assert_eq!(
+        topics,
+        vec![
+            Some("Plain label"),
+            Some("Bold label outside"),
+            Some("En dash")
+        ]
+    );
+    assert_eq!(
+        s.sessions[0].readings[0]
+            .url
+            .as_ref()
+            .map(|l| l.written.as_str()),
+        Some("/papers/a.pdf")
+    );
+    assert_eq!(
+        s.sessions[0].zoom.as_ref().map(|z| z.written.as_str()),
+        Some("https://kth-se.zoom.us/j/1")
+    );
+    assert!(s.sessions[1].zoom.is_none() && s.sessions[1].readings.is_empty());
+    assert_eq!(
+        s.page.intro.as_deref(),
+        Some("Welcome to the course. All times are Stockholm time.")
+    );
+    assert_eq!(
+        s.course.name, "Variants",
+        "name from the front matter's title"
+    );
+}
+
+// Test `9-11` hours, rooms instead of zoom links, and no zoom at all.
+#[test]
+fn short_hours_and_rooms() {
+    let (s, _) = import(&fixture("rooms.md"), &["--year", "2020"]);
+    let got: Vec<_> = s
+        .sessions
+        .iter()
+        .map(|x| (x.start, x.end, x.room.as_deref(), x.zoom.is_none()))
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            (hm(9, 0), hm(11, 0), Some("Sal C"), true),
+            (hm(13, 15), hm(15, 0), Some("Room 4523"), true),
+            (hm(8, 0), hm(10, 0), None, true),
+        ]
+    );
+}
+
+// Test several links per reading, a reading with no link, and a linked title.
+#[test]
+fn reading_links() {
+    let (s, _) = import(
+        &fixture("readings.md"),
+        &["--year", "2020", "--url", "https://example.org/"],
+    );
+    let r = &s.sessions[0].readings;
+    assert_eq!(r.len(), 3);
+    assert_eq!(r[0].title, "Two links");
+    assert_eq!(
+        r[0].url.as_ref().map(|l| l.url.as_str()),
+        Some("https://example.org/papers/b.pdf")
+    );
+    assert_eq!(r[0].links[0].label, "slides");
+    assert_eq!(
+        r[0].links[0].link.url.as_str(),
+        "https://example.org/slides/b.pdf"
+    );
+    assert_eq!(
+        (r[1].title.as_str(), r[1].url.is_none()),
+        ("No link at all", true)
+    );
+    assert_eq!(r[2].title, "Linked title");
+    assert_eq!(
+        r[2].url.as_ref().map(|l| l.url.as_str()),
+        Some("https://example.org/c.pdf")
+    );
+    // The page shows every link again.
+    let page = coursefeed::page::render(&s, false);
+    assert!(
+        page.contains("* Two links [[pdf](/papers/b.pdf)] [[slides](/slides/b.pdf)]\n"),
+        "{page}"
+    );
+}
+
+// Test that CRLF line ends are read like LF.
+#[test]
+fn crlf_pages() {
+    let (s, stderr) = import(
+        &fixture("crlf.md"),
+        &["--year", "2020", "--url", "https://example.org/"],
+    );
+    assert_eq!(stderr, "");
+    assert_eq!(s.sessions[0].topic.as_deref(), Some("Windows line ends"));
+    assert_eq!(s.sessions[0].readings[0].title, "A");
+}
+
+// Test that the year rolls over when the month goes back across New Year.
+#[test]
+fn across_new_year() {
+    let (s, _) = import(&fixture("new_year.md"), &["--year", "2020"]);
+    let dates: Vec<_> = s.sessions.iter().map(|x| x.date).collect();
+    assert_eq!(
+        dates,
+        vec![
+            date(2020, 11, 30),
+            date(2020, 12, 14),
+            date(2021, 1, 11),
+            date(2021, 2, 1)
+        ]
+    );
+    // 15:00 in January is CET: 14:00Z.
+    assert_eq!(
+        s.sessions[2].starts_at.to_rfc3339(),
+        "2021-01-11T14:00:00+00:00"
+    );
+}
+
+// Test that headings without numbers are numbered in order of appearance per
+// kind, and missing times take --start/--end.
+#[test]
+fn no_numbers_no_times() {
+    let (s, _) = import(
+        &fixture("no_numbers_no_times.md"),
+        &["--year", "2020", "--start", "10:00", "--end", "12:00"],
+    );
+    let got: Vec<_> = s
+        .sessions
+        .iter()
+        .map(|x| (x.label(), x.start, x.end))
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            ("Lecture 1".to_string(), hm(10, 0), hm(12, 0)),
+            ("Discussion 1".to_string(), hm(10, 0), hm(12, 0)),
+            ("Lecture 2".to_string(), hm(10, 0), hm(12, 0)),
+        ]
+    );
+}
+
+// Test each warning: an unmapped line, a heading link other than zoom, and
+// a heading that is not a session; all kept in the session's note.
+// Cancelled and tentative headings are mapped to the status.
+#[test]
+fn warnings_keep_the_text() {
+    let (s, stderr) = import(
+        &fixture("unmapped.md"),
+        &["--year", "2020", "--url", "https://example.org/"],
+    );
+    let page = fixture("unmapped.md");
+    let p = page.display();
+    assert_eq!(
+        stderr,
+        format!(
+            "warning: {p}:2: kept in the note of Lecture 2: slides: /slides/2.pdf\nwarning: {p}:3: kept in the note of Lecture 2: Bring your laptop!\nwarning: {p}:4: kept in the note of Lecture 2: ## Exam week\n"
+        )
+    );
+    assert_eq!(s.sessions[0].status, Status::Cancelled);
+    assert_eq!(s.sessions[1].status, Status::Tentative);
+    assert_eq!(
+        s.sessions[1].note.as_deref(),
+        Some("slides: /slides/2.pdf\nBring your laptop!\n## Exam week")
+    );
+}
+
+/// Import `page` text; it must fail with `expected` and write nothing.
+fn fails(page: &str, args: &[&str], expected: &str) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(dir.path().join("page.md"), page).expect("write");
+    let mut all = vec!["import", "page.md", "-o", "out.yaml"];
+    all.extend_from_slice(args);
+    let o = run(dir.path(), &all);
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(
+        String::from_utf8(o.stderr).expect("utf8"),
+        format!("{expected}\n")
+    );
+    assert!(!dir.path().join("out.yaml").exists(), "wrote something");
+}
+
+// Test that a page without sessions is refused.
+#[test]
+fn no_sessions() {
+    fails("# Schedule\n\nComing soon.\n", &["--year", "2020"], "error: page.md:0: no sessions found: expected headings such as `# Lecture Session 1: Sep. 28, 15:00-17:00`");
+}
+
+// Test that a date that does not exist is refused with its line.
+#[test]
+fn impossible_date() {
+    fails(
+        "# Lecture Session 1: Feb. 28, 15:00-17:00\n# Lecture Session 2: Feb. 30, 15:00-17:00\n",
+        &["--year", "2021"],
+        "error: page.md:2: February 30, 2021 is not a date",
+    );
+}
+
+// Test that an impossible time is refused with its line.
+#[test]
+fn impossible_time() {
+    fails(
+        "\n# Lecture Session 1: Feb. 28, 15:00-25:00\n",
+        &["--year", "2021"],
+        "error: page.md:2: 25:00 is not a time of day",
+    );
+}
+
+// Test that a heading without a time needs --start and --end.
+#[test]
+fn missing_time_without_defaults() {
+    fails(
+        "# Lecture Session 1: Feb. 28\n",
+        &["--year", "2021"],
+        "error: page.md:1: the heading has no time; give --start and --end for such sessions",
+    );
+}
+
+// Test that relative links need the course site, named at their line.
+#[test]
+fn relative_link_needs_url() {
+    fails(
+        "# Lecture Session 1: Feb. 1, 15:00-17:00\n#### **Reading material**\n* A [[pdf](/papers/a.pdf)]\n",
+        &["--year", "2021"],
+        "error: page.md:3: `/papers/a.pdf` is a relative link; give --url with the course site to resolve it",
+    );
+}
+
+// Test that import never overwrites an existing schedule without --force.
+#[test]
+fn keeps_existing_schedule() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::copy(seed(), dir.path().join("page.md")).expect("copy");
+    std::fs::write(dir.path().join("out.yaml"), "precious").expect("write");
+    let o = run(
+        dir.path(),
+        &["import", "page.md", "--year", "2020", "-o", "out.yaml"],
+    );
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(
+        String::from_utf8(o.stderr).expect("utf8"),
+        "error: `out.yaml` already exists; pass --force to replace it\n"
+    );
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("out.yaml")).expect("read"),
+        "precious"
+    );
+}
