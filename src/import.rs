@@ -182,7 +182,7 @@ pub fn import(page: &str, file: &Path, options: &Options) -> Result<Imported, Im
             continue;
         };
         if let Some(topic) = label(&label_text, &["topic"]) {
-            current.topic = Some(topic.to_owned());
+            current.topic = Some(unescape_html(topic));
             in_readings = false;
         } else if let Some(note) = label(&label_text, &["note"]) {
             current.notes.push(note.to_owned());
@@ -238,6 +238,11 @@ pub fn import(page: &str, file: &Path, options: &Options) -> Result<Imported, Im
         sessions: count,
         warnings,
     })
+}
+
+/// The page shows `<` and `>` from the YAML as entities; read them back.
+fn unescape_html(s: &str) -> String {
+    s.replace("&lt;", "<").replace("&gt;", ">")
 }
 
 fn is_relative(href: &str) -> bool {
@@ -332,7 +337,7 @@ fn take_links(s: &str) -> (String, Vec<(String, String)>) {
 /// One reading: `Title [[pdf](url)] [[slides](url)]`, `[Title](url)` or plain `Title`.
 fn parse_reading(item: &str) -> OutReading {
     let (text, links) = take_links(item);
-    let title = text.trim().to_owned();
+    let title = unescape_html(text.trim());
     if title.is_empty() {
         // The whole item was one link: its text is the title.
         if let Some((label, href)) = links.first() {
@@ -364,10 +369,15 @@ fn parse_heading(text: &str) -> Result<Option<PageSession>, String> {
             s.notes.push(format!("{label}: {href}"));
         }
     }
-    if let Some(inner) = text.strip_prefix("~~") {
-        if let Some((core, after)) = inner.split_once("~~") {
+    // Struck-through headings: `~~...~~` (GFM) or `<del>...</del>`.
+    for (open, close) in [("~~", "~~"), ("<del>", "</del>"), ("<s>", "</s>")] {
+        if let Some((core, after)) = text
+            .strip_prefix(open)
+            .and_then(|inner| inner.split_once(close))
+        {
             s.status = Some("cancelled");
             text = format!("{core}{}", after.replacen("(cancelled)", "", 1));
+            break;
         }
     }
     for (marker, status) in [("(cancelled)", "cancelled"), ("(tentative)", "tentative")] {
@@ -396,7 +406,7 @@ fn parse_heading(text: &str) -> Result<Option<PageSession>, String> {
     let Some((date, rest)) = parse_date(when.trim()) else {
         return Ok(None);
     };
-    s.kind = words.join(" ");
+    s.kind = unescape_html(&words.join(" "));
     s.month_day = Some(date);
     let rest = rest.trim_start_matches([',', ' ']);
     let rest = match parse_time_range(rest) {
@@ -411,7 +421,7 @@ fn parse_heading(text: &str) -> Result<Option<PageSession>, String> {
     let room = rest.trim().trim_start_matches([',', '@', '-', '–']).trim();
     let room = room.strip_prefix("Room:").map(str::trim).unwrap_or(room);
     if !room.is_empty() {
-        s.room = Some(room.to_owned());
+        s.room = Some(unescape_html(room));
     }
     Ok(Some(s))
 }

@@ -44,9 +44,9 @@ fn session(s: &Session) -> String {
         None => format!("{} Session", text(&s.kind)),
     };
     if s.status == Status::Cancelled {
-        // Struck through and said in words: the line still reads right
-        // where strikethrough is not rendered.
-        out.push_str(&format!("~~{name}: {when}~~ (cancelled)"));
+        // Struck through with <del>, which every Markdown processor passes
+        // through (`~~` needs a GFM extension), and said in words as well.
+        out.push_str(&format!("<del>{name}: {when}</del> (cancelled)"));
     } else {
         out.push_str(&format!("{name}: {when}"));
         if s.status == Status::Tentative {

@@ -351,3 +351,33 @@ fn keeps_existing_schedule() {
         "precious"
     );
 }
+
+// Test explicit years across New Year (a later date without a year follows
+// the last written one), `Sept.`, `__bold__` labels, and zoom in defaults.
+#[test]
+fn explicit_years() {
+    let (s, stderr) = import(&fixture("explicit_years.md"), &["--year", "1999"]);
+    assert_eq!(stderr, "");
+    let dates: Vec<_> = s.sessions.iter().map(|x| x.date).collect();
+    assert_eq!(
+        dates,
+        vec![
+            date(2020, 9, 3),
+            date(2020, 12, 14),
+            date(2021, 1, 11),
+            date(2021, 1, 18)
+        ]
+    );
+    assert_eq!(s.sessions[0].topic.as_deref(), Some("Underscore bold"));
+    assert_eq!(s.sessions[0].readings[0].title, "Paper");
+    assert!(
+        s.sessions
+            .iter()
+            .all(|x| x.zoom.as_ref().map(|z| z.written.as_str())
+                == Some("https://kth-se.zoom.us/j/9"))
+    );
+    assert!(s
+        .sessions
+        .iter()
+        .all(|x| (x.start, x.end) == (hm(10, 0), hm(11, 30))));
+}

@@ -112,8 +112,40 @@ fn cancelled_and_escaped() {
         .success());
     let page = read(&dir.path().join("page.md"));
     assert!(
-        page.contains("\n# ~~Discussion Session 2: Oct. 19, 15:00-17:00~~ (cancelled)\n"),
+        page.contains("\n# <del>Discussion Session 2: Oct. 19, 15:00-17:00</del> (cancelled)\n"),
         "{page}"
+    );
+    // Importing the page gives the statuses back.
+    std::fs::write(dir.path().join("page.md"), &page).expect("write");
+    let o = run(
+        dir.path(),
+        &[
+            "import",
+            "page.md",
+            "--year",
+            "2020",
+            "--url",
+            "https://fid3024.github.io/",
+            "-o",
+            "back.yaml",
+        ],
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let back = coursefeed::load_path(&dir.path().join("back.yaml"))
+        .expect("valid")
+        .schedule;
+    assert_eq!(
+        back.sessions[3].status,
+        coursefeed::model::Status::Cancelled
+    );
+    assert_eq!(
+        back.sessions[4].status,
+        coursefeed::model::Status::Tentative
+    );
+    assert_eq!(
+        back.sessions[4].room.as_deref(),
+        Some("<b>Sal C</b>"),
+        "the page's escaping is undone on import"
     );
     assert!(page.contains("\n# Lecture Session 3: Oct. 26, 15:00-17:00 (tentative) @ &lt;b&gt;Sal C&lt;/b&gt; [[zoom](https://kth-se.zoom.us/j/2884945301)]\n"));
 }
