@@ -15,6 +15,14 @@ pub enum Error {
         /// Why the OS refused.
         source: std::io::Error,
     },
+    /// The schedule file is larger than any real schedule.
+    #[error("`{}` is {size} bytes; schedules over {} MiB are refused", path.display(), crate::MAX_SCHEDULE_BYTES / 1024 / 1024)]
+    TooLarge {
+        /// The file.
+        path: PathBuf,
+        /// Its size.
+        size: u64,
+    },
     /// The schedule has one or more problems; nothing was written.
     #[error("{}", render_all(.0))]
     Invalid(Vec<Diagnostic>),
@@ -96,13 +104,30 @@ fn render_all(diagnostics: &[Diagnostic]) -> String {
         .iter()
         .filter(|d| d.severity == Severity::Error)
         .count();
+    let mut out = render_capped(diagnostics);
+    if errors > 1 {
+        out.push_str(&format!("\n{errors} problems found; nothing was written"));
+    }
+    out
+}
+
+/// At most this many diagnostics are shown; a systematic mistake in a
+/// generated schedule would otherwise print one per session.
+pub const MAX_SHOWN_DIAGNOSTICS: usize = 50;
+
+/// Diagnostics, one rendered block each, at most [`MAX_SHOWN_DIAGNOSTICS`].
+pub fn render_capped(diagnostics: &[Diagnostic]) -> String {
     let mut out = diagnostics
         .iter()
+        .take(MAX_SHOWN_DIAGNOSTICS)
         .map(Diagnostic::render)
         .collect::<Vec<_>>()
         .join("\n");
-    if errors > 1 {
-        out.push_str(&format!("\n{errors} problems found; nothing was written"));
+    if diagnostics.len() > MAX_SHOWN_DIAGNOSTICS {
+        out.push_str(&format!(
+            "\n... and {} more not shown",
+            diagnostics.len() - MAX_SHOWN_DIAGNOSTICS
+        ));
     }
     out
 }

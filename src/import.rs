@@ -240,9 +240,13 @@ pub fn import(page: &str, file: &Path, options: &Options) -> Result<Imported, Im
     })
 }
 
-/// The page shows `<` and `>` from the YAML as entities; read them back.
+/// The page shows `<` and `>` from the YAML as entities and escapes
+/// brackets; read them back.
 fn unescape_html(s: &str) -> String {
-    s.replace("&lt;", "<").replace("&gt;", ">")
+    s.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("\\[", "[")
+        .replace("\\]", "]")
 }
 
 fn is_relative(href: &str) -> bool {
@@ -299,6 +303,12 @@ fn take_links(s: &str) -> (String, Vec<(String, String)>) {
     let mut links = Vec::new();
     let mut tail = s;
     while let Some(open) = tail.find('[') {
+        if open > 0 && tail.as_bytes()[open - 1] == b'\\' {
+            // An escaped bracket is text, as the page writes it.
+            rest.push_str(&tail[..=open]);
+            tail = &tail[open + 1..];
+            continue;
+        }
         let double = tail[open..].starts_with("[[");
         let label_start = open + if double { 2 } else { 1 };
         let parsed = tail[label_start..].find("](").and_then(|close| {

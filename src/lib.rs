@@ -31,12 +31,24 @@ pub struct Loaded {
     pub warnings: Vec<Diagnostic>,
 }
 
+/// Schedules larger than this are refused before reading, to bound memory.
+/// A faculty-wide feed of 100,000 sessions is about 30 MiB of YAML.
+pub const MAX_SCHEDULE_BYTES: u64 = 256 * 1024 * 1024;
+
 /// Read and validate the schedule file at `path`.
 pub fn load_path(path: &Path) -> Result<Loaded, Error> {
-    let bytes = std::fs::read(path).map_err(|source| Error::Read {
+    let read_error = |source| Error::Read {
         path: path.to_owned(),
         source,
-    })?;
+    };
+    let size = std::fs::metadata(path).map_err(read_error)?.len();
+    if size > MAX_SCHEDULE_BYTES {
+        return Err(Error::TooLarge {
+            path: path.to_owned(),
+            size,
+        });
+    }
+    let bytes = std::fs::read(path).map_err(read_error)?;
     match String::from_utf8(bytes) {
         Ok(source) => load_str(&source, path),
         Err(e) => {
@@ -66,11 +78,11 @@ pub fn load_str(source: &str, file: &Path) -> Result<Loaded, Error> {
         let positions = load::Positions::build(source).unwrap_or_default();
         let at = positions.exact(&p.path).or(p.position);
         Error::Invalid(vec![diagnostic(
-            source,
+            &Lines::new(source),
             file,
             at,
             Severity::Error,
-            session_of(&p.path, &positions, source),
+            session_of(&p.path, &positions, &Lines::new(source)),
             field_of(&p.path),
             p.problem,
         )])
@@ -92,6 +104,7 @@ fn locate(source: &str, file: &Path, findings: Vec<validate::Finding>) -> Vec<Di
         return Vec::new();
     }
     let positions = load::Positions::build(source).unwrap_or_default();
+    let lines = Lines::new(source);
     findings
         .into_iter()
         .map(|f| {
@@ -105,7 +118,7 @@ fn locate(source: &str, file: &Path, findings: Vec<validate::Finding>) -> Vec<Di
                 }
             }
             diagnostic(
-                source,
+                &lines,
                 file,
                 positions.find(&f.path),
                 f.severity,
@@ -117,8 +130,34 @@ fn locate(source: &str, file: &Path, findings: Vec<validate::Finding>) -> Vec<Di
         .collect()
 }
 
+/// Where each line of the source starts, so that any number of
+/// diagnostics find their line in constant time.
+struct Lines<'a> {
+    source: &'a str,
+    starts: Vec<usize>,
+}
+
+impl<'a> Lines<'a> {
+    fn new(source: &'a str) -> Self {
+        let starts = std::iter::once(0)
+            .chain(source.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
+        Lines { source, starts }
+    }
+
+    /// Line `n` (1-based), without its line break.
+    fn get(&self, n: usize) -> Option<&'a str> {
+        let start = *self.starts.get(n.checked_sub(1)?)?;
+        let end = self.starts.get(n).map_or(self.source.len(), |&e| e - 1);
+        Some(self.source[start..end].trim_end_matches('\r'))
+    }
+}
+
+/// Shown source lines are cut here: a minified or hostile line can be megabytes.
+const MAX_SHOWN_LINE: usize = 160;
+
 fn diagnostic(
-    source: &str,
+    lines: &Lines,
     file: &Path,
     at: Option<(usize, usize)>,
     severity: Severity,
@@ -127,10 +166,15 @@ fn diagnostic(
     problem: Problem,
 ) -> Diagnostic {
     let (line, column) = at.unwrap_or((0, 0));
-    let source_line = (line > 0)
-        .then(|| source.lines().nth(line - 1))
-        .flatten()
-        .map(|l| l.trim_end().to_owned())
+    let source_line = lines
+        .get(line)
+        .map(|l| {
+            let l = l.trim_end();
+            match l.char_indices().nth(MAX_SHOWN_LINE) {
+                Some((cut, _)) => format!("{}…", &l[..cut]),
+                None => l.to_owned(),
+            }
+        })
         .filter(|l| !l.is_empty());
     Diagnostic {
         severity,
@@ -146,13 +190,13 @@ fn diagnostic(
 
 /// For a structural error at `sessions[i]...`, the session's own name if its
 /// kind and number can be read from the YAML.
-fn session_of(path: &str, positions: &load::Positions, source: &str) -> Option<String> {
+fn session_of(path: &str, positions: &load::Positions, lines: &Lines) -> Option<String> {
     let rest = path.strip_prefix("sessions[")?;
     let index = &rest[..rest.find(']')?];
     let base = format!("sessions[{index}]");
     let value = |field: &str| -> Option<String> {
         let (line, col) = positions.exact(&format!("{base}.{field}"))?;
-        let text = source.lines().nth(line - 1)?;
+        let text = lines.get(line)?;
         let after = text.chars().skip(col - 1).collect::<String>();
         let value = after.split_once(':')?.1;
         let value = value

@@ -213,6 +213,13 @@ pub fn parse(source: &str) -> Result<RawSchedule, Box<LoadProblem>> {
             problem: Problem::EmptyFile,
         }));
     }
+    if let Some(position) = too_deep(source) {
+        return Err(Box::new(LoadProblem {
+            path: String::new(),
+            position: Some(position),
+            problem: Problem::NotYaml(format!("nested more than {MAX_FLOW_DEPTH} levels deep")),
+        }));
+    }
     serde_yaml::from_str::<RawSchedule>(source).map_err(|err| {
         // serde_yaml reads lazily and may report a misplaced key before it
         // reaches a syntax error further on; the syntax error is the real one.
@@ -225,6 +232,38 @@ pub fn parse(source: &str) -> Result<RawSchedule, Box<LoadProblem>> {
             Ok(_) => from_serde(&err),
         })
     })
+}
+
+/// No schedule nests flow collections (`[...]`, `{...}`) this deep.
+const MAX_FLOW_DEPTH: usize = 64;
+
+/// Where flow nesting first goes past [`MAX_FLOW_DEPTH`], if it does.
+///
+/// libyaml, under serde_yaml, takes time quadratic in flow depth (minutes
+/// for a 200 KB line of `[`), so hostile input is stopped before it. Quotes
+/// are deliberately not understood: a stray `'` must not hide brackets, and
+/// no real text holds 64 unmatched brackets.
+fn too_deep(source: &str) -> Option<(usize, usize)> {
+    let mut depth = 0usize;
+    let (mut line, mut col) = (1, 0);
+    for c in source.chars() {
+        col += 1;
+        match c {
+            '\n' => {
+                line += 1;
+                col = 0;
+            }
+            '[' | '{' => {
+                depth += 1;
+                if depth > MAX_FLOW_DEPTH {
+                    return Some((line, col));
+                }
+            }
+            ']' | '}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    None
 }
 
 /// True when the file holds no YAML node: only whitespace, comments or `---`.
@@ -259,12 +298,21 @@ fn from_serde(err: &serde_yaml::Error) -> LoadProblem {
             },
         };
     } else {
-        Problem::Shape(message.to_owned())
+        Problem::Shape(shorten(message))
     };
     LoadProblem {
         path: path.to_owned(),
         position,
         problem,
+    }
+}
+
+/// serde's messages quote the offending value whole, which can be megabytes.
+fn shorten(message: &str) -> String {
+    const MAX: usize = 200;
+    match message.char_indices().nth(MAX) {
+        Some((cut, _)) => format!("{}…", &message[..cut]),
+        None => message.to_owned(),
     }
 }
 
@@ -322,9 +370,22 @@ pub struct Positions {
     at: HashMap<String, (usize, usize)>,
 }
 
+/// Nodes nested deeper than this are not indexed: the schedule format is at
+/// most six levels deep, and paths of hostile, deeply nested input would
+/// otherwise cost time and memory quadratic in the depth.
+const MAX_INDEXED_DEPTH: usize = 32;
+
 enum Frame {
-    Map { path: String, key: Option<String> },
-    Seq { path: String, next: usize },
+    /// A container below [`MAX_INDEXED_DEPTH`], tracked only to match its end.
+    Deep,
+    Map {
+        path: String,
+        key: Option<String>,
+    },
+    Seq {
+        path: String,
+        next: usize,
+    },
 }
 
 impl Positions {
@@ -345,10 +406,15 @@ impl Positions {
                     | Event::SequenceStart(..)
                     | Event::Alias(_)
             );
-            if is_node {
+            if is_node && stack.len() >= MAX_INDEXED_DEPTH {
+                if matches!(event, Event::MappingStart(..) | Event::SequenceStart(..)) {
+                    stack.push(Frame::Deep);
+                }
+            } else if is_node {
                 // Decide this node's path from its parent.
                 let path = match stack.last_mut() {
                     None => String::new(),
+                    Some(Frame::Deep) => String::new(),
                     Some(Frame::Seq { path, next }) => {
                         let p = format!("{path}[{next}]");
                         *next += 1;
@@ -457,6 +523,19 @@ mod tests {
         assert_eq!(s.start.as_ref().map(Scalar::as_str), Some("15:00"));
         assert_eq!(s.end.as_ref().map(Scalar::as_str), Some("9:30"));
         assert_eq!(s.date.as_ref().map(Scalar::as_str), Some("2020-09-28"));
+    }
+
+    // Test that deep flow nesting is refused up front, with its position.
+    #[test]
+    fn deep_nesting_is_refused() {
+        let src = format!("course:\n  name: {}{}\n", "[".repeat(100), "]".repeat(100));
+        let err = parse(&src).expect_err("too deep");
+        assert_eq!(err.position, Some((2, 73)));
+        assert!(matches!(err.problem, Problem::NotYaml(ref m) if m.contains("64 levels")));
+        // Brackets in text are fine.
+        assert!(
+            parse("course: {name: \"Intro [slides] {v2}\", timezone: UTC}\nsessions: []\n").is_ok()
+        );
     }
 
     // Test that comments alone count as an empty file.

@@ -289,8 +289,8 @@ fn run(command: Command) -> Result<(), Error> {
 /// Load and print warnings, which never stop a build.
 fn load(path: &std::path::Path) -> Result<Loaded, Error> {
     let loaded = coursefeed::load_path(path)?;
-    for w in &loaded.warnings {
-        eprintln!("{}", w.render());
+    if !loaded.warnings.is_empty() {
+        eprintln!("{}", coursefeed::error::render_capped(&loaded.warnings));
     }
     Ok(loaded)
 }

@@ -104,14 +104,20 @@ fn time(t: NaiveTime) -> String {
     t.format("%H:%M").to_string()
 }
 
-/// Text from the YAML in Markdown: HTML is shown, never interpreted, so a
-/// topic cannot inject markup or script into the course site.
+/// Text from the YAML in Markdown: HTML is shown, never interpreted, a
+/// bracket cannot open a link (`[x](javascript:...)`), and a line break
+/// cannot start a heading or list of its own. So a topic can neither break
+/// the page nor put script on the course site.
 fn text(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {
             '<' => out.push_str("&lt;"),
             '>' => out.push_str("&gt;"),
+            '[' => out.push_str("\\["),
+            ']' => out.push_str("\\]"),
+            '\r' => {}
+            '\n' => out.push(' '),
             c => out.push(c),
         }
     }
