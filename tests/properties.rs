@@ -1,0 +1,264 @@
+//! Generated schedules: years 1970-2037, zones with every kind of DST rule,
+//! sessions on and next to transition days, and hostile text. Every feed
+//! must resolve to chrono-tz's instants through its own VTIMEZONE, give the
+//! text back as written, and keep the wire format; a batch is also read by
+//! the independent parsers.
+
+mod common;
+
+use std::path::Path;
+
+use chrono::{Datelike, Duration, LocalResult, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc};
+use chrono_tz::Tz;
+use proptest::prelude::*;
+use proptest::strategy::ValueTree;
+use proptest::test_runner::TestRunner;
+
+const ZONES: &[&str] = &[
+    "Europe/Stockholm",
+    "Australia/Sydney",
+    "Europe/Dublin",
+    "America/Sao_Paulo",
+    "Pacific/Apia",
+    "Asia/Kolkata",
+    "America/New_York",
+    "Australia/Lord_Howe",
+    "America/St_Johns",
+    "Africa/Casablanca",
+    "UTC",
+];
+
+/// Pieces of text that have broken calendar feeds and pages.
+const PIECES: &[&str] = &[
+    "Åäö ÅÄÖ",
+    "🎓📅",
+    "e\u{301}",
+    "n\u{303}\u{308}",
+    ",",
+    ";",
+    "\\",
+    "\\n",
+    "\"",
+    "'",
+    "<",
+    ">",
+    "]]",
+    "[[",
+    "\n",
+    "\t",
+    ":",
+    "BEGIN:VEVENT",
+    "&amp;",
+    "  ",
+    "https://x.org/a,b;c",
+];
+
+fn text() -> impl Strategy<Value = String> {
+    let long = "l".repeat(500);
+    let piece = prop_oneof![
+        prop::sample::select(PIECES).prop_map(str::to_owned),
+        "[a-zA-Z0-9 ]{1,12}",
+        Just(long),
+    ];
+    prop::collection::vec(piece, 1..8).prop_map(|v| v.concat())
+}
+
+/// One generated session.
+#[derive(Debug, Clone)]
+struct Gen {
+    zone: &'static str,
+    date: NaiveDate,
+    start: NaiveTime,
+    minutes: u32,
+    topic: String,
+    room: String,
+    title: String,
+}
+
+fn transition_dates(tz: Tz, year: i32) -> Vec<NaiveDate> {
+    let (start, end) = coursefeed::vtimezone::span_for_years(year, year);
+    coursefeed::vtimezone::observances(tz, start, end)
+        .iter()
+        .skip(1)
+        .map(|o| o.local_onset().date())
+        .filter(|d| d.year() == year)
+        .collect()
+}
+
+fn session() -> impl Strategy<Value = Gen> {
+    (
+        prop::sample::select(ZONES),
+        1970i32..=2037,
+        0u32..365,
+        any::<bool>(),
+        any::<prop::sample::Index>(),
+        -1i64..=1,
+        0u32..(24 * 4),
+        1u32..=16,
+        (text(), text(), text()),
+    )
+        .prop_map(
+            |(zone, year, day, near, pick, delta, quarter, len, (topic, room, title))| {
+                let tz: Tz = zone.parse().expect("zone");
+                let transitions = transition_dates(tz, year);
+                let jan1 = NaiveDate::from_ymd_opt(year, 1, 1).expect("jan 1");
+                let date = if near && !transitions.is_empty() {
+                    *pick.get(&transitions) + Duration::days(delta)
+                } else {
+                    (jan1 + Duration::days(day.into()))
+                        .min(NaiveDate::from_ymd_opt(year, 12, 31).expect("dec 31"))
+                };
+                // Quarter hours, and 15 minutes to 4 hours, ending the same day.
+                let minutes = len * 15;
+                let start_min = (quarter * 15).min(24 * 60 - 1 - minutes);
+                Gen {
+                    zone,
+                    date,
+                    start: NaiveTime::from_hms_opt(start_min / 60, start_min % 60, 0)
+                        .expect("time"),
+                    minutes,
+                    topic,
+                    room,
+                    // A reading must have a title: give it one visible character.
+                    title: format!("T{title}"),
+                }
+            },
+        )
+}
+
+impl Gen {
+    fn tz(&self) -> Tz {
+        self.zone.parse().expect("zone")
+    }
+
+    fn local(&self, minutes: u32) -> NaiveDateTime {
+        self.date.and_time(self.start) + Duration::minutes(minutes.into())
+    }
+
+    /// The instant chrono-tz gives, the earlier one at a fold; None in a gap.
+    fn instant(&self, minutes: u32) -> Option<chrono::DateTime<Utc>> {
+        match self.tz().from_local_datetime(&self.local(minutes)) {
+            LocalResult::Single(t) | LocalResult::Ambiguous(t, _) => Some(t.with_timezone(&Utc)),
+            LocalResult::None => None,
+        }
+    }
+
+    fn exists(&self) -> bool {
+        self.instant(0).is_some() && self.instant(self.minutes).is_some()
+    }
+
+    fn yaml(&self, number: usize) -> String {
+        // A JSON string is a valid YAML double-quoted scalar.
+        let q = |s: &str| serde_json::to_string(s).expect("json");
+        format!(
+            "  - {{kind: Lecture, number: {number}, date: {}, start: \"{}\", end: \"{}\", timezone: {}, topic: {}, room: {}, readings: [{{title: {}, url: \"/p/{number} a,b: c.pdf\"}}]}}\n",
+            self.date,
+            self.start.format("%H:%M"),
+            self.local(self.minutes).time().format("%H:%M"),
+            self.zone,
+            q(&self.topic),
+            q(&self.room),
+            q(&self.title),
+        )
+    }
+}
+
+fn schedule_yaml(sessions: &[Gen]) -> String {
+    let mut y = String::from("course: {name: \"Generated, course; \\\\ 🎓\", id: gen, timezone: Europe/Stockholm, url: \"https://example.org/c/\"}\nsessions:\n");
+    for (i, s) in sessions.iter().enumerate() {
+        y.push_str(&s.yaml(i + 1));
+    }
+    y
+}
+
+/// What the loader keeps of a text: trimmed at both ends.
+fn kept(s: &str) -> Option<String> {
+    let t = s.trim();
+    (!t.is_empty()).then(|| t.to_owned())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+    // Test that any generated session loads (or is refused only for a
+    // local time chrono-tz says does not exist), and that its feed keeps the
+    // wire format, resolves to chrono-tz's instants through its own
+    // VTIMEZONE, and gives back the text as written.
+    #[test]
+    fn generated_sessions(g in session()) {
+        let yaml = schedule_yaml(std::slice::from_ref(&g));
+        let loaded = coursefeed::load_str(&yaml, Path::new("gen.yaml"));
+        if !g.exists() {
+            let err = loaded.expect_err("a time in a DST gap is refused");
+            let is_gap = err.diagnostics().iter().any(|d| matches!(d.problem, coursefeed::Problem::NonexistentLocalTime { .. }));
+            prop_assert!(is_gap, "{}", err);
+            return Ok(());
+        }
+        let schedule = loaded.map_err(|e| TestCaseError::fail(e.to_string()))?.schedule;
+        let stamp = coursefeed::feed::stamp(Some(common::EPOCH)).expect("stamp");
+        let ics = coursefeed::feed::render(&schedule, stamp);
+
+        for line in ics.split("\r\n") {
+            prop_assert!(line.len() <= 75, "{} octets: {:?}", line.len(), line);
+            prop_assert!(!line.contains('\n') && !line.contains('\r'));
+        }
+        let events = common::parse(&ics);
+        prop_assert_eq!(events.len(), 1);
+        let e = &events[0];
+        prop_assert_eq!(Some(e.start), g.instant(0));
+        prop_assert_eq!(Some(e.end), g.instant(g.minutes));
+
+        let s = &schedule.sessions[0];
+        prop_assert_eq!(s.topic.clone(), kept(&g.topic));
+        prop_assert_eq!(s.room.clone(), kept(&g.room));
+        prop_assert_eq!(&e.summary, &coursefeed::feed::summary(s));
+        prop_assert_eq!(&e.description, &coursefeed::feed::description(s));
+        prop_assert_eq!(e.location.clone(), coursefeed::feed::location(s));
+        if let Some(topic) = kept(&g.topic) {
+            prop_assert!(e.summary.ends_with(&topic));
+        }
+        if let Some(title) = kept(&g.title) {
+            let expected = format!("- {title}\n  https://example.org/p/");
+            prop_assert!(e.description.contains(&expected), "{:?}", e.description);
+        }
+        // The page has one heading for the session, whatever the text.
+        let page = coursefeed::page::render(&schedule, true);
+        prop_assert_eq!(page.lines().filter(|l| l.starts_with("# ")).count(), 1, "{}", page);
+    }
+}
+
+/// Deterministic batches of generated sessions that exist, for the external parsers.
+fn batches(count: usize, size: usize) -> Vec<Vec<Gen>> {
+    let mut runner = TestRunner::deterministic();
+    let strategy = session();
+    (0..count)
+        .map(|_| {
+            let mut batch = Vec::with_capacity(size);
+            while batch.len() < size {
+                let g = strategy.new_tree(&mut runner).expect("value").current();
+                if g.exists() {
+                    batch.push(g);
+                }
+            }
+            batch
+        })
+        .collect()
+}
+
+// Test that Python's icalendar, vobject and ical.js agree with chrono-tz and
+// the YAML on batches of generated sessions across zones and years.
+#[test]
+fn external_parsers_agree_on_generated_schedules() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    for (i, batch) in batches(4, 50).iter().enumerate() {
+        let path = dir.path().join(format!("gen{i}.yaml"));
+        std::fs::write(&path, schedule_yaml(batch)).expect("write");
+        for reader in [
+            common::readers::python_icalendar(),
+            common::readers::vobject(),
+            common::readers::icaljs(),
+        ] {
+            common::readers::agree(&reader, &path);
+        }
+    }
+}
