@@ -91,6 +91,15 @@ fn removed_message(path: &std::path::Path, sessions: &[crate::regenerate::Remove
     out
 }
 
+/// ` (line N)`, or nothing when the line is not known.
+fn at_line(line: usize) -> String {
+    if line == 0 {
+        String::new()
+    } else {
+        format!(" (line {line})")
+    }
+}
+
 fn plural(n: usize, word: &str) -> String {
     if n == 1 {
         format!("1 {word}")
@@ -290,7 +299,7 @@ pub enum Problem {
         utc: String,
     },
     /// Two sessions map to the same UID.
-    #[error("same identity as {other} (line {other_line}): both would get UID `{uid}`")]
+    #[error("same identity as {other}{}: both would get UID `{uid}`", at_line(*other_line))]
     DuplicateSession {
         /// The UID both would get.
         uid: String,
@@ -314,7 +323,7 @@ pub enum Problem {
     #[error("`{0}` is a relative link, but `course.url` is not set")]
     RelativeWithoutBase(String),
     /// Two sessions at the same time.
-    #[error("overlaps {other} (line {other_line})")]
+    #[error("overlaps {other}{}", at_line(*other_line))]
     Overlap {
         /// The other session.
         other: String,

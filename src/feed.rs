@@ -163,6 +163,9 @@ pub fn summary(s: &Session) -> String {
     if s.status == Status::Cancelled {
         out.push_str("Cancelled: ");
     }
+    if let Some(course) = &s.course_name {
+        out.push_str(&format!("[{course}] "));
+    }
     out.push_str(&s.kind);
     if let Some(n) = s.number {
         out.push_str(&format!(" {n}"));

@@ -2,7 +2,7 @@
 
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
@@ -32,15 +32,20 @@ enum Command {
         after_help = "Examples:\n  coursefeed build data/schedule.yaml -o public/schedule.ics\n  coursefeed build --dry-run --format json"
     )]
     Build {
-        /// The schedule file.
+        /// The schedule file, or a folder of them: each `*.yaml` gets its
+        /// own `<name>.ics`, and `all.ics` combines them.
         #[arg(default_value = "data/schedule.yaml")]
         schedule: PathBuf,
-        /// Where to write the feed.
-        #[arg(short, long, default_value = "public/schedule.ics")]
-        output: PathBuf,
+        /// Where to write the feed (default public/schedule.ics); for a
+        /// folder of schedules, the folder for the feeds (default public/).
+        #[arg(short, long)]
+        output: Option<PathBuf>,
         /// The previously published feed to compare with (default: the output file).
         #[arg(long, value_name = "FILE", conflicts_with = "fresh")]
         previous: Option<PathBuf>,
+        /// For a folder of schedules: the combined feed's calendar name.
+        #[arg(long, default_value = "All courses")]
+        combined_name: String,
         /// Ignore any previous feed: every event starts again at SEQUENCE 0.
         #[arg(long)]
         fresh: bool,
@@ -162,53 +167,24 @@ fn run(command: Command) -> Result<(), Error> {
             allow_removal,
             dry_run,
             format,
+            combined_name,
         } => {
-            let loaded = load(&schedule)?;
             let epoch = std::env::var("SOURCE_DATE_EPOCH").ok();
-            let options = publish::Options {
-                output: &output,
-                previous: match (&previous, fresh) {
-                    (_, true) => Previous::Fresh,
-                    (Some(p), false) => Previous::File(p),
-                    (None, false) => Previous::Output,
-                },
+            let now = feed::stamp(epoch.as_deref())?;
+            let flags = BuildFlags {
+                fresh,
                 allow_removal,
                 dry_run,
-                now: feed::stamp(epoch.as_deref())?,
-                page: loaded.schedule.page.output.as_deref(),
+                format,
+                now,
             };
-            let outcome = publish::publish(&loaded.schedule, &options)?;
-            let status = match (dry_run, outcome.written) {
-                (true, _) => "dry run, nothing written",
-                (false, true) => "written",
-                (false, false) => "unchanged, not rewritten",
-            };
-            match format {
-                Format::Text => {
-                    println!("{}", outcome.report);
-                    println!("{}: {} ({status})", output.display(), summary(&loaded));
-                    if let Some(page) = &loaded.schedule.page.output {
-                        let status = match (dry_run, outcome.page_written) {
-                            (true, _) => "dry run, nothing written",
-                            (false, true) => "written",
-                            (false, false) => "unchanged, not rewritten",
-                        };
-                        println!("{}: page ({status})", page.display());
-                    }
-                }
-                Format::Json => {
-                    let json = serde_json::json!({
-                        "feed": output,
-                        "written": outcome.written,
-                        "page": loaded.schedule.page.output,
-                        "page_written": outcome.page_written,
-                        "dry_run": dry_run,
-                        "report": outcome.report,
-                    });
-                    println!("{json:#}");
-                }
+            if schedule.is_dir() {
+                let output = output.unwrap_or_else(|| PathBuf::from("public"));
+                build_dir(&schedule, &output, &combined_name, &flags)
+            } else {
+                let output = output.unwrap_or_else(|| PathBuf::from("public/schedule.ics"));
+                build_one(&schedule, &output, previous.as_deref(), &flags)
             }
-            Ok(())
         }
         Command::Page {
             schedule,
@@ -284,6 +260,179 @@ fn run(command: Command) -> Result<(), Error> {
             Ok(())
         }
     }
+}
+
+/// Options shared by single and folder builds.
+struct BuildFlags {
+    fresh: bool,
+    allow_removal: bool,
+    dry_run: bool,
+    format: Format,
+    now: chrono::DateTime<chrono::Utc>,
+}
+
+impl BuildFlags {
+    fn options<'a>(
+        &self,
+        output: &'a Path,
+        previous: Option<&'a Path>,
+        page: Option<&'a Path>,
+    ) -> publish::Options<'a> {
+        publish::Options {
+            output,
+            previous: match (previous, self.fresh) {
+                (_, true) => Previous::Fresh,
+                (Some(p), false) => Previous::File(p),
+                (None, false) => Previous::Output,
+            },
+            allow_removal: self.allow_removal,
+            dry_run: self.dry_run,
+            now: self.now,
+            page,
+        }
+    }
+
+    fn status(&self, written: bool) -> &'static str {
+        match (self.dry_run, written) {
+            (true, _) => "dry run, nothing written",
+            (false, true) => "written",
+            (false, false) => "unchanged, not rewritten",
+        }
+    }
+}
+
+fn build_one(
+    schedule: &Path,
+    output: &Path,
+    previous: Option<&Path>,
+    flags: &BuildFlags,
+) -> Result<(), Error> {
+    let loaded = load(schedule)?;
+    let page = loaded.schedule.page.output.as_deref();
+    let outcome = publish::publish(&loaded.schedule, &flags.options(output, previous, page))?;
+    match flags.format {
+        Format::Text => {
+            println!("{}", outcome.report);
+            println!(
+                "{}: {} ({})",
+                output.display(),
+                summary(&loaded),
+                flags.status(outcome.written)
+            );
+            if let Some(page) = page {
+                println!(
+                    "{}: page ({})",
+                    page.display(),
+                    flags.status(outcome.page_written)
+                );
+            }
+        }
+        Format::Json => {
+            let json = serde_json::json!({
+                "feed": output,
+                "written": outcome.written,
+                "page": page,
+                "page_written": outcome.page_written,
+                "dry_run": flags.dry_run,
+                "report": outcome.report,
+            });
+            println!("{json:#}");
+        }
+    }
+    Ok(())
+}
+
+/// Every schedule in `dir` to `<output>/<name>.ics`, and all of them to
+/// `<output>/all.ics`: all written, or on any error none.
+fn build_dir(
+    dir: &Path,
+    output: &Path,
+    combined_name: &str,
+    flags: &BuildFlags,
+) -> Result<(), Error> {
+    let files = coursefeed::department::schedule_files(dir)?;
+    let courses = coursefeed::department::load_all(&files)?;
+    for c in &courses {
+        if !c.warnings.is_empty() {
+            eprintln!("{}", coursefeed::error::render_capped(&c.warnings));
+        }
+    }
+    let feeds: Vec<PathBuf> = files
+        .iter()
+        .map(|f| {
+            output
+                .join(f.file_stem().unwrap_or_default())
+                .with_extension("ics")
+        })
+        .collect();
+    let all_path = output.join("all.ics");
+    if let Some(clash) = feeds.iter().find(|f| **f == all_path) {
+        return Err(Error::Exists(clash.clone()));
+    }
+    let pairs: Vec<(&Path, &coursefeed::Schedule)> = files
+        .iter()
+        .map(PathBuf::as_path)
+        .zip(courses.iter().map(|c| &c.schedule))
+        .collect();
+    let combined = coursefeed::department::combine(&pairs, combined_name)?;
+    let mut prepared = Vec::with_capacity(courses.len() + 1);
+    for (c, feed) in courses.iter().zip(&feeds) {
+        prepared.push(publish::prepare(
+            &c.schedule,
+            &flags.options(feed, None, None),
+        )?);
+    }
+    prepared.push(publish::prepare(
+        &combined,
+        &flags.options(&all_path, None, None),
+    )?);
+    publish::Prepared::commit_all(&prepared)?;
+
+    let mut rows = Vec::new();
+    for ((c, feed), p) in courses.iter().zip(&feeds).zip(&prepared) {
+        rows.push((
+            feed.as_path(),
+            c.schedule.course.name.as_str(),
+            summary(c),
+            &p.outcome,
+        ));
+    }
+    let all_summary = format!(
+        "{} sessions from {} courses",
+        combined.sessions.len(),
+        courses.len()
+    );
+    if let Some(p) = prepared.last() {
+        rows.push((all_path.as_path(), combined_name, all_summary, &p.outcome));
+    }
+    match flags.format {
+        Format::Text => {
+            for (feed, name, summary, outcome) in &rows {
+                let r = &outcome.report;
+                println!(
+                    "{}: {name}: {summary}; {} added, {} changed, {} removed ({})",
+                    feed.display(),
+                    r.added.len(),
+                    r.changed.len(),
+                    r.removed.len(),
+                    flags.status(outcome.written)
+                );
+            }
+        }
+        Format::Json => {
+            let json: Vec<_> = rows
+                .iter()
+                .map(|(feed, name, _, outcome)| {
+                    serde_json::json!({"feed": feed, "course": name, "written": outcome.written, "report": outcome.report})
+                })
+                .collect();
+            println!(
+                "{:#}",
+                serde_json::json!({"dry_run": flags.dry_run, "feeds": json})
+            );
+        }
+    }
+    Ok(())
 }
 
 /// Load and print warnings, which never stop a build.

@@ -156,6 +156,8 @@ pub struct Session {
     pub readings: Vec<Reading>,
     /// Whether it takes place.
     pub status: Status,
+    /// The course's name, set only in a feed that combines courses.
+    pub course_name: Option<String>,
 }
 
 impl Session {

@@ -59,6 +59,43 @@ pub struct Outcome {
 /// build unless `allow_removal`: a deletion by mistake would otherwise
 /// silently vanish from every subscriber's calendar.
 pub fn publish(schedule: &Schedule, options: &Options) -> Result<Outcome, Error> {
+    let prepared = prepare(schedule, options)?;
+    prepared.commit()?;
+    Ok(prepared.outcome)
+}
+
+/// Everything a publish will write, checked and rendered, not yet written.
+#[derive(Debug)]
+pub struct Prepared {
+    /// What the publish will have done once committed.
+    pub outcome: Outcome,
+    writes: Vec<(std::path::PathBuf, Vec<u8>)>,
+}
+
+impl Prepared {
+    /// Write every file of `all` together: all staged, then all renamed.
+    pub fn commit_all(all: &[Prepared]) -> Result<(), Error> {
+        let writes: Vec<(&Path, &[u8])> = all
+            .iter()
+            .flat_map(|p| {
+                p.writes
+                    .iter()
+                    .map(|(path, bytes)| (path.as_path(), bytes.as_slice()))
+            })
+            .collect();
+        write_all_atomic(&writes)
+    }
+
+    /// Write this publish's files.
+    pub fn commit(&self) -> Result<(), Error> {
+        Prepared::commit_all(std::slice::from_ref(self))
+    }
+}
+
+/// Compare with the previous feed, refuse silent removals and render, but
+/// write nothing: [`Prepared::commit`] does, so that several feeds can be
+/// published all or nothing.
+pub fn prepare(schedule: &Schedule, options: &Options) -> Result<Prepared, Error> {
     let previous_path = match options.previous {
         Previous::Output => Some(options.output),
         Previous::File(p) => Some(p),
@@ -118,18 +155,20 @@ pub fn publish(schedule: &Schedule, options: &Options) -> Result<Outcome, Error>
     let page_same = page
         .as_ref()
         .is_none_or(|(path, text)| same_as_on_disk(path, text.as_bytes()));
-    let mut writes: Vec<(&Path, &[u8])> = Vec::new();
+    let mut writes = Vec::new();
     if !options.dry_run && !feed_same {
-        writes.push((options.output, ics.as_bytes()));
+        writes.push((options.output.to_owned(), ics.into_bytes()));
     }
-    if let (false, false, Some((path, text))) = (options.dry_run, page_same, &page) {
-        writes.push((path, text.as_bytes()));
+    if let (false, false, Some((path, text))) = (options.dry_run, page_same, page) {
+        writes.push((path.to_owned(), text.into_bytes()));
     }
-    write_all_atomic(&writes)?;
-    Ok(Outcome {
-        report: plan.report,
-        written: !options.dry_run && !feed_same,
-        page_written: !options.dry_run && !page_same,
+    Ok(Prepared {
+        outcome: Outcome {
+            report: plan.report,
+            written: !options.dry_run && !feed_same,
+            page_written: !options.dry_run && !page_same,
+        },
+        writes,
     })
 }
 

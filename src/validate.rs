@@ -404,6 +404,7 @@ impl Validator {
             url,
             readings,
             status,
+            course_name: None,
         })
     }
 

@@ -1,0 +1,106 @@
+//! Many courses at once: every schedule in a folder becomes its own feed,
+//! and all of them together a combined feed, so a department publishes one
+//! subscription per course and one for everything.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use crate::error::{Diagnostic, Problem, Severity};
+use crate::model::{Course, FeedSettings, PageSettings, Schedule};
+use crate::{Error, Loaded};
+
+/// The schedule files of `dir`: `*.yaml` and `*.yml`, sorted by name.
+pub fn schedule_files(dir: &Path) -> Result<Vec<PathBuf>, Error> {
+    let read = |source| Error::Read {
+        path: dir.to_owned(),
+        source,
+    };
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(dir).map_err(read)? {
+        let path = entry.map_err(read)?.path();
+        let is_yaml = path
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("yaml") || e.eq_ignore_ascii_case("yml"));
+        if is_yaml && path.is_file() {
+            files.push(path);
+        }
+    }
+    files.sort();
+    Ok(files)
+}
+
+/// Load every file; if any has errors, report the errors of all of them.
+pub fn load_all(files: &[PathBuf]) -> Result<Vec<Loaded>, Error> {
+    let mut loaded = Vec::with_capacity(files.len());
+    let mut problems: Vec<Diagnostic> = Vec::new();
+    for file in files {
+        match crate::load_path(file) {
+            Ok(l) => loaded.push(l),
+            Err(Error::Invalid(d)) => problems.extend(d),
+            Err(other) => return Err(other),
+        }
+    }
+    if problems.is_empty() {
+        Ok(loaded)
+    } else {
+        Err(Error::Invalid(problems))
+    }
+}
+
+/// All sessions of `schedules` in one schedule named `name`. Each event's
+/// summary names its course, and keeps its own zone and link. Two courses
+/// with the same id would give the same UIDs: an error naming both files.
+pub fn combine(schedules: &[(&Path, &Schedule)], name: &str) -> Result<Schedule, Error> {
+    let mut seen: HashMap<&str, (&Path, String)> = HashMap::new();
+    let mut problems = Vec::new();
+    let mut sessions = Vec::new();
+    for (file, schedule) in schedules {
+        for s in &schedule.sessions {
+            if let Some((other_file, other)) = seen.get(s.uid.as_str()) {
+                problems.push(Diagnostic {
+                    severity: Severity::Error,
+                    file: file.to_path_buf(),
+                    line: 0,
+                    column: 0,
+                    session: Some(s.label()),
+                    field: None,
+                    problem: Problem::DuplicateSession {
+                        uid: s.uid.clone(),
+                        other: format!("{other} in {}", other_file.display()),
+                        other_line: 0,
+                    },
+                    source_line: None,
+                });
+                continue;
+            }
+            seen.insert(&s.uid, (file, s.label()));
+            let mut s = s.clone();
+            s.course_name = Some(schedule.course.name.clone());
+            s.url = s.url.or_else(|| schedule.course.url.clone());
+            sessions.push(s);
+        }
+    }
+    if !problems.is_empty() {
+        return Err(Error::Invalid(problems));
+    }
+    let first = schedules.first().map(|(_, s)| s);
+    Ok(Schedule {
+        course: Course {
+            name: name.to_owned(),
+            id: "combined".into(),
+            timezone: first.map_or(chrono_tz::UTC, |s| s.course.timezone),
+            url: None,
+        },
+        feed: FeedSettings {
+            // The most frequent refresh any course asks for.
+            refresh: schedules
+                .iter()
+                .map(|(_, s)| s.feed.refresh)
+                .min()
+                .unwrap_or_else(|| FeedSettings::default().refresh),
+            url: None,
+        },
+        page: PageSettings::default(),
+        sessions,
+    })
+}

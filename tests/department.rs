@@ -1,0 +1,144 @@
+//! `coursefeed build DIR`: a feed per course, a combined feed, all or nothing.
+
+mod common;
+
+use std::path::Path;
+
+use common::{parse, root, run};
+
+fn department() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::create_dir(dir.path().join("courses")).expect("mkdir");
+    let data = std::fs::read_to_string(root().join("data/schedule.yaml")).expect("data");
+    std::fs::write(dir.path().join("courses/fid3024.yaml"), &data).expect("write");
+    let other = data
+        .replace("id: fid3024-ht2020", "id: other-2021")
+        .replace(
+            "name: FID3024 Systems for Scalable Machine Learning",
+            "name: Other Course",
+        )
+        .replace("date: 2020-", "date: 2021-");
+    std::fs::write(dir.path().join("courses/other.yml"), other).expect("write");
+    std::fs::write(dir.path().join("courses/README.txt"), "not a schedule").expect("write");
+    dir
+}
+
+fn read(p: &Path) -> String {
+    std::fs::read_to_string(p).expect("read")
+}
+
+// Test that each course gets its own feed and all.ics combines them, with
+// the course named in each combined summary, and a one-line summary each.
+#[test]
+fn feeds_per_course_and_combined() {
+    let dir = department();
+    let out = run(
+        dir.path(),
+        &[
+            "build",
+            "courses",
+            "-o",
+            "out",
+            "--combined-name",
+            "KTH EECS",
+        ],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stdout = String::from_utf8(out.stdout).expect("utf8");
+    assert_eq!(stdout.lines().count(), 3, "{stdout}");
+    assert!(stdout.contains("out/other.ics: Other Course: 12 sessions, 2021-09-28 to 2021-12-14; 12 added, 0 changed, 0 removed (written)"));
+    assert!(stdout.contains("out/all.ics: KTH EECS: 24 sessions from 2 courses; 24 added"));
+
+    let fid = parse(&read(&dir.path().join("out/fid3024.ics")));
+    let other = parse(&read(&dir.path().join("out/other.ics")));
+    let all_ics = read(&dir.path().join("out/all.ics"));
+    let all = parse(&all_ics);
+    assert_eq!((fid.len(), other.len(), all.len()), (12, 12, 24));
+    assert!(all_ics.contains("\r\nNAME:KTH EECS\r\n"));
+    assert_eq!(
+        all[0].summary,
+        format!(
+            "[FID3024 Systems for Scalable Machine Learning] {}",
+            fid[0].summary
+        )
+    );
+    assert_eq!(
+        all[12].summary,
+        format!("[Other Course] {}", other[0].summary)
+    );
+    assert_eq!(
+        (all[0].uid.as_str(), all[0].start),
+        (fid[0].uid.as_str(), fid[0].start)
+    );
+    assert_eq!(all[12].start.to_rfc3339(), "2021-09-28T13:00:00+00:00");
+
+    let again = run(
+        dir.path(),
+        &[
+            "build",
+            "courses",
+            "-o",
+            "out",
+            "--combined-name",
+            "KTH EECS",
+        ],
+    );
+    assert_eq!(
+        String::from_utf8(again.stdout)
+            .expect("utf8")
+            .matches("(unchanged, not rewritten)")
+            .count(),
+        3
+    );
+}
+
+// Test that an error in any course writes no feed at all, and that the
+// errors of every file are reported together.
+#[test]
+fn all_or_nothing() {
+    let dir = department();
+    let c = dir.path().join("courses");
+    std::fs::write(
+        c.join("fid3024.yaml"),
+        read(&c.join("fid3024.yaml")).replacen("date: 2020-10-19", "date: 2020-10-32", 1),
+    )
+    .expect("write");
+    std::fs::write(
+        c.join("other.yml"),
+        read(&c.join("other.yml")).replacen("start: \"15:00\"", "start: \"25:00\"", 1),
+    )
+    .expect("write");
+    let out = run(dir.path(), &["build", "courses", "-o", "out"]);
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8(out.stderr).expect("utf8");
+    assert!(
+        stderr.contains(
+            "courses/fid3024.yaml:63:5: Discussion 2, field `date`: `2020-10-32` is not a date"
+        ),
+        "{stderr}"
+    );
+    assert!(stderr.contains("courses/other.yml:"), "{stderr}");
+    assert!(!dir.path().join("out").exists(), "nothing written");
+}
+
+// Test that two courses with the same id, whose UIDs would collide in the
+// combined feed, are refused with both files named.
+#[test]
+fn clashing_course_ids() {
+    let dir = department();
+    let c = dir.path().join("courses");
+    std::fs::write(
+        c.join("other.yml"),
+        read(&c.join("other.yml")).replace("id: other-2021", "id: fid3024-ht2020"),
+    )
+    .expect("write");
+    let out = run(dir.path(), &["build", "courses", "-o", "out"]);
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8(out.stderr).expect("utf8");
+    assert!(stderr.starts_with("error: courses/other.yml: Lecture 1: same identity as Lecture 1 in courses/fid3024.yaml: both would get UID `fid3024-ht2020-lecture-1@coursefeed`"), "{stderr}");
+    assert!(!dir.path().join("out").exists());
+}
