@@ -4,6 +4,7 @@
 //! and the X-WR-* ones that Apple, Google and Outlook still read.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use chrono::{DateTime, LocalResult, NaiveDate, NaiveDateTime, TimeZone, Utc};
 use chrono_tz::Tz;
@@ -18,14 +19,17 @@ pub const PRODID: &str = "-//coursefeed//Course schedule feed//EN";
 
 /// When and how often an event was revised: what calendar apps compare to
 /// decide whether their copy is stale (RFC 5545 §3.8.7).
+///
+/// The stamps are shared (`Arc<str>`): every new or changed event of a build
+/// has the same ones, and a large build has many.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Revision {
     /// DTSTAMP, as written (`20201019T130000Z`).
-    pub dtstamp: String,
+    pub dtstamp: Arc<str>,
     /// CREATED, as written.
-    pub created: String,
+    pub created: Arc<str>,
     /// LAST-MODIFIED, as written.
-    pub last_modified: String,
+    pub last_modified: Arc<str>,
     /// SEQUENCE: how many times the event was revised.
     pub sequence: u32,
 }
@@ -33,7 +37,7 @@ pub struct Revision {
 impl Revision {
     /// A new event, first published at `at`.
     pub fn new_at(at: DateTime<Utc>) -> Self {
-        let t = utc(at.naive_utc());
+        let t: Arc<str> = utc(at.naive_utc()).into();
         Revision {
             dtstamp: t.clone(),
             created: t.clone(),

@@ -16,6 +16,8 @@ pub const MAX_LINE_OCTETS: usize = 75;
 #[derive(Debug, Default)]
 pub struct Writer {
     out: String,
+    /// The current line before folding, reused to save an allocation a line.
+    line: String,
 }
 
 impl Writer {
@@ -36,11 +38,13 @@ impl Writer {
 
     /// A property whose value is TEXT (§3.3.11): escaped.
     pub fn text(&mut self, name: &str, value: &str) {
-        let mut line = String::with_capacity(name.len() + 1 + value.len() + 8);
+        let mut line = std::mem::take(&mut self.line);
+        line.clear();
         line.push_str(name);
         line.push(':');
         escape_text_into(value, &mut line);
         self.push(&line);
+        self.line = line;
     }
 
     /// A property whose value needs no escaping (dates, URIs, enumerations).
@@ -50,7 +54,8 @@ impl Writer {
 
     /// A property with parameters and a value that needs no escaping.
     pub fn param(&mut self, name: &str, params: &[(&str, &str)], value: &str) {
-        let mut line = String::with_capacity(name.len() + 1 + value.len() + 32);
+        let mut line = std::mem::take(&mut self.line);
+        line.clear();
         line.push_str(name);
         for (key, val) in params {
             let _ = write!(line, ";{key}={}", param_value(val));
@@ -58,6 +63,7 @@ impl Writer {
         line.push(':');
         line.push_str(strip_controls(value).as_ref());
         self.push(&line);
+        self.line = line;
     }
 
     fn push(&mut self, line: &str) {
@@ -73,25 +79,39 @@ impl Writer {
 
 /// TEXT escaping (§3.3.11): backslash, semicolon, comma and line breaks;
 /// other control characters are not allowed in TEXT and are dropped.
+///
+/// Runs of ordinary text are copied whole; only the bytes that need work
+/// are looked at one by one (this is the hot loop of a large build).
 pub fn escape_text_into(value: &str, out: &mut String) {
-    let mut chars = value.chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            '\\' => out.push_str("\\\\"),
-            ';' => out.push_str("\\;"),
-            ',' => out.push_str("\\,"),
-            '\r' => {
-                if chars.peek() == Some(&'\n') {
-                    chars.next();
-                }
-                out.push_str("\\n");
+    let bytes = value.as_bytes();
+    let mut run = 0; // start of the pending run of ordinary text
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        let (replacement, skip): (&str, usize) = match b {
+            b'\\' => ("\\\\", 1),
+            b';' => ("\\;", 1),
+            b',' => ("\\,", 1),
+            b'\r' if bytes.get(i + 1) == Some(&b'\n') => ("\\n", 2),
+            b'\r' | b'\n' => ("\\n", 1),
+            b'\t' => {
+                i += 1;
+                continue;
             }
-            '\n' => out.push_str("\\n"),
-            '\t' => out.push('\t'),
-            c if c.is_control() => {}
-            c => out.push(c),
-        }
+            0..=0x1f | 0x7f => ("", 1),
+            // C1 controls, U+0080 to U+009F, are two bytes: C2 80..9F.
+            0xc2 if matches!(bytes.get(i + 1), Some(0x80..=0x9f)) => ("", 2),
+            _ => {
+                i += 1;
+                continue;
+            }
+        };
+        out.push_str(&value[run..i]);
+        out.push_str(replacement);
+        i += skip;
+        run = i;
     }
+    out.push_str(&value[run..]);
 }
 
 /// TEXT escaping into a new string.
@@ -129,24 +149,32 @@ fn strip_controls(v: &str) -> std::borrow::Cow<'_, str> {
 /// a backslash escape: some clients unescape before unfolding, and Google
 /// dropped events whose `\n` was split across a fold.
 pub fn fold_into(line: &str, out: &mut String) {
-    let mut width = 0;
-    let mut chars = line.char_indices().peekable();
-    while let Some((i, c)) = chars.next() {
-        let mut end = i + c.len_utf8();
-        if c == '\\' {
-            if let Some(&(j, next)) = chars.peek() {
-                chars.next();
-                end = j + next.len_utf8();
-            }
+    let bytes = line.as_bytes();
+    let mut start = 0;
+    let mut limit = MAX_LINE_OCTETS;
+    while bytes.len() - start > limit {
+        let mut cut = start + limit;
+        // Back off to a character boundary...
+        while !line.is_char_boundary(cut) {
+            cut -= 1;
         }
-        let unit = &line[i..end];
-        if width + unit.len() > MAX_LINE_OCTETS {
-            out.push_str("\r\n ");
-            width = 1;
+        // ...and off the middle of an escape: an odd run of backslashes
+        // before the cut means its last one escapes the next character.
+        let backslashes = bytes[start..cut]
+            .iter()
+            .rev()
+            .take_while(|&&b| b == b'\\')
+            .count();
+        if backslashes % 2 == 1 {
+            cut -= 1;
         }
-        out.push_str(unit);
-        width += unit.len();
+        out.push_str(&line[start..cut]);
+        out.push_str("\r\n ");
+        start = cut;
+        // A continuation line's leading space counts toward its 75 octets.
+        limit = MAX_LINE_OCTETS - 1;
     }
+    out.push_str(&line[start..]);
 }
 
 #[cfg(test)]
@@ -167,6 +195,7 @@ mod tests {
             "a\\,b\\;c\\\\d\\ne\\nf\\ng"
         );
         assert_eq!(escape_text("bell\u{7}tab\t"), "belltab\t");
+        assert_eq!(escape_text("c1\u{85}\u{9f}ok\u{a0}"), "c1ok\u{a0}");
         assert_eq!(escape_text("Övning 🎓: \"x\""), "Övning 🎓: \"x\"");
     }
 

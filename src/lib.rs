@@ -15,6 +15,7 @@ pub mod model;
 pub mod page;
 pub mod publish;
 pub mod regenerate;
+pub mod synthetic;
 pub mod validate;
 pub mod vtimezone;
 

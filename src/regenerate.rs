@@ -97,10 +97,10 @@ fn published_event(c: &icalendar::parser::Component) -> Option<PublishedEvent> {
     let uid = value("UID")?;
     // Lenient: a feed from another tool may lack any of these; an unchanged
     // event then keeps what it had, falling back to its DTSTAMP.
-    let dtstamp = value("DTSTAMP").unwrap_or_default();
+    let dtstamp: std::sync::Arc<str> = value("DTSTAMP").unwrap_or_default().into();
     let revision = Revision {
-        created: value("CREATED").unwrap_or_else(|| dtstamp.clone()),
-        last_modified: value("LAST-MODIFIED").unwrap_or_else(|| dtstamp.clone()),
+        created: value("CREATED").map_or_else(|| dtstamp.clone(), Into::into),
+        last_modified: value("LAST-MODIFIED").map_or_else(|| dtstamp.clone(), Into::into),
         sequence: value("SEQUENCE")
             .and_then(|s| s.trim().parse().ok())
             .unwrap_or(0),

@@ -50,14 +50,62 @@ struct Validator {
     session: Option<String>,
 }
 
-/// A value and the path it was read from.
-type Sourced<'a> = (&'a Scalar, String);
+/// Where a session's value was read from. The YAML path is formatted only
+/// when there is a problem to report: a large schedule has millions of values.
+#[derive(Debug, Clone, Copy)]
+enum At {
+    /// `sessions[i].field`.
+    Own(usize, &'static str),
+    /// `defaults.field`.
+    Defaults(&'static str),
+}
+
+impl At {
+    fn path(self) -> String {
+        match self {
+            At::Own(i, field) => format!("sessions[{i}].{field}"),
+            At::Defaults(field) => format!("defaults.{field}"),
+        }
+    }
+}
+
+/// A value and where it was read from.
+type Sourced<'a> = (&'a Scalar, At);
+
+/// Anything that names a place in the YAML, turned into a path when reported.
+trait Place {
+    fn path(self) -> String;
+}
+
+impl Place for String {
+    fn path(self) -> String {
+        self
+    }
+}
+
+impl Place for &str {
+    fn path(self) -> String {
+        self.to_owned()
+    }
+}
+
+impl Place for At {
+    fn path(self) -> String {
+        At::path(self)
+    }
+}
 
 impl Validator {
-    fn report(&mut self, severity: Severity, path: String, field: Option<&str>, problem: Problem) {
+    fn report(
+        &mut self,
+        severity: Severity,
+        place: impl Place,
+        field: Option<&str>,
+        problem: Problem,
+    ) {
         self.findings.push(Finding {
             severity,
-            path,
+            path: place.path(),
             session: self.session.clone(),
             field: field.map(str::to_owned),
             problem,
@@ -65,8 +113,8 @@ impl Validator {
         });
     }
 
-    fn error(&mut self, path: String, field: &str, problem: Problem) {
-        self.report(Severity::Error, path, Some(field), problem);
+    fn error(&mut self, place: impl Place, field: &str, problem: Problem) {
+        self.report(Severity::Error, place.path(), Some(field), problem);
     }
 
     fn schedule(&mut self, raw: RawSchedule) -> Option<Schedule> {
@@ -94,12 +142,7 @@ impl Validator {
             return None;
         };
         if raw_sessions.is_empty() {
-            self.report(
-                Severity::Warning,
-                "sessions".into(),
-                None,
-                Problem::NoSessions,
-            );
+            self.report(Severity::Warning, "sessions", None, Problem::NoSessions);
         }
         let course = course?;
         let defaults = raw.defaults.unwrap_or_default();
@@ -124,10 +167,10 @@ impl Validator {
     fn course(&mut self, raw: crate::load::RawCourse) -> Option<Course> {
         let name = self.required(raw.name.as_ref(), "course", "course.name");
         let timezone = match raw.timezone.as_ref() {
-            Some(tz) => self.timezone(tz, "course.timezone".into(), "course.timezone"),
+            Some(tz) => self.timezone(tz, "course.timezone", "course.timezone"),
             None => {
                 self.error(
-                    "course".into(),
+                    "course",
                     "timezone",
                     Problem::MissingField("timezone".into()),
                 );
@@ -137,7 +180,7 @@ impl Validator {
         let url = raw
             .url
             .as_ref()
-            .and_then(|u| self.url(u, "course.url".into(), "course.url", None));
+            .and_then(|u| self.url(u, "course.url", "course.url", None));
         let name = name?.as_str().to_owned();
         let id = match raw.id.as_ref() {
             Some(id) => slug(id.as_str()),
@@ -157,13 +200,13 @@ impl Validator {
             return settings;
         };
         if let Some(url) = &raw.url {
-            settings.url = self.url(url, "feed.url".into(), "feed.url", base);
+            settings.url = self.url(url, "feed.url", "feed.url", base);
         }
         if let Some(refresh) = raw.refresh {
             match parse_refresh(refresh.as_str()) {
                 Some(d) => settings.refresh = d,
                 None => self.error(
-                    "feed.refresh".into(),
+                    "feed.refresh",
                     "feed.refresh",
                     Problem::BadRefresh(refresh.as_str().into()),
                 ),
@@ -193,7 +236,7 @@ impl Validator {
                 "true" | "yes" | "on" => settings.subscribe = true,
                 "false" | "no" | "off" => settings.subscribe = false,
                 other => self.error(
-                    "page.subscribe".into(),
+                    "page.subscribe",
                     "page.subscribe",
                     Problem::Shape(format!("`{other}` is not true or false")),
                 ),
@@ -223,7 +266,7 @@ impl Validator {
         }
     }
 
-    fn timezone(&mut self, value: &Scalar, path: String, field: &str) -> Option<Tz> {
+    fn timezone(&mut self, value: &Scalar, path: impl Place, field: &str) -> Option<Tz> {
         let name = value.as_str();
         match Tz::from_str(name) {
             Ok(tz) => Some(tz),
@@ -250,7 +293,7 @@ impl Validator {
     fn url(
         &mut self,
         value: &Scalar,
-        path: String,
+        path: impl Place,
         field: &str,
         base: Option<&Url>,
     ) -> Option<Url> {
@@ -270,13 +313,14 @@ impl Validator {
         raw: &RawSession,
         i: usize,
     ) -> Option<Session> {
-        let own = format!("sessions[{i}]");
+        let own = || format!("sessions[{i}]");
         // A field's value and where it came from: the session, else `defaults:`.
-        let pick = |get: fn(&RawSession) -> Option<&Scalar>, field: &str| -> Option<Sourced<'_>> {
-            get(raw)
-                .map(|v| (v, join(&own, field)))
-                .or_else(|| get(defaults).map(|v| (v, join("defaults", field))))
-        };
+        let pick =
+            |get: fn(&RawSession) -> Option<&Scalar>, field: &'static str| -> Option<Sourced<'_>> {
+                get(raw)
+                    .map(|v| (v, At::Own(i, field)))
+                    .or_else(|| get(defaults).map(|v| (v, At::Defaults(field))))
+            };
         let kind = pick(|s| s.kind.as_ref(), "kind");
         let number = pick(|s| s.number.as_ref(), "number");
         let id = pick(|s| s.id.as_ref(), "id");
@@ -300,16 +344,12 @@ impl Validator {
 
         let mut ok = true;
         if kind_text.is_empty() {
-            self.error(own.clone(), "kind", Problem::MissingField("kind".into()));
+            self.error(own(), "kind", Problem::MissingField("kind".into()));
             ok = false;
         }
-        if let Some((n, path)) = &number {
+        if let Some((n, at)) = &number {
             if number_value.is_none() {
-                self.error(
-                    path.clone(),
-                    "number",
-                    Problem::BadNumber(n.as_str().into()),
-                );
+                self.error(at.path(), "number", Problem::BadNumber(n.as_str().into()));
                 ok = false;
             }
         }
@@ -319,7 +359,7 @@ impl Validator {
             (None, None) => String::new(),
         };
         if key.is_empty() && number.is_none() {
-            self.error(own.clone(), "number", Problem::NoIdentity);
+            self.error(own(), "number", Problem::NoIdentity);
             ok = false;
         }
 
@@ -327,21 +367,21 @@ impl Validator {
             Some((tz, path)) => self.timezone(tz, path, "timezone"),
             None => Some(course.timezone),
         };
-        let date = self.with(pick(|s| s.date.as_ref(), "date"), &own, "date", |s| {
+        let date = self.with(pick(|s| s.date.as_ref(), "date"), i, "date", |s| {
             NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| Problem::BadDate(s.into()))
         });
         let start_src = pick(|s| s.start.as_ref(), "start");
         let end_src = pick(|s| s.end.as_ref(), "end");
-        let end_path = end_src.as_ref().map(|(_, p)| p.clone());
-        let start_path = start_src.as_ref().map(|(_, p)| p.clone());
-        let start = self.with(start_src, &own, "start", parse_time);
-        let end = self.with(end_src, &own, "end", parse_time);
+        let end_path = end_src.as_ref().map(|(_, p)| *p);
+        let start_path = start_src.as_ref().map(|(_, p)| *p);
+        let start = self.with(start_src, i, "start", parse_time);
+        let end = self.with(end_src, i, "end", parse_time);
         let status = match pick(|s| s.status.as_ref(), "status") {
-            Some(given) => self.with(Some(given), &own, "status", parse_status),
+            Some(given) => self.with(Some(given), i, "status", parse_status),
             None => Some(Status::Confirmed),
         };
 
-        let text = |get: fn(&RawSession) -> Option<&Scalar>, field: &str| {
+        let text = |get: fn(&RawSession) -> Option<&Scalar>, field: &'static str| {
             pick(get, field)
                 .map(|(v, _)| v.as_str().to_owned())
                 .filter(|s| !s.is_empty())
@@ -355,7 +395,7 @@ impl Validator {
             None => Ok(None),
         };
         let url = self.optional_url(pick(|s| s.url.as_ref(), "url"), "url", base);
-        let readings = self.readings(raw, defaults, &own, base);
+        let readings = self.readings(raw, defaults, i, base);
 
         let (
             Some(tz),
@@ -372,7 +412,7 @@ impl Validator {
         };
         if end <= start {
             self.error(
-                end_path.unwrap_or(own),
+                end_path.map_or_else(own, At::path),
                 "end",
                 Problem::EndNotAfterStart {
                     start: start.format("%H:%M").to_string(),
@@ -381,8 +421,14 @@ impl Validator {
             );
             return None;
         }
-        let starts_at = self.instant(tz, date, start, start_path.unwrap_or_default(), "start");
-        let ends_at = self.instant(tz, date, end, end_path.unwrap_or_default(), "end");
+        let starts_at = self.instant(
+            tz,
+            date,
+            start,
+            start_path.unwrap_or(At::Own(i, "start")),
+            "start",
+        );
+        let ends_at = self.instant(tz, date, end, end_path.unwrap_or(At::Own(i, "end")), "end");
         let (Some(starts_at), Some(ends_at), true) = (starts_at, ends_at, ok) else {
             return None;
         };
@@ -412,7 +458,7 @@ impl Validator {
     fn link(
         &mut self,
         value: &Scalar,
-        path: String,
+        path: impl Place,
         field: &str,
         base: Option<&Url>,
     ) -> Option<Link> {
@@ -439,18 +485,22 @@ impl Validator {
     fn with<T>(
         &mut self,
         value: Option<Sourced<'_>>,
-        own: &str,
+        index: usize,
         field: &str,
         parse: impl Fn(&str) -> Result<T, Problem>,
     ) -> Option<T> {
         let Some((value, path)) = value.filter(|(v, _)| !v.as_str().is_empty()) else {
-            self.error(join(own, field), field, Problem::MissingField(field.into()));
+            self.error(
+                format!("sessions[{index}].{field}"),
+                field,
+                Problem::MissingField(field.into()),
+            );
             return None;
         };
         match parse(value.as_str()) {
             Ok(t) => Some(t),
             Err(problem) => {
-                self.error(path, field, problem);
+                self.error(path.path(), field, problem);
                 None
             }
         }
@@ -464,7 +514,7 @@ impl Validator {
         tz: Tz,
         date: NaiveDate,
         time: NaiveTime,
-        path: String,
+        path: impl Place,
         field: &str,
     ) -> Option<chrono::DateTime<Utc>> {
         match tz.from_local_datetime(&date.and_time(time)) {
@@ -503,25 +553,43 @@ impl Validator {
         &mut self,
         raw: &RawSession,
         defaults: &RawSession,
-        own: &str,
+        index: usize,
         base: Option<&Url>,
     ) -> Option<Vec<Reading>> {
-        let (list, parent): (&[RawReading], String) = match (&raw.readings, &defaults.readings) {
-            (Some(r), _) => (r, join(own, "readings")),
-            (None, Some(r)) => (r, "defaults.readings".into()),
+        let (list, from_defaults): (&[RawReading], bool) = match (&raw.readings, &defaults.readings)
+        {
+            (Some(r), _) => (r, false),
+            (None, Some(r)) => (r, true),
             (None, None) => return Some(Vec::new()),
+        };
+        // Paths and field names are formatted only for a problem.
+        let path = |j: usize, rest: &str| match from_defaults {
+            false => format!("sessions[{index}].readings[{j}]{rest}"),
+            true => format!("defaults.readings[{j}]{rest}"),
+        };
+        let field = |j: usize, rest: &str| format!("readings[{j}]{rest}");
+        let link = |this: &mut Self, value: &Scalar, j: usize, rest: String| match resolve_url(
+            value.as_str(),
+            base,
+        ) {
+            Ok(url) => Some(Link {
+                written: value.as_str().to_owned(),
+                url,
+            }),
+            Err(problem) => {
+                this.error(path(j, &rest), &field(j, &rest), problem);
+                None
+            }
         };
         let mut out = Vec::with_capacity(list.len());
         let mut ok = true;
         for (j, r) in list.iter().enumerate() {
-            let path = format!("{parent}[{j}]");
-            let field = format!("readings[{j}]");
             let title = match r.title.as_ref().filter(|t| !t.as_str().is_empty()) {
                 Some(t) => t.as_str().to_owned(),
                 None => {
                     self.error(
-                        join(&path, "title"),
-                        &format!("{field}.title"),
+                        path(j, ".title"),
+                        &field(j, ".title"),
                         Problem::MissingField("title".into()),
                     );
                     ok = false;
@@ -529,7 +597,7 @@ impl Validator {
                 }
             };
             let url = match &r.url {
-                Some(u) => match self.link(u, join(&path, "url"), &format!("{field}.url"), base) {
+                Some(u) => match link(self, u, j, ".url".into()) {
                     Some(u) => Some(u),
                     None => {
                         ok = false;
@@ -540,14 +608,27 @@ impl Validator {
             };
             let mut links = Vec::new();
             for (k, l) in r.links.iter().flatten().enumerate() {
-                let lpath = format!("{path}.links[{k}]");
-                let lfield = format!("{field}.links[{k}]");
-                let label = self.required(l.label.as_ref(), &lpath, &format!("{lfield}.label"));
-                let url = self.required(l.url.as_ref(), &lpath, &format!("{lfield}.url"));
-                let link = url.and_then(|u| {
-                    self.link(u, join(&lpath, "url"), &format!("{lfield}.url"), base)
-                });
-                match (label, link) {
+                let at = |leaf: &str| format!(".links[{k}].{leaf}");
+                let label = l.label.as_ref().filter(|v| !v.as_str().is_empty());
+                if label.is_none() {
+                    self.error(
+                        path(j, &at("label")),
+                        &field(j, &at("label")),
+                        Problem::MissingField("label".into()),
+                    );
+                }
+                let target = match l.url.as_ref().filter(|v| !v.as_str().is_empty()) {
+                    Some(u) => link(self, u, j, at("url")),
+                    None => {
+                        self.error(
+                            path(j, &at("url")),
+                            &field(j, &at("url")),
+                            Problem::MissingField("url".into()),
+                        );
+                        None
+                    }
+                };
+                match (label, target) {
                     (Some(label), Some(link)) => links.push(LabelledLink {
                         label: label.as_str().to_owned(),
                         link,
@@ -663,7 +744,8 @@ pub(crate) fn resolve_url(s: &str, base: Option<&Url>) -> Result<Url, Problem> {
     let url = match Url::parse(s) {
         Ok(u) => u,
         Err(url::ParseError::RelativeUrlWithoutBase) => match base {
-            Some(b) => b.join(s).map_err(|e| Problem::BadUrl {
+            // Encoding the path first spares a second parse after the join.
+            Some(b) => b.join(&encode_relative(s)).map_err(|e| Problem::BadUrl {
                 value: s.into(),
                 reason: e.to_string(),
             })?,
@@ -695,11 +777,23 @@ const PATH_ESCAPE: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUM
 /// legal in a path, but calendar apps' link detection stops at them, and
 /// file servers decode them back to the same name.
 fn encode_path(mut url: Url) -> Url {
-    let path = percent_encoding::utf8_percent_encode(url.path(), PATH_ESCAPE).to_string();
-    if path != url.path() {
+    let encoded: std::borrow::Cow<str> =
+        percent_encoding::utf8_percent_encode(url.path(), PATH_ESCAPE).into();
+    if let std::borrow::Cow::Owned(path) = encoded {
         url.set_path(&path);
     }
     url
+}
+
+/// A relative reference with its path (not its query or fragment) encoded.
+fn encode_relative(s: &str) -> std::borrow::Cow<'_, str> {
+    let end = s.find(['?', '#']).unwrap_or(s.len());
+    let path: std::borrow::Cow<str> =
+        percent_encoding::utf8_percent_encode(&s[..end], PATH_ESCAPE).into();
+    match path {
+        std::borrow::Cow::Borrowed(_) => s.into(),
+        std::borrow::Cow::Owned(p) => format!("{p}{}", &s[end..]).into(),
+    }
 }
 
 /// Lowercase letters and digits joined by single dashes: safe in a UID.

@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# Times a whole `coursefeed build` against (a) the floor, only parsing the
+# YAML into the model with serde_yaml, (b) ical-generator (Node.js) and
+# (c) yaml2ics (Python), on the same generated schedules, N = 100, 10,000
+# and 100,000, and the shipped 12-session course. Prints wall time and peak
+# memory (best of REPEAT runs) and the ratios, as a Markdown table.
+#
+# Installs ical-generator and yaml2ics under target/bench/ on first use.
+# Not run by CI. Usage: benches/compare.sh [REPEAT]   (default 3)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+repeat=${1:-3}
+work=target/bench
+mkdir -p "$work"
+
+cargo build --release --quiet --bin coursefeed --example generate --example parse_floor
+bin=target/release/coursefeed
+floor=target/release/examples/parse_floor
+
+if [ ! -d "$work/node/node_modules/ical-generator" ]; then
+  npm install --silent --no-audit --no-fund --prefix "$work/node" \
+    ical-generator@11 js-yaml@4 luxon@3 @touch4it/ical-timezones@1 >/dev/null
+fi
+if ! "$work/py/bin/python" -c 'import yaml2ics' 2>/dev/null; then
+  python3 -m venv "$work/py"
+  "$work/py/bin/pip" install --quiet --disable-pip-version-check yaml2ics pyyaml
+fi
+export BENCH_NODE_MODULES="$work/node/node_modules"
+
+# best WALL_SECONDS PEAK_KB over $repeat runs of a command. Wall time is
+# taken around the run in nanoseconds (/usr/bin/time rounds to 10 ms);
+# /usr/bin/time gives the peak resident memory.
+measure() {
+  local best_t="" best_m="" t0 t1 t m
+  for _ in $(seq "$repeat"); do
+    t0=$(date +%s%N)
+    /usr/bin/time -f '%M' -o "$work/time.txt" "$@" >/dev/null 2>"$work/stderr.txt" \
+      || { cat "$work/stderr.txt" >&2; return 1; }
+    t1=$(date +%s%N)
+    t=$(awk "BEGIN{printf \"%.4f\", ($t1 - $t0) / 1e9}")
+    read -r m < "$work/time.txt"
+    if [ -z "$best_t" ] || awk "BEGIN{exit !($t < $best_t)}"; then best_t=$t; fi
+    if [ -z "$best_m" ] || [ "$m" -lt "$best_m" ]; then best_m=$m; fi
+  done
+  echo "$best_t $best_m"
+}
+
+ratio() { awk "BEGIN{ if ($2 == 0) print \"-\"; else printf \"%.2f\", $1 / $2 }"; }
+
+echo "| N | tool | wall s | peak MiB | wall vs coursefeed | MiB vs coursefeed |"
+echo "| --: | --- | --: | --: | --: | --: |"
+for n in 12 100 10000 100000; do
+  if [ "$n" = 12 ]; then
+    src=data/schedule.yaml
+  else
+    src="$work/s$n.yaml"
+    [ -f "$src" ] || target/release/examples/generate "$n" > "$src"
+  fi
+  read -r ct cm < <(measure "$bin" build "$src" -o "$work/out$n.ics" --fresh)
+  row() { echo "| $n | $1 | $2 | $(( $3 / 1024 )) | $(ratio "$2" "$ct") | $(ratio "$3" "$cm") |"; }
+  row coursefeed "$ct" "$cm"
+  read -r t m < <(measure "$floor" "$src"); row "floor (serde_yaml parse only)" "$t" "$m"
+  if [ "$n" != 12 ]; then
+    read -r t m < <(measure node benches/icalgen.mjs "$src" "$work/icalgen$n.ics"); row ical-generator "$t" "$m"
+    if [ "$n" -le 10000 ]; then
+      "$work/py/bin/python" benches/to_yaml2ics.py "$src" "$work/y2i$n.yaml"
+      read -r t m < <(measure "$work/py/bin/yaml2ics" "$work/y2i$n.yaml"); row yaml2ics "$t" "$m"
+    fi
+  fi
+done

@@ -1,0 +1,154 @@
+//! Synthetic schedules for benchmarks and load tests.
+//!
+//! N sessions over several years (so across many DST changes), realistic
+//! topics, and 0-4 readings each whose links need percent-encoding. Sessions
+//! fill 30-minute slots between 06:00 and 22:00 Stockholm time on weekdays,
+//! so none overlaps another and none falls in a DST gap; the same N gives
+//! the same text.
+
+use std::fmt::Write as _;
+
+/// xorshift64*: a small deterministic generator, enough for test data.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+
+    fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
+        items[self.below(items.len())]
+    }
+}
+
+const KINDS: &[&str] = &["Lecture", "Discussion", "Lab", "Seminar", "Tutorial"];
+const SUBJECTS: &[&str] = &[
+    "Distributed learning",
+    "Robust learning",
+    "AutoML",
+    "ML platforms",
+    "Parameter servers",
+    "Federated learning",
+    "Stream processing",
+    "Graph processing",
+    "Model serving",
+    "Scheduling",
+];
+const ASPECTS: &[&str] = &[
+    "data-parallelization",
+    "model-parallelization",
+    "byzantine-resilient learning",
+    "hyperparameter optimization, meta learning",
+    "TensorFlow, Ray, Mllib",
+    "communication efficiency",
+    "fault tolerance",
+    "consistency models",
+];
+const WORDS: &[&str] = &[
+    "Scaling",
+    "Deep",
+    "Learning",
+    "with",
+    "Small",
+    "Batch",
+    "Sizes",
+    "on",
+    "Multi-GPU",
+    "Servers",
+    "Accurate",
+    "Large",
+    "Minibatch",
+    "SGD",
+    "Communication-Efficient",
+    "Survey",
+    "Decentralized",
+    "Gradient",
+    "Aggregation",
+    "Ray",
+    "Spark",
+    "Åkerman's",
+    "Systems",
+];
+
+/// A schedule of `n` sessions as YAML text.
+pub fn schedule_yaml(n: usize) -> String {
+    let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
+    let mut out = String::with_capacity(n * 400 + 512);
+    out.push_str(
+        "course:\n  name: Generated Course\n  id: generated\n  timezone: Europe/Stockholm\n  url: https://example.org/course/\nfeed:\n  refresh: 12h\ndefaults:\n  zoom: https://kth-se.zoom.us/j/2884945301\nsessions:\n",
+    );
+    let mut numbers = [0u32; 5];
+    let mut day = chrono::NaiveDate::from_ymd_opt(2020, 1, 6).expect("a Monday");
+    let mut slot = 0u32;
+    for _ in 0..n {
+        // 32 half-hour slots from 06:00; then the next weekday.
+        if slot == 32 {
+            slot = 0;
+            day += chrono::Duration::days(if day.format("%u").to_string() == "5" {
+                3
+            } else {
+                1
+            });
+        }
+        let start = 6 * 60 + slot * 30;
+        slot += 1;
+        let k = rng.below(KINDS.len());
+        numbers[k] += 1;
+        let _ = write!(
+            out,
+            "  - kind: {}\n    number: {}\n    date: {day}\n    start: \"{:02}:{:02}\"\n    end: \"{:02}:{:02}\"\n    topic: \"{}: {}\"\n",
+            KINDS[k],
+            numbers[k],
+            start / 60,
+            start % 60,
+            (start + 25) / 60,
+            (start + 25) % 60,
+            rng.pick(SUBJECTS),
+            rng.pick(ASPECTS),
+        );
+        let readings = rng.below(5);
+        if readings > 0 {
+            out.push_str("    readings:\n");
+        }
+        for _ in 0..readings {
+            let words: Vec<&str> = (0..3 + rng.below(6)).map(|_| rng.pick(WORDS)).collect();
+            let title = words.join(" ");
+            let year = 2015 + rng.below(6);
+            let _ = write!(
+                out,
+                "      - title: \"{title}: a study\"\n        url: \"/papers/{year} - {title}: a study, v{}.pdf\"\n",
+                1 + rng.below(3)
+            );
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // Test that generated schedules are valid, deterministic and warning-free.
+    #[test]
+    fn generated_schedules_load() {
+        let yaml = schedule_yaml(500);
+        assert_eq!(yaml, schedule_yaml(500));
+        let loaded = crate::load_str(&yaml, std::path::Path::new("gen.yaml")).expect("valid");
+        assert_eq!(loaded.schedule.sessions.len(), 500);
+        assert!(loaded.warnings.is_empty(), "{:?}", loaded.warnings.first());
+        let readings: usize = loaded
+            .schedule
+            .sessions
+            .iter()
+            .map(|s| s.readings.len())
+            .sum();
+        assert!(readings > 500, "about two readings a session: {readings}");
+    }
+}
