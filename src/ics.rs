@@ -87,7 +87,13 @@ pub fn escape_text_into(value: &str, out: &mut String) {
     let mut run = 0; // start of the pending run of ordinary text
     let mut i = 0;
     while i < bytes.len() {
-        let b = bytes[i];
+        // Skip ordinary bytes in a tight loop; look closer only at the rest.
+        while i < bytes.len() && !ATTENTION[bytes[i] as usize] {
+            i += 1;
+        }
+        let Some(&b) = bytes.get(i) else {
+            break;
+        };
         let (replacement, skip): (&str, usize) = match b {
             b'\\' => ("\\\\", 1),
             b';' => ("\\;", 1),
@@ -114,6 +120,23 @@ pub fn escape_text_into(value: &str, out: &mut String) {
     out.push_str(&value[run..]);
 }
 
+/// Bytes `escape_text_into` must look at: controls, `\\`, `;`, `,`, DEL,
+/// and 0xC2, which starts the two-byte C1 controls.
+const ATTENTION: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0;
+    while b < 0x20 {
+        t[b] = true;
+        b += 1;
+    }
+    t[b'\\' as usize] = true;
+    t[b';' as usize] = true;
+    t[b',' as usize] = true;
+    t[0x7f] = true;
+    t[0xc2] = true;
+    t
+};
+
 /// TEXT escaping into a new string.
 pub fn escape_text(value: &str) -> String {
     let mut out = String::with_capacity(value.len());
@@ -123,12 +146,18 @@ pub fn escape_text(value: &str) -> String {
 
 /// A parameter value (§3.2): quoted when it holds `:`, `;` or `,`; a DQUOTE
 /// cannot appear at all, so it is dropped along with control characters.
-fn param_value(v: &str) -> String {
+fn param_value(v: &str) -> std::borrow::Cow<'_, str> {
+    let needs_work = v
+        .chars()
+        .any(|c| matches!(c, '"' | ':' | ';' | ',') || c.is_control());
+    if !needs_work {
+        return v.into();
+    }
     let clean: String = v.chars().filter(|&c| c != '"' && !c.is_control()).collect();
     if clean.contains([':', ';', ',']) {
-        format!("\"{clean}\"")
+        format!("\"{clean}\"").into()
     } else {
-        clean
+        clean.into()
     }
 }
 

@@ -33,6 +33,10 @@ pub struct Loaded {
     pub warnings: Vec<Diagnostic>,
 }
 
+/// From this many sessions on, validation and rendering use two threads.
+/// Below it, a thread costs more than it saves.
+pub const PARALLEL_FROM: usize = 2_000;
+
 /// Schedules larger than this are refused before reading, to bound memory.
 /// A faculty-wide feed of 100,000 sessions is about 30 MiB of YAML.
 pub const MAX_SCHEDULE_BYTES: u64 = 256 * 1024 * 1024;

@@ -244,22 +244,20 @@ const MAX_FLOW_DEPTH: usize = 64;
 /// are deliberately not understood: a stray `'` must not hide brackets, and
 /// no real text holds 64 unmatched brackets.
 fn too_deep(source: &str) -> Option<(usize, usize)> {
+    // Brackets are ASCII, so bytes will do; the position is worked out only
+    // for the error.
     let mut depth = 0usize;
-    let (mut line, mut col) = (1, 0);
-    for c in source.chars() {
-        col += 1;
-        match c {
-            '\n' => {
-                line += 1;
-                col = 0;
-            }
-            '[' | '{' => {
+    for (i, b) in source.bytes().enumerate() {
+        match b {
+            b'[' | b'{' => {
                 depth += 1;
                 if depth > MAX_FLOW_DEPTH {
-                    return Some((line, col));
+                    let line_start = source[..i].rfind('\n').map_or(0, |n| n + 1);
+                    let line = source[..i].bytes().filter(|&c| c == b'\n').count() + 1;
+                    return Some((line, source[line_start..=i].chars().count()));
                 }
             }
-            ']' | '}' => depth = depth.saturating_sub(1),
+            b']' | b'}' => depth = depth.saturating_sub(1),
             _ => {}
         }
     }

@@ -339,6 +339,9 @@ fn build_one(
             println!("{json:#}");
         }
     }
+    // The process ends next: freeing a large schedule piece by piece costs
+    // a tenth of a second at 100,000 sessions, the OS reclaims it at once.
+    std::mem::forget(loaded);
     Ok(())
 }
 

@@ -82,8 +82,8 @@ impl Default for PageSettings {
 pub struct Link {
     /// As written, e.g. `/papers/x.pdf`.
     pub written: String,
-    /// Absolute and percent-encoded.
-    pub url: Url,
+    /// Absolute, percent-encoded, http(s): checked by validation.
+    pub url: String,
 }
 
 /// A further link of a reading, such as slides.

@@ -69,21 +69,25 @@ pub fn publish(schedule: &Schedule, options: &Options) -> Result<Outcome, Error>
 pub struct Prepared {
     /// What the publish will have done once committed.
     pub outcome: Outcome,
-    writes: Vec<(std::path::PathBuf, Vec<u8>)>,
+    /// Each file and the pieces that make it up, in order.
+    writes: Vec<(std::path::PathBuf, Vec<String>)>,
 }
 
 impl Prepared {
     /// Write every file of `all` together: all staged, then all renamed.
     pub fn commit_all(all: &[Prepared]) -> Result<(), Error> {
-        let writes: Vec<(&Path, &[u8])> = all
+        let writes: Vec<(&Path, Vec<&[u8]>)> = all
             .iter()
             .flat_map(|p| {
-                p.writes
-                    .iter()
-                    .map(|(path, bytes)| (path.as_path(), bytes.as_slice()))
+                p.writes.iter().map(|(path, pieces)| {
+                    (
+                        path.as_path(),
+                        pieces.iter().map(String::as_bytes).collect(),
+                    )
+                })
             })
             .collect();
-        write_all_atomic(&writes)
+        write_pieces_atomic(&writes)
     }
 
     /// Write this publish's files.
@@ -142,12 +146,12 @@ pub fn prepare(schedule: &Schedule, options: &Options) -> Result<Prepared, Error
             sessions: plan.report.removed.clone(),
         });
     }
-    let ics = feed::render_revised(schedule, &plan.revisions);
+    let ics = feed::render_pieces(schedule, &plan.revisions);
     // Rewriting identical bytes would still bump the file's mtime and make
     // sync tools and web caches think the feed changed.
     let feed_same = match &old_bytes {
-        Some((path, bytes)) if *path == options.output => bytes.as_slice() == ics.as_bytes(),
-        _ => same_as_on_disk(options.output, ics.as_bytes()),
+        Some((path, bytes)) if *path == options.output => same_pieces(bytes, &ics),
+        _ => std::fs::read(options.output).is_ok_and(|b| same_pieces(&b, &ics)),
     };
     let page = options
         .page
@@ -157,10 +161,10 @@ pub fn prepare(schedule: &Schedule, options: &Options) -> Result<Prepared, Error
         .is_none_or(|(path, text)| same_as_on_disk(path, text.as_bytes()));
     let mut writes = Vec::new();
     if !options.dry_run && !feed_same {
-        writes.push((options.output.to_owned(), ics.into_bytes()));
+        writes.push((options.output.to_owned(), ics));
     }
     if let (false, false, Some((path, text))) = (options.dry_run, page_same, page) {
-        writes.push((path.to_owned(), text.into_bytes()));
+        writes.push((path.to_owned(), vec![text]));
     }
     Ok(Prepared {
         outcome: Outcome {
@@ -178,13 +182,31 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), Error> {
     write_all_atomic(&[(path, bytes)])
 }
 
+/// Whether `old` is exactly the concatenation of `pieces`.
+fn same_pieces(old: &[u8], pieces: &[String]) -> bool {
+    let mut rest = old;
+    for p in pieces {
+        match rest.strip_prefix(p.as_bytes()) {
+            Some(r) => rest = r,
+            None => return false,
+        }
+    }
+    rest.is_empty()
+}
+
 /// Replace several files together: every new file is written and synced to
 /// a temporary file first, and only then are they renamed into place, so an
 /// error while writing (disk full, permissions) leaves all of them as they were.
 pub fn write_all_atomic(files: &[(&Path, &[u8])]) -> Result<(), Error> {
+    let files: Vec<(&Path, Vec<&[u8]>)> = files.iter().map(|(p, b)| (*p, vec![*b])).collect();
+    write_pieces_atomic(&files)
+}
+
+/// [`write_all_atomic`] for files given as pieces to write one after another.
+fn write_pieces_atomic(files: &[(&Path, Vec<&[u8]>)]) -> Result<(), Error> {
     let staged = files
         .iter()
-        .map(|(path, bytes)| stage(path, bytes).map(|tmp| (*path, tmp)))
+        .map(|(path, pieces)| stage(path, pieces).map(|tmp| (*path, tmp)))
         .collect::<Result<Vec<_>, Error>>()?;
     for (path, tmp) in staged {
         tmp.persist(path).map_err(|e| Error::Write {
@@ -195,7 +217,7 @@ pub fn write_all_atomic(files: &[(&Path, &[u8])]) -> Result<(), Error> {
     Ok(())
 }
 
-fn stage(path: &Path, bytes: &[u8]) -> Result<tempfile::NamedTempFile, Error> {
+fn stage(path: &Path, pieces: &[&[u8]]) -> Result<tempfile::NamedTempFile, Error> {
     let fail = |source| Error::Write {
         path: path.to_owned(),
         source,
@@ -214,7 +236,9 @@ fn stage(path: &Path, bytes: &[u8]) -> Result<tempfile::NamedTempFile, Error> {
         .suffix(".tmp")
         .tempfile_in(dir)
         .map_err(fail)?;
-    tmp.write_all(bytes).map_err(fail)?;
+    for piece in pieces {
+        tmp.write_all(piece).map_err(fail)?;
+    }
     tmp.as_file().sync_all().map_err(fail)?;
     keep_readable(tmp.as_file(), path).map_err(fail)?;
     Ok(tmp)

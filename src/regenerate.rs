@@ -298,8 +298,8 @@ pub fn plan(schedule: &Schedule, published: Option<&Published>, now: DateTime<Ut
             ..fresh.clone()
         });
     }
-    let ours: HashSet<&str> = schedule.sessions.iter().map(|s| s.uid.as_str()).collect();
     if let Some(p) = published {
+        let ours: HashSet<&str> = schedule.sessions.iter().map(|s| s.uid.as_str()).collect();
         report.removed = p
             .events
             .iter()
@@ -334,7 +334,15 @@ fn changed_fields(old: &[Prop], new: &[Prop]) -> Vec<String> {
 }
 
 fn local(t: NaiveDateTime) -> String {
-    t.format("%Y-%m-%d %H:%M").to_string()
+    use chrono::{Datelike, Timelike};
+    format!(
+        "{:04}-{:02}-{:02} {:02}:{:02}",
+        t.year(),
+        t.month(),
+        t.day(),
+        t.hour(),
+        t.minute()
+    )
 }
 
 /// A published DTSTART value as local time: as written when it has a TZID,
@@ -354,13 +362,25 @@ fn published_local(value: &str, tzid: Option<&str>, tz: Tz) -> String {
     }
 }
 
+/// The text report shows at most this many lines of each kind; the JSON
+/// report has them all.
+const MAX_SHOWN: usize = 50;
+
+fn more(f: &mut std::fmt::Formatter<'_>, total: usize, what: &str) -> std::fmt::Result {
+    if total > MAX_SHOWN {
+        writeln!(f, "... and {} more {what}", total - MAX_SHOWN)?;
+    }
+    Ok(())
+}
+
 impl std::fmt::Display for Report {
     /// One line per change, then a count; stable wording for people.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        for a in &self.added {
+        for a in self.added.iter().take(MAX_SHOWN) {
             writeln!(f, "added      {} ({})", a.summary, a.start)?;
         }
-        for c in &self.changed {
+        more(f, self.added.len(), "added")?;
+        for c in self.changed.iter().take(MAX_SHOWN) {
             if c.cancelled {
                 writeln!(f, "cancelled  {}", c.summary)?;
             }
@@ -378,9 +398,11 @@ impl std::fmt::Display for Report {
                 writeln!(f, "changed    {}: {}", c.summary, rest.join(", "))?;
             }
         }
-        for r in &self.removed {
+        more(f, self.changed.len(), "changed")?;
+        for r in self.removed.iter().take(MAX_SHOWN) {
             writeln!(f, "removed    {} ({})", r.summary, r.uid)?;
         }
+        more(f, self.removed.len(), "removed")?;
         write!(
             f,
             "{} added, {} changed, {} removed, {} unchanged",

@@ -107,7 +107,7 @@ fn data_reproduces_the_seed() {
             .readings
             .iter()
             .map(|r| {
-                let url = &r.url.as_ref().expect("link").url;
+                let url = url::Url::parse(&r.url.as_ref().expect("link").url).expect("absolute");
                 assert_eq!(url.host_str(), Some("fid3024.github.io"), "{label}");
                 let path = percent_encoding::percent_decode_str(url.path()).decode_utf8_lossy();
                 (r.title.clone(), path.into_owned())
