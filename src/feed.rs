@@ -5,6 +5,8 @@
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
+use std::io::Write;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
 use chrono::{DateTime, LocalResult, NaiveDate, NaiveDateTime, TimeZone, Utc};
@@ -57,39 +59,65 @@ pub fn render(schedule: &Schedule, stamp: DateTime<Utc>) -> String {
 
 /// Render the feed with each session's revision, in session order.
 pub fn render_revised(schedule: &Schedule, revisions: &[Revision]) -> String {
-    render_pieces(schedule, revisions).concat()
+    let mut out = Vec::new();
+    // Writing to a Vec cannot fail.
+    let _ = write_feed(schedule, revisions, &mut out);
+    String::from_utf8(out).unwrap_or_default()
 }
 
-/// The feed in pieces whose concatenation is the feed, so that a large
-/// feed is rendered on two threads and written without another copy.
-pub fn render_pieces(schedule: &Schedule, revisions: &[Revision]) -> Vec<String> {
+/// Sessions rendered per chunk when two threads share the work.
+const CHUNK: usize = 1_000;
+
+/// Write the feed to `out`. A large schedule is rendered in chunks on two
+/// threads, and each chunk is written, in order, as soon as it is ready:
+/// writing overlaps rendering, and the whole feed is never held in memory.
+pub fn write_feed(
+    schedule: &Schedule,
+    revisions: &[Revision],
+    out: &mut impl Write,
+) -> std::io::Result<()> {
     let mut w = Writer::new();
     header(&mut w, schedule);
+    out.write_all(w.finish().as_bytes())?;
     let sessions = &schedule.sessions;
-    let mut pieces = vec![w.finish()];
     if sessions.len() < crate::PARALLEL_FROM {
-        pieces.push(events(schedule, sessions, revisions));
+        out.write_all(events(schedule, sessions, revisions).as_bytes())?;
     } else {
-        let mid = sessions.len() / 2;
-        let (first, second) = (
-            sessions.split_at(mid),
-            revisions.split_at(mid.min(revisions.len())),
-        );
-        let (a, b) = std::thread::scope(|scope| {
-            let other = scope.spawn(|| events(schedule, first.1, second.1));
-            let a = events(schedule, first.0, second.0);
-            (
-                a,
-                other
-                    .join()
-                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
-            )
-        });
-        pieces.push(a);
-        pieces.push(b);
+        let chunks: Vec<(&[Session], &[Revision])> = sessions
+            .chunks(CHUNK)
+            .zip(revisions.chunks(CHUNK))
+            .collect();
+        let next = AtomicUsize::new(0);
+        std::thread::scope(|scope| -> std::io::Result<()> {
+            let (tx, rx) = std::sync::mpsc::sync_channel::<(usize, String)>(4);
+            for _ in 0..2 {
+                let (tx, chunks, next) = (tx.clone(), &chunks, &next);
+                scope.spawn(move || loop {
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    let Some((s, r)) = chunks.get(i) else {
+                        break;
+                    };
+                    // The receiver only goes away on a write error.
+                    if tx.send((i, events(schedule, s, r))).is_err() {
+                        break;
+                    }
+                });
+            }
+            drop(tx);
+            // Chunks arrive in any order; write them in session order.
+            let mut waiting: BTreeMap<usize, String> = BTreeMap::new();
+            let mut wanted = 0;
+            for (i, text) in rx {
+                waiting.insert(i, text);
+                while let Some(text) = waiting.remove(&wanted) {
+                    out.write_all(text.as_bytes())?;
+                    wanted += 1;
+                }
+            }
+            Ok(())
+        })?;
     }
-    pieces.push("END:VCALENDAR\r\n".to_owned());
-    pieces
+    out.write_all(b"END:VCALENDAR\r\n")
 }
 
 /// A small stack buffer to write a number without allocating.
@@ -224,15 +252,25 @@ pub fn utc(t: NaiveDateTime) -> String {
 /// `format` interprets its pattern on every call, twice per event.
 fn date_time(t: NaiveDateTime) -> String {
     use chrono::{Datelike, Timelike};
-    format!(
-        "{:04}{:02}{:02}T{:02}{:02}{:02}",
-        t.year(),
-        t.month(),
-        t.day(),
-        t.hour(),
-        t.minute(),
-        t.second()
-    )
+    let mut s = String::with_capacity(16);
+    digits(&mut s, t.year().unsigned_abs(), 4);
+    digits(&mut s, t.month(), 2);
+    digits(&mut s, t.day(), 2);
+    s.push('T');
+    digits(&mut s, t.hour(), 2);
+    digits(&mut s, t.minute(), 2);
+    digits(&mut s, t.second(), 2);
+    s
+}
+
+/// `n` in decimal, zero-padded to `width` digits (wider numbers are cut
+/// to their last `width` digits; callers pass values that fit).
+pub(crate) fn digits(out: &mut String, n: u32, width: u32) {
+    let mut div = 10u32.pow(width - 1);
+    while div > 0 {
+        out.push(char::from(b'0' + (n / div % 10) as u8));
+        div /= 10;
+    }
 }
 
 /// "Lecture 1: topic"; cancelled ones say so first, because Google drops
@@ -357,9 +395,23 @@ mod tests {
         let mut sequential = w.finish();
         sequential.push_str(&events(&schedule, &schedule.sessions, &revisions));
         sequential.push_str("END:VCALENDAR\r\n");
-        let pieces = render_pieces(&schedule, &revisions);
-        assert_eq!(pieces.len(), 4, "two halves on two threads");
-        assert_eq!(pieces.concat(), sequential);
+        assert_eq!(render_revised(&schedule, &revisions), sequential);
+    }
+
+    // Test zero-padded digits as DATE-TIME values need them.
+    #[test]
+    fn padded_digits() {
+        let mut s = String::new();
+        digits(&mut s, 2020, 4);
+        digits(&mut s, 9, 2);
+        digits(&mut s, 0, 2);
+        digits(&mut s, 123, 4);
+        assert_eq!(s, "202009000123");
+        let t = NaiveDate::from_ymd_opt(1970, 1, 2)
+            .and_then(|d| d.and_hms_opt(3, 4, 5))
+            .expect("time");
+        assert_eq!(date_time(t), "19700102T030405");
+        assert_eq!(utc(t), "19700102T030405Z");
     }
 
     // Test the allocation-free number formatting used for SEQUENCE.

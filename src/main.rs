@@ -389,15 +389,16 @@ fn build_dir(
         &combined,
         &flags.options(&all_path, None, None),
     )?);
-    publish::Prepared::commit_all(&prepared)?;
+    let outcomes: Vec<publish::Outcome> = prepared.iter().map(|p| p.outcome.clone()).collect();
+    publish::Prepared::commit_all(prepared)?;
 
     let mut rows = Vec::new();
-    for ((c, feed), p) in courses.iter().zip(&feeds).zip(&prepared) {
+    for ((c, feed), outcome) in courses.iter().zip(&feeds).zip(&outcomes) {
         rows.push((
             feed.as_path(),
             c.schedule.course.name.as_str(),
             summary(c),
-            &p.outcome,
+            outcome,
         ));
     }
     let all_summary = format!(
@@ -405,8 +406,8 @@ fn build_dir(
         combined.sessions.len(),
         courses.len()
     );
-    if let Some(p) = prepared.last() {
-        rows.push((all_path.as_path(), combined_name, all_summary, &p.outcome));
+    if let Some(outcome) = outcomes.last() {
+        rows.push((all_path.as_path(), combined_name, all_summary, outcome));
     }
     match flags.format {
         Format::Text => {

@@ -4,8 +4,8 @@
 //! half-way: the new content goes to a temporary file in the same folder and
 //! is renamed over the old one, which on POSIX file systems is atomic.
 
-use std::io::Write;
-use std::path::Path;
+use std::io::{BufRead, Read, Write};
+use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
 
@@ -41,7 +41,7 @@ pub struct Options<'a> {
 }
 
 /// What a publish did.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct Outcome {
     /// The changes since the previous feed.
     pub report: Report,
@@ -59,46 +59,39 @@ pub struct Outcome {
 /// build unless `allow_removal`: a deletion by mistake would otherwise
 /// silently vanish from every subscriber's calendar.
 pub fn publish(schedule: &Schedule, options: &Options) -> Result<Outcome, Error> {
-    let prepared = prepare(schedule, options)?;
-    prepared.commit()?;
-    Ok(prepared.outcome)
+    let mut prepared = prepare(schedule, options)?;
+    let outcome = std::mem::take(&mut prepared.outcome);
+    Prepared::commit_all(vec![prepared])?;
+    Ok(outcome)
 }
 
-/// Everything a publish will write, checked and rendered, not yet written.
+/// Everything a publish will write, checked, rendered and staged in
+/// temporary files beside their targets, not yet renamed into place.
 #[derive(Debug)]
 pub struct Prepared {
     /// What the publish will have done once committed.
     pub outcome: Outcome,
-    /// Each file and the pieces that make it up, in order.
-    writes: Vec<(std::path::PathBuf, Vec<String>)>,
+    /// Each target and its staged replacement.
+    staged: Vec<(PathBuf, tempfile::NamedTempFile)>,
 }
 
 impl Prepared {
-    /// Write every file of `all` together: all staged, then all renamed.
-    pub fn commit_all(all: &[Prepared]) -> Result<(), Error> {
-        let writes: Vec<(&Path, Vec<&[u8]>)> = all
-            .iter()
-            .flat_map(|p| {
-                p.writes.iter().map(|(path, pieces)| {
-                    (
-                        path.as_path(),
-                        pieces.iter().map(String::as_bytes).collect(),
-                    )
-                })
-            })
-            .collect();
-        write_pieces_atomic(&writes)
-    }
-
-    /// Write this publish's files.
-    pub fn commit(&self) -> Result<(), Error> {
-        Prepared::commit_all(std::slice::from_ref(self))
+    /// Rename every staged file of `all` into place. Staging already wrote
+    /// and synced them all, so an error there (disk full) changed nothing.
+    pub fn commit_all(all: Vec<Prepared>) -> Result<(), Error> {
+        for (path, tmp) in all.into_iter().flat_map(|p| p.staged) {
+            tmp.persist(&path).map_err(|e| Error::Write {
+                path,
+                source: e.error,
+            })?;
+        }
+        Ok(())
     }
 }
 
-/// Compare with the previous feed, refuse silent removals and render, but
-/// write nothing: [`Prepared::commit`] does, so that several feeds can be
-/// published all or nothing.
+/// Compare with the previous feed, refuse silent removals, render and stage
+/// the new files, but replace nothing: [`Prepared::commit_all`] does, so
+/// that several feeds can be published all or nothing.
 pub fn prepare(schedule: &Schedule, options: &Options) -> Result<Prepared, Error> {
     let previous_path = match options.previous {
         Previous::Output => Some(options.output),
@@ -146,34 +139,138 @@ pub fn prepare(schedule: &Schedule, options: &Options) -> Result<Prepared, Error
             sessions: plan.report.removed.clone(),
         });
     }
-    let ics = feed::render_pieces(schedule, &plan.revisions);
-    // Rewriting identical bytes would still bump the file's mtime and make
-    // sync tools and web caches think the feed changed.
-    let feed_same = match &old_bytes {
-        Some((path, bytes)) if *path == options.output => same_pieces(bytes, &ics),
-        _ => std::fs::read(options.output).is_ok_and(|b| same_pieces(&b, &ics)),
+    // The output as it is now, to leave it alone when nothing changed:
+    // rewriting identical bytes would still bump its mtime and make sync
+    // tools and web caches think the feed changed.
+    let current = match &old_bytes {
+        Some((path, bytes)) if *path == options.output => Old::Bytes(bytes),
+        _ => Old::open(options.output),
     };
-    let page = options
-        .page
-        .map(|path| (path, crate::page::render(schedule, schedule.page.subscribe)));
-    let page_same = page
-        .as_ref()
-        .is_none_or(|(path, text)| same_as_on_disk(path, text.as_bytes()));
-    let mut writes = Vec::new();
-    if !options.dry_run && !feed_same {
-        writes.push((options.output.to_owned(), ics));
-    }
-    if let (false, false, Some((path, text))) = (options.dry_run, page_same, page) {
-        writes.push((path.to_owned(), vec![text]));
+    let mut staged = Vec::new();
+    let feed = stage_with(options.output, current, options.dry_run, |out| {
+        feed::write_feed(schedule, &plan.revisions, out)
+    })?;
+    let written = feed.is_some();
+    staged.extend(feed.map(|tmp| (options.output.to_owned(), tmp)));
+    let mut page_written = false;
+    if let Some(path) = options.page {
+        let text = crate::page::render(schedule, schedule.page.subscribe);
+        let page = stage_with(path, Old::open(path), options.dry_run, |out| {
+            out.write_all(text.as_bytes())
+        })?;
+        page_written = page.is_some();
+        staged.extend(page.map(|tmp| (path.to_owned(), tmp)));
     }
     Ok(Prepared {
         outcome: Outcome {
             report: plan.report,
-            written: !options.dry_run && !feed_same,
-            page_written: !options.dry_run && !page_same,
+            written,
+            page_written,
         },
-        writes,
+        staged,
     })
+}
+
+/// What a target holds now, read only as far as the new content matches it.
+enum Old<'a> {
+    Bytes(&'a [u8]),
+    File(std::io::BufReader<std::fs::File>),
+    Missing,
+}
+
+impl Old<'_> {
+    fn open(path: &Path) -> Old<'static> {
+        match std::fs::File::open(path) {
+            Ok(f) => Old::File(std::io::BufReader::new(f)),
+            Err(_) => Old::Missing,
+        }
+    }
+
+    /// Whether the next bytes are `expected`.
+    fn next_is(&mut self, expected: &[u8], scratch: &mut Vec<u8>) -> bool {
+        match self {
+            Old::Bytes(rest) => match rest.strip_prefix(expected) {
+                Some(r) => {
+                    *rest = r;
+                    true
+                }
+                None => false,
+            },
+            Old::File(f) => {
+                scratch.resize(expected.len(), 0);
+                f.read_exact(scratch).is_ok() && scratch.as_slice() == expected
+            }
+            Old::Missing => false,
+        }
+    }
+
+    fn at_end(&mut self) -> bool {
+        match self {
+            Old::Bytes(rest) => rest.is_empty(),
+            Old::File(f) => f.fill_buf().is_ok_and(|b| b.is_empty()),
+            Old::Missing => false,
+        }
+    }
+}
+
+/// Where new content goes while it is written: a temporary file (none for
+/// a dry run), compared on the way with what the target holds now.
+struct Sink<'a> {
+    file: Option<std::io::BufWriter<tempfile::NamedTempFile>>,
+    old: Old<'a>,
+    same: bool,
+    scratch: Vec<u8>,
+}
+
+impl Write for Sink<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.write_all(buf)?;
+        Ok(buf.len())
+    }
+
+    fn write_all(&mut self, buf: &[u8]) -> std::io::Result<()> {
+        if let Some(f) = &mut self.file {
+            f.write_all(buf)?;
+        }
+        self.same = self.same && self.old.next_is(buf, &mut self.scratch);
+        Ok(())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.file.as_mut().map_or(Ok(()), Write::flush)
+    }
+}
+
+/// Write new content for `path` with `write` into a staged temporary file.
+/// None when there is nothing to replace: a dry run, or the same bytes.
+fn stage_with(
+    path: &Path,
+    old: Old,
+    dry_run: bool,
+    write: impl FnOnce(&mut Sink) -> std::io::Result<()>,
+) -> Result<Option<tempfile::NamedTempFile>, Error> {
+    let fail = |source| Error::Write {
+        path: path.to_owned(),
+        source,
+    };
+    let file = match dry_run {
+        true => None,
+        false => Some(std::io::BufWriter::with_capacity(1 << 20, temp_for(path)?)),
+    };
+    let mut sink = Sink {
+        file,
+        old,
+        same: true,
+        scratch: Vec::new(),
+    };
+    write(&mut sink).map_err(fail)?;
+    let same = sink.same && sink.old.at_end();
+    let Some(file) = sink.file.filter(|_| !same) else {
+        return Ok(None);
+    };
+    let tmp = file.into_inner().map_err(|e| fail(e.into_error()))?;
+    seal(&tmp, path)?;
+    Ok(Some(tmp))
 }
 
 /// Replace `path` with `bytes` atomically, creating its folder if needed.
@@ -182,42 +279,33 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), Error> {
     write_all_atomic(&[(path, bytes)])
 }
 
-/// Whether `old` is exactly the concatenation of `pieces`.
-fn same_pieces(old: &[u8], pieces: &[String]) -> bool {
-    let mut rest = old;
-    for p in pieces {
-        match rest.strip_prefix(p.as_bytes()) {
-            Some(r) => rest = r,
-            None => return false,
-        }
-    }
-    rest.is_empty()
-}
-
 /// Replace several files together: every new file is written and synced to
 /// a temporary file first, and only then are they renamed into place, so an
 /// error while writing (disk full, permissions) leaves all of them as they were.
 pub fn write_all_atomic(files: &[(&Path, &[u8])]) -> Result<(), Error> {
-    let files: Vec<(&Path, Vec<&[u8]>)> = files.iter().map(|(p, b)| (*p, vec![*b])).collect();
-    write_pieces_atomic(&files)
-}
-
-/// [`write_all_atomic`] for files given as pieces to write one after another.
-fn write_pieces_atomic(files: &[(&Path, Vec<&[u8]>)]) -> Result<(), Error> {
-    let staged = files
-        .iter()
-        .map(|(path, pieces)| stage(path, pieces).map(|tmp| (*path, tmp)))
-        .collect::<Result<Vec<_>, Error>>()?;
-    for (path, tmp) in staged {
-        tmp.persist(path).map_err(|e| Error::Write {
-            path: path.to_owned(),
-            source: e.error,
+    let mut staged = Vec::with_capacity(files.len());
+    for (path, bytes) in files {
+        let mut tmp = temp_for(path)?;
+        tmp.write_all(bytes).map_err(|source| Error::Write {
+            path: path.to_path_buf(),
+            source,
         })?;
+        seal(&tmp, path)?;
+        staged.push((path.to_path_buf(), tmp));
     }
-    Ok(())
+    Prepared::commit_all(vec![Prepared {
+        outcome: Outcome {
+            report: Report::default(),
+            written: true,
+            page_written: false,
+        },
+        staged,
+    }])
 }
 
-fn stage(path: &Path, pieces: &[&[u8]]) -> Result<tempfile::NamedTempFile, Error> {
+/// A temporary file in `path`'s folder (created if needed), so that the
+/// final rename stays on one file system and is atomic.
+fn temp_for(path: &Path) -> Result<tempfile::NamedTempFile, Error> {
     let fail = |source| Error::Write {
         path: path.to_owned(),
         source,
@@ -231,23 +319,21 @@ fn stage(path: &Path, pieces: &[&[u8]]) -> Result<tempfile::NamedTempFile, Error
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let mut tmp = tempfile::Builder::new()
+    tempfile::Builder::new()
         .prefix(&format!(".{name}."))
         .suffix(".tmp")
         .tempfile_in(dir)
-        .map_err(fail)?;
-    for piece in pieces {
-        tmp.write_all(piece).map_err(fail)?;
-    }
-    tmp.as_file().sync_all().map_err(fail)?;
-    keep_readable(tmp.as_file(), path).map_err(fail)?;
-    Ok(tmp)
+        .map_err(fail)
 }
 
-/// tempfile creates files readable by the owner only; a published feed must
-/// stay readable by the web server, as the file it replaces was.
-fn same_as_on_disk(path: &Path, bytes: &[u8]) -> bool {
-    std::fs::read(path).is_ok_and(|b| b == bytes)
+/// Make a staged file durable and as readable as the file it replaces.
+fn seal(tmp: &tempfile::NamedTempFile, path: &Path) -> Result<(), Error> {
+    let fail = |source| Error::Write {
+        path: path.to_owned(),
+        source,
+    };
+    tmp.as_file().sync_all().map_err(fail)?;
+    keep_readable(tmp.as_file(), path).map_err(fail)
 }
 
 #[cfg(unix)]

@@ -8,7 +8,7 @@
 use std::collections::HashMap;
 use std::str::FromStr;
 
-use chrono::{LocalResult, NaiveDate, NaiveTime, TimeZone, Utc};
+use chrono::{Datelike, LocalResult, NaiveDate, NaiveTime, TimeZone, Utc};
 use chrono_tz::Tz;
 use url::Url;
 
@@ -401,7 +401,11 @@ impl Validator {
             None => Some(course.timezone),
         };
         let date = self.with(pick(|s| s.date.as_ref(), "date"), i, "date", |s| {
-            NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| Problem::BadDate(s.into()))
+            NaiveDate::parse_from_str(s, "%Y-%m-%d")
+                .ok()
+                // iCalendar dates have four-digit years.
+                .filter(|d| (1000..=9999).contains(&d.year()))
+                .ok_or_else(|| Problem::BadDate(s.into()))
         });
         let start_src = pick(|s| s.start.as_ref(), "start");
         let end_src = pick(|s| s.end.as_ref(), "end");

@@ -123,6 +123,15 @@ fn bad_date() {
     );
 }
 
+// Test that a year iCalendar cannot write is rejected.
+#[test]
+fn five_digit_year() {
+    fails(
+        &with("2020-09-28", "12020-09-28"),
+        "error: schedule.yaml:8:5: Lecture 1, field `date`: `12020-09-28` is not a date",
+    );
+}
+
 // Test that an impossible time is rejected.
 #[test]
 fn bad_time() {
