@@ -160,6 +160,15 @@ impl Scalar {
     pub fn as_str(&self) -> &str {
         self.0.trim()
     }
+
+    /// The trimmed text, owned: the same string when there is nothing to trim.
+    pub fn into_text(self) -> String {
+        if self.as_str().len() == self.0.len() {
+            self.0
+        } else {
+            self.as_str().to_owned()
+        }
+    }
 }
 
 impl<'de> Deserialize<'de> for Scalar {

@@ -132,7 +132,7 @@ impl Validator {
         };
         let feed = self.feed(raw.feed, course.as_ref().and_then(|c| c.url.as_ref()));
         let page = self.page(raw.page);
-        let Some(raw_sessions) = raw.sessions else {
+        let Some(mut raw_sessions) = raw.sessions else {
             self.report(
                 Severity::Error,
                 String::new(),
@@ -146,7 +146,7 @@ impl Validator {
         }
         let course = course?;
         let defaults = raw.defaults.unwrap_or_default();
-        let sessions = self.sessions(&course, &defaults, &raw_sessions);
+        let sessions = self.sessions(&course, &defaults, &mut raw_sessions);
         self.session = None;
         if sessions.len() == raw_sessions.len() {
             self.duplicates(&sessions);
@@ -166,10 +166,10 @@ impl Validator {
         &mut self,
         course: &Course,
         defaults: &RawSession,
-        raw: &[RawSession],
+        raw: &mut [RawSession],
     ) -> Vec<Session> {
-        let check = |v: &mut Validator, part: &[RawSession], offset: usize| -> Vec<Session> {
-            part.iter()
+        let check = |v: &mut Validator, part: &mut [RawSession], offset: usize| -> Vec<Session> {
+            part.iter_mut()
                 .enumerate()
                 .filter_map(|(k, s)| v.session(course, defaults, s, offset + k))
                 .collect()
@@ -178,7 +178,7 @@ impl Validator {
             return check(self, raw, 0);
         }
         let mid = raw.len() / 2;
-        let (first, second) = raw.split_at(mid);
+        let (first, second) = raw.split_at_mut(mid);
         let (mut sessions, (rest, findings)) = std::thread::scope(|scope| {
             let other = scope.spawn(|| {
                 let mut v = Validator::default();
@@ -343,10 +343,13 @@ impl Validator {
         &mut self,
         course: &Course,
         defaults: &RawSession,
-        raw: &RawSession,
+        raw_mut: &mut RawSession,
         i: usize,
     ) -> Option<Session> {
         let own = || format!("sessions[{i}]");
+        // Look everything up through a shared borrow first; texts are moved
+        // out of `raw` at the end instead of copied.
+        let raw: &RawSession = raw_mut;
         // A field's value and where it came from: the session, else `defaults:`.
         let pick =
             |get: fn(&RawSession) -> Option<&Scalar>, field: &'static str| -> Option<Sourced<'_>> {
@@ -418,21 +421,16 @@ impl Validator {
             None => Some(Status::Confirmed),
         };
 
-        let text = |get: fn(&RawSession) -> Option<&Scalar>, field: &'static str| {
-            pick(get, field)
-                .map(|(v, _)| v.as_str().to_owned())
-                .filter(|s| !s.is_empty())
-        };
-        let topic = text(|s| s.topic.as_ref(), "topic");
-        let room = text(|s| s.room.as_ref(), "room");
-        let note = text(|s| s.note.as_ref(), "note");
         let base = course.url.as_ref();
         let zoom = match pick(|s| s.zoom.as_ref(), "zoom") {
             Some((v, path)) => self.link(v, path, "zoom", base).map(Some).ok_or(()),
             None => Ok(None),
         };
         let url = self.optional_url(pick(|s| s.url.as_ref(), "url"), "url", base);
-        let readings = self.readings(raw, defaults, i, base);
+        let readings = self.readings(raw_mut, defaults, i, base);
+        let topic = take_text(&mut raw_mut.topic, &defaults.topic);
+        let room = take_text(&mut raw_mut.room, &defaults.room);
+        let note = take_text(&mut raw_mut.note, &defaults.note);
 
         let (
             Some(tz),
@@ -594,29 +592,29 @@ impl Validator {
 
     fn readings(
         &mut self,
-        raw: &RawSession,
+        raw: &mut RawSession,
         defaults: &RawSession,
         index: usize,
         base: Option<&Url>,
     ) -> Option<Vec<Reading>> {
-        let (list, from_defaults): (&[RawReading], bool) = match (&raw.readings, &defaults.readings)
-        {
-            (Some(r), _) => (r, false),
-            (None, Some(r)) => (r, true),
-            (None, None) => return Some(Vec::new()),
-        };
+        let (list, from_defaults): (Vec<RawReading>, bool) =
+            match (raw.readings.take(), &defaults.readings) {
+                (Some(r), _) => (r, false),
+                (None, Some(r)) => (r.clone(), true),
+                (None, None) => return Some(Vec::new()),
+            };
         // Paths and field names are formatted only for a problem.
         let path = |j: usize, rest: &str| match from_defaults {
             false => format!("sessions[{index}].readings[{j}]{rest}"),
             true => format!("defaults.readings[{j}]{rest}"),
         };
         let field = |j: usize, rest: &str| format!("readings[{j}]{rest}");
-        let link = |this: &mut Self, value: &Scalar, j: usize, rest: String| match resolve_link(
+        let link = |this: &mut Self, value: Scalar, j: usize, rest: String| match resolve_link(
             value.as_str(),
             base,
         ) {
             Ok(url) => Some(Link {
-                written: value.as_str().to_owned(),
+                written: value.into_text(),
                 url,
             }),
             Err(problem) => {
@@ -626,9 +624,9 @@ impl Validator {
         };
         let mut out = Vec::with_capacity(list.len());
         let mut ok = true;
-        for (j, r) in list.iter().enumerate() {
-            let title = match r.title.as_ref().filter(|t| !t.as_str().is_empty()) {
-                Some(t) => t.as_str().to_owned(),
+        for (j, r) in list.into_iter().enumerate() {
+            let title = match r.title.filter(|t| !t.as_str().is_empty()) {
+                Some(t) => t.into_text(),
                 None => {
                     self.error(
                         path(j, ".title"),
@@ -639,7 +637,7 @@ impl Validator {
                     continue;
                 }
             };
-            let url = match &r.url {
+            let url = match r.url {
                 Some(u) => match link(self, u, j, ".url".into()) {
                     Some(u) => Some(u),
                     None => {
@@ -650,9 +648,9 @@ impl Validator {
                 None => None,
             };
             let mut links = Vec::new();
-            for (k, l) in r.links.iter().flatten().enumerate() {
+            for (k, l) in r.links.into_iter().flatten().enumerate() {
                 let at = |leaf: &str| format!(".links[{k}].{leaf}");
-                let label = l.label.as_ref().filter(|v| !v.as_str().is_empty());
+                let label = l.label.filter(|v| !v.as_str().is_empty());
                 if label.is_none() {
                     self.error(
                         path(j, &at("label")),
@@ -660,7 +658,7 @@ impl Validator {
                         Problem::MissingField("label".into()),
                     );
                 }
-                let target = match l.url.as_ref().filter(|v| !v.as_str().is_empty()) {
+                let target = match l.url.filter(|v| !v.as_str().is_empty()) {
                     Some(u) => link(self, u, j, at("url")),
                     None => {
                         self.error(
@@ -673,7 +671,7 @@ impl Validator {
                 };
                 match (label, target) {
                     (Some(label), Some(link)) => links.push(LabelledLink {
-                        label: label.as_str().to_owned(),
+                        label: label.into_text(),
                         link,
                     }),
                     _ => ok = false,
@@ -735,6 +733,16 @@ impl Validator {
             }
         }
     }
+}
+
+/// A text field: the session's own value, moved out, else the default's;
+/// trimmed, and None when empty.
+fn take_text(own: &mut Option<Scalar>, default: &Option<Scalar>) -> Option<String> {
+    let text = match own.take() {
+        Some(v) => v.into_text(),
+        None => default.as_ref()?.as_str().to_owned(),
+    };
+    (!text.is_empty()).then_some(text)
 }
 
 /// `H:MM`, `HH:MM` or `HH:MM:SS`, 00:00 to 23:59:59.
