@@ -248,9 +248,54 @@ pub fn plan(schedule: &Schedule, published: Option<&Published>, now: DateTime<Ut
     let by_uid: HashMap<&str, &PublishedEvent> = published
         .map(|p| p.events.iter().map(|e| (e.uid.as_str(), e)).collect())
         .unwrap_or_default();
+    let sessions = &schedule.sessions;
+    // Each session is compared on its own: a large schedule is split in two
+    // halves planned on two threads, then joined in order.
+    let mut plan = if sessions.len() < crate::PARALLEL_FROM {
+        plan_part(schedule, sessions, &by_uid, &fresh)
+    } else {
+        let (first, second) = sessions.split_at(sessions.len() / 2);
+        let (mut a, b) = std::thread::scope(|scope| {
+            let other = scope.spawn(|| plan_part(schedule, second, &by_uid, &fresh));
+            let a = plan_part(schedule, first, &by_uid, &fresh);
+            (
+                a,
+                other
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+            )
+        });
+        a.revisions.extend(b.revisions);
+        a.report.added.extend(b.report.added);
+        a.report.changed.extend(b.report.changed);
+        a.report.unchanged += b.report.unchanged;
+        a
+    };
+    if let Some(p) = published {
+        let ours: HashSet<&str> = sessions.iter().map(|s| s.uid.as_str()).collect();
+        plan.report.removed = p
+            .events
+            .iter()
+            .filter(|e| !ours.contains(e.uid.as_str()))
+            .map(|e| Removed {
+                uid: e.uid.clone(),
+                summary: e.summary.clone(),
+            })
+            .collect();
+    }
+    plan
+}
+
+/// The plan for some of the sessions: their revisions and report entries.
+fn plan_part(
+    schedule: &Schedule,
+    sessions: &[Session],
+    by_uid: &HashMap<&str, &PublishedEvent>,
+    fresh: &Revision,
+) -> Plan {
     let mut report = Report::default();
-    let mut revisions = Vec::with_capacity(schedule.sessions.len());
-    for s in &schedule.sessions {
+    let mut revisions = Vec::with_capacity(sessions.len());
+    for s in sessions {
         let summary = feed::summary(s);
         let Some(old) = by_uid.get(s.uid.as_str()) else {
             report.added.push(Added {
@@ -297,18 +342,6 @@ pub fn plan(schedule: &Schedule, published: Option<&Published>, now: DateTime<Ut
             sequence,
             ..fresh.clone()
         });
-    }
-    if let Some(p) = published {
-        let ours: HashSet<&str> = schedule.sessions.iter().map(|s| s.uid.as_str()).collect();
-        report.removed = p
-            .events
-            .iter()
-            .filter(|e| !ours.contains(e.uid.as_str()))
-            .map(|e| Removed {
-                uid: e.uid.clone(),
-                summary: e.summary.clone(),
-            })
-            .collect();
     }
     Plan { revisions, report }
 }
@@ -435,6 +468,47 @@ mod tests {
     fn refuses_garbage() {
         assert!(Published::read("<html>not found</html>").is_err());
         assert!(Published::read("BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nUID:a\r\n").is_err());
+    }
+
+    // Test that planning a large schedule on two threads gives the same plan
+    // as one thread: revisions and report in session order.
+    #[test]
+    fn parallel_plan_is_sequential_plan() {
+        let n = crate::PARALLEL_FROM + 301;
+        let yaml = crate::synthetic::schedule_yaml(n);
+        let schedule = crate::load_str(&yaml, std::path::Path::new("g.yaml"))
+            .expect("valid")
+            .schedule;
+        let t0 = DateTime::from_timestamp(1_600_000_000, 0).expect("t0");
+        let t1 = DateTime::from_timestamp(1_700_000_000, 0).expect("t1");
+        let published = Published::read(&feed::render(&schedule, t0)).expect("reads");
+        // Change one session in each half.
+        let mut changed = schedule.clone();
+        changed.sessions[5].topic = Some("New".into());
+        changed.sessions[n - 5].topic = Some("New".into());
+        let parallel = plan(&changed, Some(&published), t1);
+        let by_uid: HashMap<&str, &PublishedEvent> = published
+            .events
+            .iter()
+            .map(|e| (e.uid.as_str(), e))
+            .collect();
+        let sequential = plan_part(&changed, &changed.sessions, &by_uid, &Revision::new_at(t1));
+        assert_eq!(parallel.revisions, sequential.revisions);
+        assert_eq!(parallel.report, sequential.report);
+        let uids: Vec<&str> = parallel
+            .report
+            .changed
+            .iter()
+            .map(|c| c.uid.as_str())
+            .collect();
+        assert_eq!(
+            uids,
+            vec![
+                changed.sessions[5].uid.as_str(),
+                changed.sessions[n - 5].uid.as_str()
+            ]
+        );
+        assert_eq!(parallel.report.unchanged, n - 2);
     }
 
     // Test that published local times read back as local, UTC ones converted.
