@@ -48,6 +48,9 @@ pub fn validate(raw: RawSchedule) -> (Option<Schedule>, Vec<Finding>) {
 struct Validator {
     findings: Vec<Finding>,
     session: Option<String>,
+    /// The last link resolved and its result: a zoom link from `defaults:`
+    /// is the same for every session.
+    last_link: Option<(String, String)>,
 }
 
 /// Where a session's value was read from. The YAML path is formatted only
@@ -497,11 +500,23 @@ impl Validator {
         field: &str,
         base: Option<&Url>,
     ) -> Option<Link> {
-        match resolve_link(value.as_str(), base) {
-            Ok(url) => Some(Link {
-                written: value.as_str().to_owned(),
-                url,
-            }),
+        let written = value.as_str();
+        if let Some((last, url)) = &self.last_link {
+            if last == written {
+                return Some(Link {
+                    written: written.to_owned(),
+                    url: url.clone(),
+                });
+            }
+        }
+        match resolve_link(written, base) {
+            Ok(url) => {
+                self.last_link = Some((written.to_owned(), url.clone()));
+                Some(Link {
+                    written: written.to_owned(),
+                    url,
+                })
+            }
             Err(problem) => {
                 self.error(path, field, problem);
                 None
