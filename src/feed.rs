@@ -317,6 +317,13 @@ pub fn description(s: &Session) -> String {
     if !place.is_empty() {
         parts.push(place.join("\n"));
     }
+    if !s.links.is_empty() {
+        let mut l = String::from("Links:");
+        for link in &s.links {
+            let _ = write!(l, "\n- {}: {}", link.label, link.link.url);
+        }
+        parts.push(l);
+    }
     if s.readings.is_empty() {
         parts.push("Reading material: TBA".into());
     } else {

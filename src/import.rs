@@ -82,6 +82,7 @@ struct PageSession {
     status: Option<&'static str>,
     topic: Option<String>,
     readings: Vec<OutReading>,
+    links: Vec<OutLink>,
     notes: Vec<String>,
 }
 
@@ -150,12 +151,6 @@ pub fn import(page: &str, file: &Path, options: &Options) -> Result<Imported, Im
                 })?;
                 last_month = Some(month);
                 s.date = Some(date);
-                for note in &s.notes {
-                    warnings.push(Warning {
-                        line: line_no,
-                        message: format!("kept in the note of {}: {note}", heading_name(&s)),
-                    });
-                }
                 if s.start.is_none() {
                     match (options.start, options.end) {
                         (Some(a), Some(b)) => {
@@ -376,7 +371,10 @@ fn parse_heading(text: &str) -> Result<Option<PageSession>, String> {
         if label.eq_ignore_ascii_case("zoom") && s.zoom.is_none() {
             s.zoom = Some(href);
         } else {
-            s.notes.push(format!("{label}: {href}"));
+            s.links.push(OutLink {
+                label: unescape_html(&label),
+                url: href,
+            });
         }
     }
     // Struck-through headings: `~~...~~` (GFM) or `<del>...</del>`.
@@ -574,6 +572,8 @@ struct OutSession {
     note: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     readings: Option<Vec<OutReading>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    links: Option<Vec<OutLink>>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -656,6 +656,7 @@ fn to_schedule(
                 status: s.status.map(str::to_owned),
                 note: (!s.notes.is_empty()).then(|| s.notes.join("\n")),
                 readings: (!s.readings.is_empty()).then_some(s.readings),
+                links: (!s.links.is_empty()).then_some(s.links),
             }
         })
         .collect();

@@ -117,6 +117,8 @@ pub struct RawSession {
     pub status: Option<Scalar>,
     /// Reading list; absent or empty means TBA.
     pub readings: Option<Vec<RawReading>>,
+    /// Labelled links: slides, a recording, code.
+    pub links: Option<Vec<RawLink>>,
 }
 
 /// One reading as written.

@@ -154,6 +154,8 @@ pub struct Session {
     pub url: Option<Url>,
     /// What to read; empty means "to be announced".
     pub readings: Vec<Reading>,
+    /// Labelled links such as slides or a recording.
+    pub links: Vec<LabelledLink>,
     /// Whether it takes place.
     pub status: Status,
     /// The course's name, set only in a feed that combines courses.

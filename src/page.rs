@@ -59,6 +59,13 @@ fn session(s: &Session) -> String {
     if let (Some(zoom), false) = (&s.zoom, s.status == Status::Cancelled) {
         out.push_str(&format!(" [[zoom]({})]", href(&zoom.written)));
     }
+    for link in &s.links {
+        out.push_str(&format!(
+            " [[{}]({})]",
+            text(&link.label),
+            href(&link.link.written)
+        ));
+    }
     out.push('\n');
     if let Some(topic) = &s.topic {
         out.push_str(&format!("#### **Topic: {}**\n", text(topic)));

@@ -13,7 +13,7 @@ use chrono_tz::Tz;
 use url::Url;
 
 use crate::error::{Problem, Severity};
-use crate::load::{closest, join, RawReading, RawSchedule, RawSession, Scalar};
+use crate::load::{closest, join, RawLink, RawReading, RawSchedule, RawSession, Scalar};
 use crate::model::{
     self, Course, FeedSettings, LabelledLink, Link, PageSettings, Reading, Schedule, Session,
     Status,
@@ -431,6 +431,22 @@ impl Validator {
         };
         let url = self.optional_url(pick(|s| s.url.as_ref(), "url"), "url", base);
         let readings = self.readings(raw_mut, defaults, i, base);
+        let (links, from_defaults) = match (raw_mut.links.take(), &defaults.links) {
+            (Some(l), _) => (l, false),
+            (None, Some(l)) => (l.clone(), true),
+            (None, None) => (Vec::new(), false),
+        };
+        let links = self.labelled_links(
+            links,
+            |k, leaf| {
+                let path = match from_defaults {
+                    false => format!("sessions[{i}].links[{k}].{leaf}"),
+                    true => format!("defaults.links[{k}].{leaf}"),
+                };
+                (path, format!("links[{k}].{leaf}"))
+            },
+            base,
+        );
         let topic = take_text(&mut raw_mut.topic, &defaults.topic);
         let room = take_text(&mut raw_mut.room, &defaults.room);
         let note = take_text(&mut raw_mut.note, &defaults.note);
@@ -444,7 +460,10 @@ impl Validator {
             Ok(zoom),
             Ok(url),
             Some(readings),
-        ) = (timezone, date, start, end, status, zoom, url, readings)
+            Some(links),
+        ) = (
+            timezone, date, start, end, status, zoom, url, readings, links,
+        )
         else {
             return None;
         };
@@ -487,6 +506,7 @@ impl Validator {
             note,
             url,
             readings,
+            links,
             status,
             course_name: None,
         })
@@ -662,37 +682,66 @@ impl Validator {
                 },
                 None => None,
             };
-            let mut links = Vec::new();
-            for (k, l) in r.links.into_iter().flatten().enumerate() {
-                let at = |leaf: &str| format!(".links[{k}].{leaf}");
-                let label = l.label.filter(|v| !v.as_str().is_empty());
-                if label.is_none() {
-                    self.error(
-                        path(j, &at("label")),
-                        &field(j, &at("label")),
-                        Problem::MissingField("label".into()),
-                    );
+            let links = match self.labelled_links(
+                r.links.unwrap_or_default(),
+                |k, leaf| {
+                    let rest = format!(".links[{k}].{leaf}");
+                    (path(j, &rest), field(j, &rest))
+                },
+                base,
+            ) {
+                Some(links) => links,
+                None => {
+                    ok = false;
+                    Vec::new()
                 }
-                let target = match l.url.filter(|v| !v.as_str().is_empty()) {
-                    Some(u) => link(self, u, j, at("url")),
-                    None => {
-                        self.error(
-                            path(j, &at("url")),
-                            &field(j, &at("url")),
-                            Problem::MissingField("url".into()),
-                        );
+            };
+            out.push(Reading { title, url, links });
+        }
+        ok.then_some(out)
+    }
+
+    /// Labelled links (slides, video, ...); `at(k, leaf)` names the YAML
+    /// path and the field of link `k`'s `leaf`, formatted only for a problem.
+    fn labelled_links(
+        &mut self,
+        list: Vec<RawLink>,
+        at: impl Fn(usize, &str) -> (String, String),
+        base: Option<&Url>,
+    ) -> Option<Vec<LabelledLink>> {
+        let mut out = Vec::with_capacity(list.len());
+        let mut ok = true;
+        for (k, l) in list.into_iter().enumerate() {
+            let label = l.label.filter(|v| !v.as_str().is_empty());
+            if label.is_none() {
+                let (path, field) = at(k, "label");
+                self.error(path, &field, Problem::MissingField("label".into()));
+            }
+            let target = match l.url.filter(|v| !v.as_str().is_empty()) {
+                Some(u) => match resolve_link(u.as_str(), base) {
+                    Ok(url) => Some(Link {
+                        written: u.into_text(),
+                        url,
+                    }),
+                    Err(problem) => {
+                        let (path, field) = at(k, "url");
+                        self.error(path, &field, problem);
                         None
                     }
-                };
-                match (label, target) {
-                    (Some(label), Some(link)) => links.push(LabelledLink {
-                        label: label.into_text(),
-                        link,
-                    }),
-                    _ => ok = false,
+                },
+                None => {
+                    let (path, field) = at(k, "url");
+                    self.error(path, &field, Problem::MissingField("url".into()));
+                    None
                 }
+            };
+            match (label, target) {
+                (Some(label), Some(link)) => out.push(LabelledLink {
+                    label: label.into_text(),
+                    link,
+                }),
+                _ => ok = false,
             }
-            out.push(Reading { title, url, links });
         }
         ok.then_some(out)
     }

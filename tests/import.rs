@@ -245,9 +245,9 @@ fn no_numbers_no_times() {
     );
 }
 
-// Test each warning: an unmapped line, a heading link other than zoom, and
-// a heading that is not a session; all kept in the session's note.
-// Cancelled and tentative headings are mapped to the status.
+// Test each warning: an unmapped line and a heading that is not a session,
+// both kept in the session's note. Heading links other than zoom become the
+// session's links; cancelled and tentative headings map to the status.
 #[test]
 fn warnings_keep_the_text() {
     let (s, stderr) = import(
@@ -259,15 +259,21 @@ fn warnings_keep_the_text() {
     assert_eq!(
         stderr,
         format!(
-            "warning: {p}:2: kept in the note of Lecture 2: slides: /slides/2.pdf\nwarning: {p}:3: kept in the note of Lecture 2: Bring your laptop!\nwarning: {p}:4: kept in the note of Lecture 2: ## Exam week\n"
+            "warning: {p}:3: kept in the note of Lecture 2: Bring your laptop!\nwarning: {p}:4: kept in the note of Lecture 2: ## Exam week\n"
         )
     );
     assert_eq!(s.sessions[0].status, Status::Cancelled);
     assert_eq!(s.sessions[1].status, Status::Tentative);
     assert_eq!(
         s.sessions[1].note.as_deref(),
-        Some("slides: /slides/2.pdf\nBring your laptop!\n## Exam week")
+        Some("Bring your laptop!\n## Exam week")
     );
+    let links: Vec<_> = s.sessions[1]
+        .links
+        .iter()
+        .map(|l| (l.label.as_str(), l.link.url.as_str()))
+        .collect();
+    assert_eq!(links, vec![("slides", "https://example.org/slides/2.pdf")]);
 }
 
 /// Import `page` text; it must fail with `expected` and write nothing.

@@ -189,3 +189,41 @@ fn build_writes_both_or_neither() {
     assert_eq!(read(&dir.path().join("public/schedule.ics")), feed);
     assert_eq!(read(&dir.path().join("public/schedule.md")), page);
 }
+
+// Test that session links appear in the heading after the zoom link, and
+// import reads them back as links.
+#[test]
+fn session_links_in_heading() {
+    let dir = course_dir();
+    let p = dir.path().join("schedule.yaml");
+    std::fs::write(&p, read(&p).replacen("date: 2020-10-12\n", "date: 2020-10-12\n    links:\n      - {label: slides, url: /slides/l2.pdf}\n      - {label: video, url: https://play.kth.se/l2}\n", 1)).expect("write");
+    assert!(run(dir.path(), &["page", "schedule.yaml", "-o", "page.md"])
+        .status
+        .success());
+    let page = read(&dir.path().join("page.md"));
+    assert!(page.contains("\n# Lecture Session 2: Oct. 12, 15:00-17:00 [[zoom](https://kth-se.zoom.us/j/2884945301)] [[slides](/slides/l2.pdf)] [[video](https://play.kth.se/l2)]\n"), "{page}");
+    std::fs::write(dir.path().join("page.md"), &page).expect("write");
+    let o = run(
+        dir.path(),
+        &[
+            "import",
+            "page.md",
+            "--year",
+            "2020",
+            "--url",
+            "https://fid3024.github.io/",
+            "-o",
+            "back.yaml",
+        ],
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let back = coursefeed::load_path(&dir.path().join("back.yaml"))
+        .expect("valid")
+        .schedule;
+    let labels: Vec<_> = back.sessions[2]
+        .links
+        .iter()
+        .map(|l| l.label.as_str())
+        .collect();
+    assert_eq!(labels, vec!["slides", "video"]);
+}

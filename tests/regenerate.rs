@@ -367,3 +367,33 @@ fn explicit_id_keeps_identity_through_renames() {
         "Seminar 2: Distributed learning: data-parallelization"
     );
 }
+
+// Test that adding a recording after a session bumps exactly that event's
+// SEQUENCE, shows in its description, and is reported.
+#[test]
+fn adding_a_recording() {
+    let c = Course::published();
+    c.edit(
+        "date: 2020-10-19\n",
+        "date: 2020-10-19\n    links:\n      - {label: video, url: \"https://play.kth.se/media/D2 recording\"}\n",
+    );
+    let report = c.rebuild_json(&[]);
+    assert_eq!(report["changed"].as_array().map(Vec::len), Some(1));
+    assert_eq!(report["changed"][0]["uid"], D2);
+    assert_eq!(
+        report["changed"][0]["fields"],
+        serde_json::json!(["description"])
+    );
+    let events = c.events();
+    assert_eq!(
+        events
+            .iter()
+            .filter(|e| e.sequence == 1)
+            .map(|e| e.uid.as_str())
+            .collect::<Vec<_>>(),
+        vec![D2]
+    );
+    assert!(by_uid(&events, D2)
+        .description
+        .contains("Links:\n- video: https://play.kth.se/media/D2%20recording"));
+}
