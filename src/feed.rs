@@ -13,7 +13,7 @@ use chrono::{DateTime, LocalResult, NaiveDate, NaiveDateTime, TimeZone, Utc};
 use chrono_tz::Tz;
 
 use crate::ics::Writer;
-use crate::model::{Schedule, Session, Status};
+use crate::model::{Reading, Schedule, Session, Status};
 use crate::vtimezone;
 
 /// PRODID (§3.7.3). Without a version, so that upgrading the tool does not
@@ -324,27 +324,36 @@ pub fn description(s: &Session) -> String {
         }
         parts.push(l);
     }
-    if s.readings.is_empty() {
+    let (required, optional): (Vec<&Reading>, Vec<&Reading>) =
+        s.readings.iter().partition(|r| !r.optional);
+    if required.is_empty() {
         parts.push("Reading material: TBA".into());
     } else {
-        let mut r = String::from("Reading material:");
-        for reading in &s.readings {
-            r.push_str("\n- ");
-            r.push_str(&reading.title);
-            if let Some(link) = &reading.url {
-                r.push_str("\n  ");
-                r.push_str(link.url.as_str());
-            }
-            for extra in &reading.links {
-                let _ = write!(r, "\n  {}: {}", extra.label, extra.link.url);
-            }
-        }
-        parts.push(r);
+        parts.push(reading_list("Reading material:", &required));
+    }
+    if !optional.is_empty() {
+        parts.push(reading_list("Optional reading:", &optional));
     }
     if let Some(note) = &s.note {
         parts.push(note.clone());
     }
     parts.join("\n\n")
+}
+
+fn reading_list(heading: &str, readings: &[&Reading]) -> String {
+    let mut r = String::from(heading);
+    for reading in readings {
+        r.push_str("\n- ");
+        r.push_str(&reading.title);
+        if let Some(link) = &reading.url {
+            r.push_str("\n  ");
+            r.push_str(&link.url);
+        }
+        for extra in &reading.links {
+            let _ = write!(r, "\n  {}: {}", extra.label, extra.link.url);
+        }
+    }
+    r
 }
 
 /// The room and the zoom link, whichever are given.

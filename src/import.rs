@@ -117,6 +117,7 @@ pub fn import(page: &str, file: &Path, options: &Options) -> Result<Imported, Im
     let mut intro: Vec<String> = Vec::new();
     let mut sessions: Vec<PageSession> = Vec::new();
     let mut in_readings = false;
+    let mut in_optional = false;
     let mut year = options.year;
     let mut last_month: Option<u32> = None;
 
@@ -182,8 +183,9 @@ pub fn import(page: &str, file: &Path, options: &Options) -> Result<Imported, Im
         } else if let Some(note) = label(&label_text, &["note"]) {
             current.notes.push(note.to_owned());
             in_readings = false;
-        } else if is_readings_label(&label_text) {
+        } else if let Some(optional) = readings_label(&label_text) {
             in_readings = true;
+            in_optional = optional;
         } else if let (true, Some(item)) = (in_readings, list_item(line)) {
             if !item.eq_ignore_ascii_case("TBA") {
                 let reading = parse_reading(item);
@@ -200,7 +202,10 @@ pub fn import(page: &str, file: &Path, options: &Options) -> Result<Imported, Im
                         format!("`{rel}` is a relative link; give --url with the course site to resolve it"),
                     ));
                 }
-                current.readings.push(reading);
+                current.readings.push(OutReading {
+                    optional: in_optional.then_some(true),
+                    ..reading
+                });
             }
         } else {
             warnings.push(Warning {
@@ -271,12 +276,23 @@ fn label<'a>(text: &'a str, names: &[&str]) -> Option<&'a str> {
         .then(|| rest.trim())
 }
 
-fn is_readings_label(text: &str) -> bool {
+/// A reading-list label: Some(true) for optional reading, Some(false) for
+/// required or plain reading, None for anything else.
+fn readings_label(text: &str) -> Option<bool> {
     let t = text.trim_end_matches(':').trim().to_ascii_lowercase();
+    let t = t.strip_prefix("required ").unwrap_or(&t);
+    if let Some(rest) = t.strip_prefix("optional ") {
+        return matches!(
+            rest,
+            "reading" | "readings" | "reading material" | "reading materials"
+        )
+        .then_some(true);
+    }
     matches!(
-        t.as_str(),
+        t,
         "reading material" | "reading materials" | "readings" | "reading" | "reading list"
     )
+    .then_some(false)
 }
 
 fn list_item(line: &str) -> Option<&str> {
@@ -350,6 +366,7 @@ fn parse_reading(item: &str) -> OutReading {
                 title: label.clone(),
                 url: Some(href.clone()),
                 links: None,
+                optional: None,
             };
         }
     }
@@ -360,6 +377,7 @@ fn parse_reading(item: &str) -> OutReading {
         title,
         url,
         links: (!more.is_empty()).then_some(more),
+        optional: None,
     }
 }
 
@@ -583,6 +601,8 @@ struct OutReading {
     url: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     links: Option<Vec<OutLink>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    optional: Option<bool>,
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -134,6 +134,8 @@ pub struct RawReading {
     pub url: Option<Scalar>,
     /// Further labelled links.
     pub links: Option<Vec<RawLink>>,
+    /// `true` for recommended, not required, reading.
+    pub optional: Option<Scalar>,
 }
 
 /// A labelled link as written.

@@ -198,4 +198,6 @@ pub struct Reading {
     pub url: Option<Link>,
     /// Further links: slides, code, ...
     pub links: Vec<LabelledLink>,
+    /// Recommended rather than required.
+    pub optional: bool,
 }

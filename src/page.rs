@@ -7,7 +7,7 @@
 
 use chrono::{Datelike, NaiveDate, NaiveTime};
 
-use crate::model::{Schedule, Session, Status};
+use crate::model::{Reading, Schedule, Session, Status};
 
 /// Between two sessions, as on the course's page.
 const SEPARATOR: &str = "\n<br>\n<hr>\n<br>\n";
@@ -76,11 +76,22 @@ fn session(s: &Session) -> String {
             text(&note.replace('\n', " "))
         ));
     }
+    let (required, optional): (Vec<&Reading>, Vec<&Reading>) =
+        s.readings.iter().partition(|r| !r.optional);
     out.push_str("#### **Reading material**\n");
-    if s.readings.is_empty() {
+    if required.is_empty() {
         out.push_str("* TBA\n");
     }
-    for r in &s.readings {
+    reading_items(&mut out, &required);
+    if !optional.is_empty() {
+        out.push_str("#### **Optional reading**\n");
+        reading_items(&mut out, &optional);
+    }
+    out
+}
+
+fn reading_items(out: &mut String, readings: &[&Reading]) {
+    for r in readings {
         out.push_str("* ");
         out.push_str(&text(&r.title));
         if let Some(link) = &r.url {
@@ -95,7 +106,6 @@ fn session(s: &Session) -> String {
         }
         out.push('\n');
     }
-    out
 }
 
 /// "Sep. 28", as the course writes dates; May needs no period.

@@ -696,7 +696,27 @@ impl Validator {
                     Vec::new()
                 }
             };
-            out.push(Reading { title, url, links });
+            let optional = match r.optional.as_ref().map(|o| o.as_str().to_ascii_lowercase()) {
+                None => false,
+                Some(o) if matches!(o.as_str(), "true" | "yes") => true,
+                Some(o) if matches!(o.as_str(), "false" | "no") => false,
+                Some(o) => {
+                    let rest = ".optional";
+                    self.error(
+                        path(j, rest),
+                        &field(j, rest),
+                        Problem::Shape(format!("`{o}` is not true or false")),
+                    );
+                    ok = false;
+                    false
+                }
+            };
+            out.push(Reading {
+                title,
+                url,
+                links,
+                optional,
+            });
         }
         ok.then_some(out)
     }

@@ -227,3 +227,48 @@ fn session_links_in_heading() {
         .collect();
     assert_eq!(labels, vec!["slides", "video"]);
 }
+
+// Test that optional readings are listed apart from required ones on the
+// page and in the feed, and that import reads the split back.
+#[test]
+fn optional_readings() {
+    let dir = course_dir();
+    let p = dir.path().join("schedule.yaml");
+    let extra = "date: 2020-10-12\n    readings:\n      - {title: Core paper, url: /papers/core.pdf}\n      - {title: Extra paper, url: /papers/extra.pdf, optional: true}\n";
+    std::fs::write(&p, read(&p).replacen("date: 2020-10-12\n", extra, 1)).expect("write");
+    assert!(run(dir.path(), &["page", "schedule.yaml", "-o", "page.md"])
+        .status
+        .success());
+    let page = read(&dir.path().join("page.md"));
+    assert!(page.contains("#### **Reading material**\n* Core paper [[pdf](/papers/core.pdf)]\n#### **Optional reading**\n* Extra paper [[pdf](/papers/extra.pdf)]\n"), "{page}");
+
+    let out = run(dir.path(), &["build", "schedule.yaml", "-o", "feed.ics"]);
+    assert!(out.status.success());
+    let events = common::parse(&read(&dir.path().join("feed.ics")));
+    assert!(events[2].description.contains("Reading material:\n- Core paper\n  https://fid3024.github.io/papers/core.pdf\n\nOptional reading:\n- Extra paper\n  https://fid3024.github.io/papers/extra.pdf"), "{}", events[2].description);
+
+    std::fs::write(dir.path().join("page.md"), &page).expect("write");
+    let o = run(
+        dir.path(),
+        &[
+            "import",
+            "page.md",
+            "--year",
+            "2020",
+            "--url",
+            "https://fid3024.github.io/",
+            "-o",
+            "back.yaml",
+        ],
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let back = coursefeed::load_path(&dir.path().join("back.yaml"))
+        .expect("valid")
+        .schedule;
+    let r: Vec<_> = back.sessions[2]
+        .readings
+        .iter()
+        .map(|r| (r.title.as_str(), r.optional))
+        .collect();
+    assert_eq!(r, vec![("Core paper", false), ("Extra paper", true)]);
+}
