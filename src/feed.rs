@@ -208,8 +208,26 @@ pub fn event_content(schedule: &Schedule, s: &Session) -> String {
 }
 
 fn content(w: &mut Writer, schedule: &Schedule, s: &Session) {
-    time(w, "DTSTART", s, s.local_start(), s.starts_at);
-    time(w, "DTEND", s, s.local_end(), s.ends_at);
+    if s.all_day {
+        // A DATE value (§3.3.4) has no zone: due that day wherever one is.
+        let day = |d: NaiveDate| {
+            use chrono::Datelike;
+            let mut v = String::with_capacity(8);
+            digits(&mut v, d.year().unsigned_abs(), 4);
+            digits(&mut v, d.month(), 2);
+            digits(&mut v, d.day(), 2);
+            v
+        };
+        w.param("DTSTART", &[("VALUE", "DATE")], &day(s.date));
+        w.param(
+            "DTEND",
+            &[("VALUE", "DATE")],
+            &day(s.date.succ_opt().unwrap_or(s.date)),
+        );
+    } else {
+        time(w, "DTSTART", s, s.local_start(), s.starts_at);
+        time(w, "DTEND", s, s.local_end(), s.ends_at);
+    }
     w.text("SUMMARY", &summary(s));
     w.text("DESCRIPTION", &description(s));
     if let Some(location) = location(s) {
@@ -222,6 +240,10 @@ fn content(w: &mut Writer, schedule: &Schedule, s: &Session) {
     // comma inside it is escaped, and no list separator is ever escaped.
     w.text("CATEGORIES", &s.kind);
     w.raw("STATUS", s.status.ical());
+    if s.deadline {
+        // A deadline takes no time in the calendar: it does not make one busy.
+        w.raw("TRANSP", "TRANSPARENT");
+    }
 }
 
 /// DTSTART/DTEND: local time with its TZID, never floating (Google reads a
@@ -299,6 +321,24 @@ pub fn summary(s: &Session) -> String {
 /// Plain text that reads well in every app: topic, where, what to read.
 pub fn description(s: &Session) -> String {
     let mut parts: Vec<String> = Vec::new();
+    if s.deadline {
+        let due = match s.all_day {
+            true => format!("Due: {}", s.date),
+            false => format!(
+                "Due: {} {} ({})",
+                s.date,
+                s.start.format("%H:%M"),
+                s.timezone.name()
+            ),
+        };
+        parts.push(due);
+        parts.extend(
+            s.links
+                .iter()
+                .map(|l| format!("{}: {}", l.label, l.link.url)),
+        );
+        return parts.join("\n");
+    }
     match s.status {
         Status::Cancelled => parts.push("This session is cancelled.".into()),
         Status::Tentative => parts.push("This session is tentative.".into()),

@@ -39,6 +39,28 @@ pub struct RawSchedule {
     /// The `page:` section.
     #[serde(default)]
     pub page: Option<RawPage>,
+    /// Dated items to hand in.
+    #[serde(default)]
+    pub deadlines: Option<Vec<RawDeadline>>,
+}
+
+/// One deadline as written.
+#[derive(Debug, Default, Clone, Deserialize)]
+#[serde(
+    deny_unknown_fields,
+    expecting = "a deadline: a mapping with `title` and `date`"
+)]
+pub struct RawDeadline {
+    /// What is due.
+    pub title: Option<Scalar>,
+    /// YYYY-MM-DD.
+    pub date: Option<Scalar>,
+    /// HH:MM; without it the deadline is all day.
+    pub time: Option<Scalar>,
+    /// Where to hand in, or the assignment.
+    pub url: Option<Scalar>,
+    /// Explicit identity (default: the title as a slug).
+    pub id: Option<Scalar>,
 }
 
 /// `page:` as written.

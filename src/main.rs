@@ -75,6 +75,9 @@ enum Command {
         /// Leave out the subscribe block.
         #[arg(long)]
         no_subscribe: bool,
+        /// Leave out the deadlines section.
+        #[arg(long)]
+        no_deadlines: bool,
     },
     /// Turn an existing schedule page (Jekyll Markdown) into a schedule YAML.
     ///
@@ -190,6 +193,7 @@ fn run(command: Command) -> Result<(), Error> {
             schedule,
             output,
             no_subscribe,
+            no_deadlines,
         } => {
             let loaded = load(&schedule)?;
             let s = &loaded.schedule;
@@ -197,7 +201,8 @@ fn run(command: Command) -> Result<(), Error> {
                 .or_else(|| s.page.output.clone())
                 .unwrap_or_else(|| PathBuf::from("public/schedule.md"));
             let subscribe = s.page.subscribe && !no_subscribe;
-            publish::write_atomic(&output, coursefeed::page::render(s, subscribe).as_bytes())?;
+            let page = coursefeed::page::render_with(s, subscribe, !no_deadlines);
+            publish::write_atomic(&output, page.as_bytes())?;
             println!("wrote {}: {}", output.display(), summary(&loaded));
             Ok(())
         }

@@ -160,6 +160,11 @@ pub struct Session {
     pub status: Status,
     /// The course's name, set only in a feed that combines courses.
     pub course_name: Option<String>,
+    /// A dated item to hand in rather than a meeting: kind "Deadline", the
+    /// title as topic, and `start == end`.
+    pub deadline: bool,
+    /// Due some time that day, not at a time: a DATE value in the feed.
+    pub all_day: bool,
 }
 
 impl Session {

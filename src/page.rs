@@ -15,6 +15,12 @@ const SEPARATOR: &str = "\n<br>\n<hr>\n<br>\n";
 /// Render the page. `subscribe` adds the subscribe block when the feed's
 /// public URL is known.
 pub fn render(schedule: &Schedule, subscribe: bool) -> String {
+    render_with(schedule, subscribe, true)
+}
+
+/// Render the page, choosing whether to show the subscribe block and the
+/// deadlines (the course's original page had neither).
+pub fn render_with(schedule: &Schedule, subscribe: bool, deadlines_shown: bool) -> String {
     let mut out = String::new();
     if let Some(fm) = &schedule.page.front_matter {
         out.push_str("---\n");
@@ -31,7 +37,16 @@ pub fn render(schedule: &Schedule, subscribe: bool) -> String {
         out.push_str(intro);
         out.push_str("\n\n");
     }
-    let blocks: Vec<String> = schedule.sessions.iter().map(session).collect();
+    let mut blocks: Vec<String> = schedule
+        .sessions
+        .iter()
+        .filter(|s| !s.deadline)
+        .map(session)
+        .collect();
+    let deadlines: Vec<&Session> = schedule.sessions.iter().filter(|s| s.deadline).collect();
+    if deadlines_shown && !deadlines.is_empty() {
+        blocks.push(deadline_list(&deadlines));
+    }
     out.push_str(&blocks.join(SEPARATOR));
     out
 }
@@ -86,6 +101,31 @@ fn session(s: &Session) -> String {
     if !optional.is_empty() {
         out.push_str("#### **Optional reading**\n");
         reading_items(&mut out, &optional);
+    }
+    out
+}
+
+/// `# Deadlines`, then one item per deadline: date, time when it has one,
+/// title and its link.
+fn deadline_list(deadlines: &[&Session]) -> String {
+    let mut out = String::from("# Deadlines\n");
+    for d in deadlines {
+        out.push_str(&format!("* {}", date(d.date)));
+        if !d.all_day {
+            out.push_str(&format!(", {}", time(d.start)));
+        }
+        out.push_str(&format!(
+            ": {}",
+            text(d.topic.as_deref().unwrap_or_default())
+        ));
+        for link in &d.links {
+            out.push_str(&format!(
+                " [[{}]({})]",
+                text(&link.label),
+                href(&link.link.written)
+            ));
+        }
+        out.push('\n');
     }
     out
 }

@@ -149,9 +149,19 @@ impl Validator {
         }
         let course = course?;
         let defaults = raw.defaults.unwrap_or_default();
-        let sessions = self.sessions(&course, &defaults, &mut raw_sessions);
+        let mut sessions = self.sessions(&course, &defaults, &mut raw_sessions);
+        let raw_deadlines = raw.deadlines.unwrap_or_default();
+        let expected_deadlines = raw_deadlines.len();
+        let deadlines: Vec<Session> = raw_deadlines
+            .into_iter()
+            .enumerate()
+            .filter_map(|(i, d)| self.deadline(&course, d, i))
+            .collect();
+        let complete =
+            sessions.len() == raw_sessions.len() && deadlines.len() == expected_deadlines;
+        sessions.extend(deadlines);
         self.session = None;
-        if sessions.len() == raw_sessions.len() {
+        if complete {
             self.duplicates(&sessions);
             self.overlaps(&sessions);
         }
@@ -509,6 +519,8 @@ impl Validator {
             links,
             status,
             course_name: None,
+            deadline: false,
+            all_day: false,
         })
     }
 
@@ -537,6 +549,131 @@ impl Validator {
                     url,
                 })
             }
+            Err(problem) => {
+                self.error(path, field, problem);
+                None
+            }
+        }
+    }
+
+    /// A deadline becomes an event of kind "Deadline": timed when it has a
+    /// time (start and end both then), else all day.
+    fn deadline(
+        &mut self,
+        course: &Course,
+        d: crate::load::RawDeadline,
+        i: usize,
+    ) -> Option<Session> {
+        let at = |field: &str| format!("deadlines[{i}].{field}");
+        let title = d.title.filter(|t| !t.as_str().is_empty());
+        self.session = Some(match &title {
+            Some(t) => format!("deadline `{}`", t.as_str()),
+            None => format!("deadline #{}", i + 1),
+        });
+        let Some(title) = title else {
+            self.error(
+                format!("deadlines[{i}]"),
+                "title",
+                Problem::MissingField("title".into()),
+            );
+            self.session = None;
+            return None;
+        };
+        let date = self.with_at(d.date.as_ref(), at("date"), "date", |s| {
+            NaiveDate::parse_from_str(s, "%Y-%m-%d")
+                .ok()
+                .filter(|d| (1000..=9999).contains(&d.year()))
+                .ok_or_else(|| Problem::BadDate(s.into()))
+        });
+        let time = match &d.time {
+            Some(t) if !t.as_str().is_empty() => match parse_time(t.as_str()) {
+                Ok(t) => Some(Some(t)),
+                Err(problem) => {
+                    self.error(at("time"), "time", problem);
+                    None
+                }
+            },
+            _ => Some(None),
+        };
+        let base = course.url.as_ref();
+        let url = match &d.url {
+            Some(u) => self.link(u, at("url"), "url", base).map(Some),
+            None => Some(None),
+        };
+        let key = slug(d.id.as_ref().map_or(title.as_str(), |id| id.as_str()));
+        let tz = course.timezone;
+        let (Some(date), Some(time), Some(url)) = (date, time, url) else {
+            self.session = None;
+            return None;
+        };
+        let (start, starts_at, ends_at) = match time {
+            Some(t) => {
+                let instant = self.instant(tz, date, t, at("time"), "time");
+                (t, instant, instant)
+            }
+            None => {
+                // An all-day item has no instant; midnight orders it among the sessions.
+                let midnight = NaiveTime::MIN;
+                let start = match tz.from_local_datetime(&date.and_time(midnight)) {
+                    LocalResult::Single(t) | LocalResult::Ambiguous(t, _) => t.with_timezone(&Utc),
+                    LocalResult::None => date.and_time(midnight).and_utc(),
+                };
+                (
+                    midnight,
+                    Some(start),
+                    Some(start + chrono::Duration::days(1)),
+                )
+            }
+        };
+        self.session = None;
+        let (Some(starts_at), Some(ends_at)) = (starts_at, ends_at) else {
+            return None;
+        };
+        Some(Session {
+            uid: format!("{}-deadline-{key}@coursefeed", course.id),
+            kind: "Deadline".into(),
+            number: None,
+            id: Some(format!("deadline-{key}")),
+            timezone: tz,
+            date,
+            start,
+            end: start,
+            starts_at,
+            ends_at,
+            topic: Some(title.into_text()),
+            zoom: None,
+            room: None,
+            note: None,
+            url: url.as_ref().and_then(|l| Url::parse(&l.url).ok()),
+            readings: Vec::new(),
+            links: url
+                .into_iter()
+                .map(|link| LabelledLink {
+                    label: "link".into(),
+                    link,
+                })
+                .collect(),
+            status: Status::Confirmed,
+            course_name: None,
+            deadline: true,
+            all_day: time.is_none(),
+        })
+    }
+
+    /// Parse a required value at `path` with `parse`.
+    fn with_at<T>(
+        &mut self,
+        value: Option<&Scalar>,
+        path: String,
+        field: &str,
+        parse: impl Fn(&str) -> Result<T, Problem>,
+    ) -> Option<T> {
+        let Some(value) = value.filter(|v| !v.as_str().is_empty()) else {
+            self.error(path, field, Problem::MissingField(field.into()));
+            return None;
+        };
+        match parse(value.as_str()) {
+            Ok(t) => Some(t),
             Err(problem) => {
                 self.error(path, field, problem);
                 None
@@ -791,7 +928,7 @@ impl Validator {
     /// Overlaps are legal (parallel labs exist) but usually a typo in a date.
     fn overlaps(&mut self, sessions: &[Session]) {
         let mut order: Vec<usize> = (0..sessions.len())
-            .filter(|&i| sessions[i].status != Status::Cancelled)
+            .filter(|&i| sessions[i].status != Status::Cancelled && !sessions[i].deadline)
             .collect();
         order.sort_by_key(|&i| (sessions[i].starts_at, i));
         let mut latest: Option<usize> = None;

@@ -144,6 +144,11 @@ pub fn parse(ics: &str) -> Vec<Event> {
     }
     let resolve = |p: &icalendar::parser::Property| -> DateTime<Utc> {
         let v = p.val.as_str();
+        if v.len() == 8 {
+            // A DATE value (all day): its day at midnight UTC, for comparison.
+            let d = chrono::NaiveDate::parse_from_str(v, "%Y%m%d").expect("DATE value");
+            return d.and_hms_opt(0, 0, 0).expect("midnight").and_utc();
+        }
         if let Some(utc) = v.strip_suffix('Z') {
             return NaiveDateTime::parse_from_str(utc, "%Y%m%dT%H%M%S")
                 .expect("utc")

@@ -91,16 +91,18 @@ pub fn agree(reader: &Reader, schedule: &Path) {
     for (s, e) in schedule.sessions.iter().zip(events) {
         let label = format!("{}: {}", reader.name, s.label());
         assert_eq!(e["uid"], s.uid.as_str(), "{label}");
-        assert_eq!(
-            e["start"],
-            s.starts_at.format("%Y-%m-%dT%H:%M:%SZ").to_string(),
-            "{label} start"
-        );
-        assert_eq!(
-            e["end"],
-            s.ends_at.format("%Y-%m-%dT%H:%M:%SZ").to_string(),
-            "{label} end"
-        );
+        // All-day deadlines are DATE values: the reader gives the days.
+        let (start, end) = if s.all_day {
+            let next = s.date.succ_opt().expect("next day");
+            (s.date.to_string(), next.to_string())
+        } else {
+            (
+                s.starts_at.format("%Y-%m-%dT%H:%M:%SZ").to_string(),
+                s.ends_at.format("%Y-%m-%dT%H:%M:%SZ").to_string(),
+            )
+        };
+        assert_eq!(e["start"], start.as_str(), "{label} start");
+        assert_eq!(e["end"], end.as_str(), "{label} end");
         assert_eq!(e["summary"], feed::summary(s).as_str(), "{label}");
         assert_eq!(e["description"], feed::description(s).as_str(), "{label}");
         assert_eq!(

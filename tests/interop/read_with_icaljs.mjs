@@ -19,7 +19,11 @@ for (const vtz of cal.getAllSubcomponents("vtimezone")) {
   ICAL.TimezoneService.register(new ICAL.Timezone(vtz));
 }
 const utc = (t) => {
-  if (t.zone === ICAL.Timezone.localTimezone || t.isDate) {
+  // An all-day DATE value: its day.
+  if (t.isDate) {
+    return t.toString();
+  }
+  if (t.zone === ICAL.Timezone.localTimezone) {
     throw new Error("floating time: " + t.toString());
   }
   return t.toJSDate().toISOString().replace(".000Z", "Z");

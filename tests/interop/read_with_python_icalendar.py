@@ -5,7 +5,7 @@ every event's UTC start and end, and give back the text exactly.
 """
 import json
 import sys
-from datetime import timezone
+from datetime import datetime, timezone
 
 import icalendar
 
@@ -17,6 +17,9 @@ def main(path):
     for ev in cal.walk("VEVENT"):
         start = ev.decoded("DTSTART")
         end = ev.decoded("DTEND")
+        if not isinstance(start, datetime):  # an all-day DATE value
+            events.append(_all_day(ev, start, end))
+            continue
         for t in (start, end):
             if t.tzinfo is None:
                 raise SystemExit(f"floating time in {ev.get('UID')}")
@@ -32,6 +35,18 @@ def main(path):
     # icalendar keeps RFC 7986 NAME and X-WR-CALNAME untyped: their raw value.
     names = {k: cal[k].to_ical().decode() for k in ("NAME", "X-WR-CALNAME")}
     json.dump({"names": names, "events": events}, sys.stdout, ensure_ascii=False)
+
+
+def _all_day(ev, start, end):
+    return {
+        "uid": str(ev.get("UID")),
+        "start": start.isoformat(),
+        "end": end.isoformat(),
+        "summary": str(ev.get("SUMMARY")),
+        "description": str(ev.get("DESCRIPTION", "")),
+        "location": str(ev["LOCATION"]) if "LOCATION" in ev else None,
+        "categories": [str(c) for cats in _list(ev.get("CATEGORIES")) for c in cats.cats],
+    }
 
 
 def _list(v):

@@ -6,7 +6,7 @@ Same output shape as read_with_python_icalendar.py.
 """
 import json
 import sys
-from datetime import timezone
+from datetime import datetime, timezone
 
 import vobject
 
@@ -22,14 +22,15 @@ def main(path):
     events = []
     for ev in cal.vevent_list:
         start, end = ev.dtstart.value, ev.dtend.value
-        for t in (start, end):
+        all_day = not isinstance(start, datetime)
+        for t in () if all_day else (start, end):
             if t.tzinfo is None:
                 raise SystemExit(f"floating time in {ev.uid.value}")
         cats = [c for prop in ev.contents.get("categories", []) for c in prop.value]
         events.append({
             "uid": ev.uid.value,
-            "start": start.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
-            "end": end.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "start": start.isoformat() if all_day else start.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "end": end.isoformat() if all_day else end.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
             "summary": ev.summary.value,
             "description": text(ev, "DESCRIPTION") or "",
             "location": text(ev, "LOCATION"),
