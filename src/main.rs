@@ -454,12 +454,20 @@ fn load(path: &std::path::Path) -> Result<Loaded, Error> {
 }
 
 fn summary(loaded: &Loaded) -> String {
-    let sessions = &loaded.schedule.sessions;
-    let first = sessions.iter().map(|s| s.date).min();
-    let last = sessions.iter().map(|s| s.date).max();
+    let events = &loaded.schedule.sessions;
+    let first = events.iter().map(|s| s.date).min();
+    let last = events.iter().map(|s| s.date).max();
+    let deadlines = events.iter().filter(|s| s.deadline).count();
+    let sessions = events.len() - deadlines;
+    let what = match (sessions, deadlines) {
+        (1, 0) => "1 session".to_string(),
+        (n, 0) => format!("{n} sessions"),
+        (n, 1) => format!("{n} sessions and 1 deadline"),
+        (n, d) => format!("{n} sessions and {d} deadlines"),
+    };
     let mut out = match (first, last) {
-        (Some(a), Some(_)) if sessions.len() == 1 => format!("1 session, on {a}"),
-        (Some(a), Some(b)) => format!("{} sessions, {a} to {b}", sessions.len()),
+        (Some(a), Some(_)) if events.len() == 1 => format!("{what}, on {a}"),
+        (Some(a), Some(b)) => format!("{what}, {a} to {b}"),
         _ => "no sessions".to_string(),
     };
     match loaded.warnings.len() {

@@ -336,7 +336,7 @@ fn check_summarises() {
     assert!(out.status.success());
     assert_eq!(
         String::from_utf8(out.stdout).expect("utf8"),
-        "schedule.yaml: 12 sessions, 2020-09-28 to 2020-12-14\n"
+        "schedule.yaml: 12 sessions and 6 deadlines, 2020-09-28 to 2020-12-18\n"
     );
     let names: Vec<_> = std::fs::read_dir(dir.path()).expect("list").collect();
     assert_eq!(names.len(), 1, "check wrote something");

@@ -50,14 +50,14 @@ fn feeds_per_course_and_combined() {
     );
     let stdout = String::from_utf8(out.stdout).expect("utf8");
     assert_eq!(stdout.lines().count(), 3, "{stdout}");
-    assert!(stdout.contains("out/other.ics: Other Course: 12 sessions, 2021-09-28 to 2021-12-14; 12 added, 0 changed, 0 removed (written)"));
-    assert!(stdout.contains("out/all.ics: KTH EECS: 24 sessions from 2 courses; 24 added"));
+    assert!(stdout.contains("out/other.ics: Other Course: 12 sessions and 6 deadlines, 2021-09-28 to 2021-12-18; 18 added, 0 changed, 0 removed (written)"));
+    assert!(stdout.contains("out/all.ics: KTH EECS: 36 sessions from 2 courses; 36 added"));
 
     let fid = parse(&read(&dir.path().join("out/fid3024.ics")));
     let other = parse(&read(&dir.path().join("out/other.ics")));
     let all_ics = read(&dir.path().join("out/all.ics"));
     let all = parse(&all_ics);
-    assert_eq!((fid.len(), other.len(), all.len()), (12, 12, 24));
+    assert_eq!((fid.len(), other.len(), all.len()), (18, 18, 36));
     assert!(all_ics.contains("\r\nNAME:KTH EECS\r\n"));
     assert_eq!(
         all[0].summary,
@@ -67,14 +67,14 @@ fn feeds_per_course_and_combined() {
         )
     );
     assert_eq!(
-        all[12].summary,
+        all[18].summary,
         format!("[Other Course] {}", other[0].summary)
     );
     assert_eq!(
         (all[0].uid.as_str(), all[0].start),
         (fid[0].uid.as_str(), fid[0].start)
     );
-    assert_eq!(all[12].start.to_rfc3339(), "2021-09-28T13:00:00+00:00");
+    assert_eq!(all[18].start.to_rfc3339(), "2021-09-28T13:00:00+00:00");
 
     let again = run(
         dir.path(),
@@ -117,7 +117,7 @@ fn all_or_nothing() {
     let stderr = String::from_utf8(out.stderr).expect("utf8");
     assert!(
         stderr.contains(
-            "courses/fid3024.yaml:63:5: Discussion 2, field `date`: `2020-10-32` is not a date"
+            "courses/fid3024.yaml:72:5: Discussion 2, field `date`: `2020-10-32` is not a date"
         ),
         "{stderr}"
     );

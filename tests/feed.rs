@@ -27,7 +27,13 @@ fn course(sessions: &str) -> String {
 // right instants on both sides of the October 2020 DST change.
 #[test]
 fn shipped_feed_has_right_instants() {
-    let events = parse(&shipped());
+    let all = parse(&shipped());
+    assert_eq!(all.len(), 18, "12 sessions and 6 deadlines");
+    let events: Vec<_> = all
+        .iter()
+        .filter(|e| e.categories != ["Deadline"])
+        .cloned()
+        .collect();
     assert_eq!(events.len(), 12);
     let mut uids: Vec<_> = events.iter().map(|e| e.uid.clone()).collect();
     uids.sort();
@@ -150,8 +156,13 @@ fn wire_format_and_determinism() {
                 .filter(|l| l.starts_with("DTSTART") || l.starts_with("DTEND"))
         })
         .collect();
-    assert_eq!(times.len(), 24);
-    for line in times {
+    // 12 sessions with a zone; the 6 all-day deadlines are DATE values.
+    assert_eq!(times.len(), 36);
+    assert_eq!(
+        times.iter().filter(|l| l.contains(";VALUE=DATE:")).count(),
+        12
+    );
+    for line in times.into_iter().filter(|l| !l.contains(";VALUE=DATE:")) {
         assert!(
             line.contains(";TZID=Europe/Stockholm:"),
             "floating or UTC: {line}"

@@ -76,7 +76,9 @@ fn seed_round_trip_events() {
         .schedule;
     let stamp = coursefeed::feed::stamp(Some(common::EPOCH)).expect("stamp");
     let a = common::parse(&coursefeed::feed::render(&imported, stamp));
-    let b = common::parse(&coursefeed::feed::render(&shipped, stamp));
+    let mut b = common::parse(&coursefeed::feed::render(&shipped, stamp));
+    // The page predates the deadlines added to the data.
+    b.retain(|e| e.categories != ["Deadline"]);
     assert_eq!(a.len(), 12);
     assert_eq!(a, b);
 }

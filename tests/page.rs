@@ -32,7 +32,14 @@ fn renders_the_seed_byte_for_byte() {
     let dir = course_dir();
     let out = run(
         dir.path(),
-        &["page", "schedule.yaml", "-o", "page.md", "--no-subscribe"],
+        &[
+            "page",
+            "schedule.yaml",
+            "-o",
+            "page.md",
+            "--no-subscribe",
+            "--no-deadlines",
+        ],
     );
     assert!(
         out.status.success(),
@@ -86,8 +93,17 @@ fn subscribe_block_links() {
         "FID3024 Systems for Scalable Machine Learning"
     );
     assert_eq!(links[3], feed);
-    // Everything after the block is the seed's body.
-    assert_eq!(format!("{head}{}", &rest[line.len() + 2..]), seed());
+    // Everything after the block is the seed's body, then the deadlines.
+    let body = format!("{head}{}", &rest[line.len() + 2..]);
+    let (sessions, deadlines) = body
+        .split_once("\n<br>\n<hr>\n<br>\n# Deadlines\n")
+        .expect("deadlines");
+    assert_eq!(sessions, seed());
+    assert!(
+        deadlines.starts_with("* Oct. 12: Report 1\n")
+            && deadlines.ends_with("* Dec. 18: Report 6\n"),
+        "{deadlines}"
+    );
 }
 
 // Test that cancelled and tentative sessions say so on the page, and HTML in text is inert.
@@ -165,7 +181,7 @@ fn build_writes_both_or_neither() {
     let feed = read(&dir.path().join("public/schedule.ics"));
     let page = read(&dir.path().join("public/schedule.md"));
     assert!(page.contains("**Subscribe to this schedule:**"));
-    assert_eq!(common::parse(&feed).len(), 12);
+    assert_eq!(common::parse(&feed).len(), 18);
 
     let out = run(dir.path(), &["build", "schedule.yaml"]);
     assert!(String::from_utf8(out.stdout)

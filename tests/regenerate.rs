@@ -103,7 +103,7 @@ fn no_change_is_byte_identical() {
     );
     let stdout = String::from_utf8(out.stdout).expect("utf8");
     assert!(
-        stdout.starts_with("0 added, 0 changed, 0 removed, 12 unchanged\n"),
+        stdout.starts_with("0 added, 0 changed, 0 removed, 18 unchanged\n"),
         "{stdout}"
     );
     assert!(stdout.contains("(unchanged, not rewritten)"));
@@ -128,7 +128,7 @@ fn move_across_dst() {
         serde_json::json!({"from": "2020-10-19 15:00", "to": "2020-10-26 10:00"})
     );
     assert_eq!(ch["fields"], serde_json::json!(["start", "end"]));
-    assert_eq!(report["unchanged"], 11);
+    assert_eq!(report["unchanged"], 17);
 
     let after = c.events();
     let d2 = by_uid(&after, D2);
@@ -170,7 +170,7 @@ fn change_only_a_reading() {
             .iter()
             .filter(|e| e.dtstamp == "20200913T122640Z")
             .count(),
-        11
+        17
     );
 }
 
@@ -185,7 +185,7 @@ fn add_a_session() {
         report["added"],
         serde_json::json!([{"uid": "fid3024-ht2020-exam-1@coursefeed", "summary": "Exam 1", "start": "2021-01-11 08:00"}])
     );
-    assert_eq!(report["unchanged"], 12);
+    assert_eq!(report["unchanged"], 18);
     let events = c.events();
     let exam = by_uid(&events, "fid3024-ht2020-exam-1@coursefeed");
     assert_eq!(
@@ -206,7 +206,7 @@ fn cancel_a_session() {
     let out = c.build(&[], Some(T2));
     assert!(out.status.success());
     let stdout = String::from_utf8(out.stdout).expect("utf8");
-    assert!(stdout.starts_with("cancelled  Cancelled: Discussion 2: Distributed learning: data-parallelization\nchanged    Cancelled: Discussion 2: Distributed learning: data-parallelization: description\n0 added, 1 changed, 0 removed, 11 unchanged\n"), "{stdout}");
+    assert!(stdout.starts_with("cancelled  Cancelled: Discussion 2: Distributed learning: data-parallelization\nchanged    Cancelled: Discussion 2: Distributed learning: data-parallelization: description\n0 added, 1 changed, 0 removed, 17 unchanged\n"), "{stdout}");
     let events = c.events();
     let d2 = by_uid(&events, D2);
     assert_eq!((d2.sequence, d2.status.as_deref()), (1, Some("CANCELLED")));
@@ -250,7 +250,7 @@ fn removal_when_allowed() {
     let report = c.rebuild_json(&["--allow-removal"]);
     assert_eq!(report["removed"][0]["uid"], D2);
     let events = c.events();
-    assert_eq!(events.len(), 11);
+    assert_eq!(events.len(), 17);
     assert!(events.iter().all(|e| e.uid != D2 && e.sequence == 0));
 }
 
@@ -307,7 +307,7 @@ fn previous_feed_from_another_tool() {
     let other = as_other_tool(&c.feed());
     std::fs::write(c.path("other.ics"), &other).expect("write");
     let report = c.rebuild_json(&["--previous", "other.ics"]);
-    assert_eq!(report["unchanged"], 12, "{report}");
+    assert_eq!(report["unchanged"], 18, "{report}");
     assert!(c
         .events()
         .iter()
@@ -332,7 +332,7 @@ fn corrupt_previous_feed() {
 
     let out = c.build(&["--fresh"], Some(T2));
     assert!(out.status.success());
-    assert_eq!(c.events().len(), 12);
+    assert_eq!(c.events().len(), 18);
 }
 
 // Test that renaming a session's kind changes its UID (so the old one counts

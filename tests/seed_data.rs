@@ -86,8 +86,10 @@ fn data_reproduces_the_seed() {
     let schedule = coursefeed::load_path(&common::root().join("data/schedule.yaml"))
         .expect("valid")
         .schedule;
-    assert_eq!(schedule.sessions.len(), page.len());
-    for (s, p) in schedule.sessions.iter().zip(&page) {
+    // The page predates the deadlines added to the data.
+    let sessions: Vec<_> = schedule.sessions.iter().filter(|s| !s.deadline).collect();
+    assert_eq!(sessions.len(), page.len());
+    for (s, p) in sessions.into_iter().zip(&page) {
         let label = format!("{} {}", p.kind, p.number);
         assert_eq!(s.kind, p.kind, "{label}");
         assert_eq!(s.number, Some(p.number), "{label}");
