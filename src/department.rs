@@ -102,5 +102,6 @@ pub fn combine(schedules: &[(&Path, &Schedule)], name: &str) -> Result<Schedule,
         },
         page: PageSettings::default(),
         sessions,
+        modules: Vec::new(),
     })
 }

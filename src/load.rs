@@ -42,6 +42,24 @@ pub struct RawSchedule {
     /// Dated items to hand in.
     #[serde(default)]
     pub deadlines: Option<Vec<RawDeadline>>,
+    /// Groups of sessions sharing a title and a reading list.
+    #[serde(default)]
+    pub modules: Option<Vec<RawModule>>,
+}
+
+/// One module as written.
+#[derive(Debug, Default, Clone, Deserialize)]
+#[serde(
+    deny_unknown_fields,
+    expecting = "a module: a mapping with `id` and `title`"
+)]
+pub struct RawModule {
+    /// How sessions refer to it.
+    pub id: Option<Scalar>,
+    /// Its title, the topic of its sessions unless they set their own.
+    pub title: Option<Scalar>,
+    /// The reading list its sessions share.
+    pub readings: Option<Vec<RawReading>>,
 }
 
 /// One deadline as written.
@@ -141,6 +159,8 @@ pub struct RawSession {
     pub readings: Option<Vec<RawReading>>,
     /// Labelled links: slides, a recording, code.
     pub links: Option<Vec<RawLink>>,
+    /// The id of the module the session belongs to.
+    pub module: Option<Scalar>,
 }
 
 /// One reading as written.

@@ -17,8 +17,21 @@ pub struct Schedule {
     pub feed: FeedSettings,
     /// Settings that only concern the schedule page.
     pub page: PageSettings,
-    /// Sessions in the order the YAML lists them.
+    /// Sessions in the order the YAML lists them, then the deadlines.
     pub sessions: Vec<Session>,
+    /// Modules, in the order the YAML lists them.
+    pub modules: Vec<Module>,
+}
+
+/// A group of sessions with a title and a shared reading list.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Module {
+    /// How sessions refer to it.
+    pub id: String,
+    /// Its title.
+    pub title: String,
+    /// The reading list its sessions share.
+    pub readings: Vec<Reading>,
 }
 
 /// The course: its name, its identity and its home time zone.
@@ -156,6 +169,8 @@ pub struct Session {
     pub readings: Vec<Reading>,
     /// Labelled links such as slides or a recording.
     pub links: Vec<LabelledLink>,
+    /// The id of the module the session belongs to.
+    pub module: Option<String>,
     /// Whether it takes place.
     pub status: Status,
     /// The course's name, set only in a feed that combines courses.

@@ -15,8 +15,8 @@ use url::Url;
 use crate::error::{Problem, Severity};
 use crate::load::{closest, join, RawLink, RawReading, RawSchedule, RawSession, Scalar};
 use crate::model::{
-    self, Course, FeedSettings, LabelledLink, Link, PageSettings, Reading, Schedule, Session,
-    Status,
+    self, Course, FeedSettings, LabelledLink, Link, Module, PageSettings, Reading, Schedule,
+    Session, Status,
 };
 
 /// A problem found by validation, located by YAML path.
@@ -149,7 +149,8 @@ impl Validator {
         }
         let course = course?;
         let defaults = raw.defaults.unwrap_or_default();
-        let mut sessions = self.sessions(&course, &defaults, &mut raw_sessions);
+        let modules = self.modules(&course, raw.modules.unwrap_or_default());
+        let mut sessions = self.sessions(&course, &modules, &defaults, &mut raw_sessions);
         let raw_deadlines = raw.deadlines.unwrap_or_default();
         let expected_deadlines = raw_deadlines.len();
         let deadlines: Vec<Session> = raw_deadlines
@@ -170,7 +171,43 @@ impl Validator {
             feed,
             page,
             sessions,
+            modules,
         })
+    }
+
+    fn modules(&mut self, course: &Course, raw: Vec<crate::load::RawModule>) -> Vec<Module> {
+        let base = course.url.as_ref();
+        let mut out: Vec<Module> = Vec::with_capacity(raw.len());
+        for (i, m) in raw.into_iter().enumerate() {
+            let at = |field: &str| format!("modules[{i}].{field}");
+            let id = self
+                .required(m.id.as_ref(), &format!("modules[{i}]"), "id")
+                .map(|v| v.as_str().to_owned());
+            let title = self
+                .required(m.title.as_ref(), &format!("modules[{i}]"), "title")
+                .map(|v| v.as_str().to_owned());
+            let readings = self.reading_list(m.readings.unwrap_or_default(), base, |j, rest| {
+                format!("modules[{i}].readings[{j}]{rest}")
+            });
+            if let Some(id) = &id {
+                if out.iter().any(|o| &o.id == id) {
+                    self.error(
+                        at("id"),
+                        "id",
+                        Problem::Shape(format!("module `{id}` is defined twice")),
+                    );
+                    continue;
+                }
+            }
+            if let (Some(id), Some(title), Some(readings)) = (id, title, readings) {
+                out.push(Module {
+                    id,
+                    title,
+                    readings,
+                });
+            }
+        }
+        out
     }
 
     /// Check every session. A large schedule is split in two halves checked
@@ -178,13 +215,14 @@ impl Validator {
     fn sessions(
         &mut self,
         course: &Course,
+        modules: &[Module],
         defaults: &RawSession,
         raw: &mut [RawSession],
     ) -> Vec<Session> {
         let check = |v: &mut Validator, part: &mut [RawSession], offset: usize| -> Vec<Session> {
             part.iter_mut()
                 .enumerate()
-                .filter_map(|(k, s)| v.session(course, defaults, s, offset + k))
+                .filter_map(|(k, s)| v.session(course, modules, defaults, s, offset + k))
                 .collect()
         };
         if raw.len() < crate::PARALLEL_FROM {
@@ -355,6 +393,7 @@ impl Validator {
     fn session(
         &mut self,
         course: &Course,
+        modules: &[Module],
         defaults: &RawSession,
         raw_mut: &mut RawSession,
         i: usize,
@@ -440,7 +479,24 @@ impl Validator {
             None => Ok(None),
         };
         let url = self.optional_url(pick(|s| s.url.as_ref(), "url"), "url", base);
-        let readings = self.readings(raw_mut, defaults, i, base);
+        let module = match pick(|s| s.module.as_ref(), "module") {
+            Some((m, at)) => match modules.iter().find(|x| x.id == m.as_str()) {
+                Some(found) => Ok(Some(found)),
+                None => {
+                    let suggestion = closest(m.as_str(), modules.iter().map(|x| x.id.as_str()));
+                    let hint =
+                        suggestion.map_or(String::new(), |s| format!("; did you mean `{s}`?"));
+                    self.error(
+                        at,
+                        "module",
+                        Problem::Shape(format!("no module has the id `{}`{hint}", m.as_str())),
+                    );
+                    Err(())
+                }
+            },
+            None => Ok(None),
+        };
+        let readings = self.readings(raw_mut, defaults, module.ok().flatten(), i, base);
         let (links, from_defaults) = match (raw_mut.links.take(), &defaults.links) {
             (Some(l), _) => (l, false),
             (None, Some(l)) => (l.clone(), true),
@@ -457,7 +513,8 @@ impl Validator {
             },
             base,
         );
-        let topic = take_text(&mut raw_mut.topic, &defaults.topic);
+        let topic = take_text(&mut raw_mut.topic, &defaults.topic)
+            .or_else(|| module.ok().flatten().map(|m| m.title.clone()));
         let room = take_text(&mut raw_mut.room, &defaults.room);
         let note = take_text(&mut raw_mut.note, &defaults.note);
 
@@ -471,8 +528,9 @@ impl Validator {
             Ok(url),
             Some(readings),
             Some(links),
+            Ok(module),
         ) = (
-            timezone, date, start, end, status, zoom, url, readings, links,
+            timezone, date, start, end, status, zoom, url, readings, links, module,
         )
         else {
             return None;
@@ -517,6 +575,7 @@ impl Validator {
             url,
             readings,
             links,
+            module: module.map(|m| m.id.clone()),
             status,
             course_name: None,
             deadline: false,
@@ -653,6 +712,7 @@ impl Validator {
                     link,
                 })
                 .collect(),
+            module: None,
             status: Status::Confirmed,
             course_name: None,
             deadline: true,
@@ -762,24 +822,36 @@ impl Validator {
         }
     }
 
+    /// A session's readings: its own, else its module's, else the defaults'.
     fn readings(
         &mut self,
         raw: &mut RawSession,
         defaults: &RawSession,
+        module: Option<&Module>,
         index: usize,
         base: Option<&Url>,
     ) -> Option<Vec<Reading>> {
         let (list, from_defaults): (Vec<RawReading>, bool) =
-            match (raw.readings.take(), &defaults.readings) {
-                (Some(r), _) => (r, false),
-                (None, Some(r)) => (r.clone(), true),
-                (None, None) => return Some(Vec::new()),
+            match (raw.readings.take(), module, &defaults.readings) {
+                (Some(r), _, _) => (r, false),
+                (None, Some(m), _) => return Some(m.readings.clone()),
+                (None, None, Some(r)) => (r.clone(), true),
+                (None, None, None) => return Some(Vec::new()),
             };
-        // Paths and field names are formatted only for a problem.
-        let path = |j: usize, rest: &str| match from_defaults {
+        self.reading_list(list, base, |j, rest| match from_defaults {
             false => format!("sessions[{index}].readings[{j}]{rest}"),
             true => format!("defaults.readings[{j}]{rest}"),
-        };
+        })
+    }
+
+    /// Check a reading list; `path(j, rest)` names reading `j`'s YAML path,
+    /// formatted only for a problem.
+    fn reading_list(
+        &mut self,
+        list: Vec<RawReading>,
+        base: Option<&Url>,
+        path: impl Fn(usize, &str) -> String,
+    ) -> Option<Vec<Reading>> {
         let field = |j: usize, rest: &str| format!("readings[{j}]{rest}");
         let link = |this: &mut Self, value: Scalar, j: usize, rest: String| match resolve_link(
             value.as_str(),
