@@ -93,6 +93,8 @@ pub struct RawPage {
     pub subscribe: Option<Scalar>,
     /// Where `build` writes the page.
     pub output: Option<Scalar>,
+    /// `sessions` (default) or `modules`.
+    pub layout: Option<Scalar>,
 }
 
 /// `course:` as written.

@@ -76,6 +76,19 @@ pub struct PageSettings {
     pub subscribe: bool,
     /// Where `build` writes the page, if it should.
     pub output: Option<std::path::PathBuf>,
+    /// How the page is laid out.
+    pub layout: Layout,
+}
+
+/// The page layouts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Layout {
+    /// One `#` heading per session: the course's original page.
+    #[default]
+    Sessions,
+    /// One `#` heading per module, a `##` line per session, then the
+    /// module's Required and Optional Reading.
+    Modules,
 }
 
 impl Default for PageSettings {
@@ -85,6 +98,7 @@ impl Default for PageSettings {
             intro: None,
             subscribe: true,
             output: None,
+            layout: Layout::Sessions,
         }
     }
 }

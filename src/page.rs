@@ -7,7 +7,7 @@
 
 use chrono::{Datelike, NaiveDate, NaiveTime};
 
-use crate::model::{Reading, Schedule, Session, Status};
+use crate::model::{Layout, Reading, Schedule, Session, Status};
 
 /// Between two sessions, as on the course's page.
 const SEPARATOR: &str = "\n<br>\n<hr>\n<br>\n";
@@ -37,12 +37,15 @@ pub fn render_with(schedule: &Schedule, subscribe: bool, deadlines_shown: bool) 
         out.push_str(intro);
         out.push_str("\n\n");
     }
-    let mut blocks: Vec<String> = schedule
-        .sessions
-        .iter()
-        .filter(|s| !s.deadline)
-        .map(session)
-        .collect();
+    let mut blocks: Vec<String> = match schedule.page.layout {
+        Layout::Sessions => schedule
+            .sessions
+            .iter()
+            .filter(|s| !s.deadline)
+            .map(session)
+            .collect(),
+        Layout::Modules => module_blocks(schedule),
+    };
     let deadlines: Vec<&Session> = schedule.sessions.iter().filter(|s| s.deadline).collect();
     if deadlines_shown && !deadlines.is_empty() {
         blocks.push(deadline_list(&deadlines));
@@ -51,7 +54,8 @@ pub fn render_with(schedule: &Schedule, subscribe: bool, deadlines_shown: bool) 
     out
 }
 
-fn session(s: &Session) -> String {
+/// `# Lecture Session 1: Sep. 28, 15:00-17:00 [[zoom](...)]` and its line break.
+fn heading(s: &Session) -> String {
     let mut out = String::from("# ");
     let when = format!("{}, {}-{}", date(s.date), time(s.start), time(s.end));
     let name = match s.number {
@@ -82,6 +86,58 @@ fn session(s: &Session) -> String {
         ));
     }
     out.push('\n');
+    out
+}
+
+/// The "modules" layout: consecutive sessions of one module make one block,
+/// `# title`, a `##` line per session, then the module's readings. A session
+/// outside any module keeps the sessions layout's block.
+fn module_blocks(schedule: &Schedule) -> Vec<String> {
+    let sessions: Vec<&Session> = schedule.sessions.iter().filter(|s| !s.deadline).collect();
+    let mut blocks = Vec::new();
+    let mut i = 0;
+    while i < sessions.len() {
+        let Some(id) = &sessions[i].module else {
+            blocks.push(session(sessions[i]));
+            i += 1;
+            continue;
+        };
+        let mut j = i;
+        while j < sessions.len() && sessions[j].module.as_ref() == Some(id) {
+            j += 1;
+        }
+        let module = schedule.modules.iter().find(|m| &m.id == id);
+        let mut out = format!(
+            "# {}\n",
+            text(module.map_or(id.as_str(), |m| m.title.as_str()))
+        );
+        for s in &sessions[i..j] {
+            out.push('#');
+            out.push_str(&heading(s));
+        }
+        let readings: Vec<&Reading> = module
+            .map(|m| m.readings.iter().collect())
+            .unwrap_or_default();
+        let (required, optional): (Vec<&Reading>, Vec<&Reading>) =
+            readings.into_iter().partition(|r| !r.optional);
+        out.push_str("#### **Required Reading**\n");
+        if required.is_empty() {
+            out.push_str("* TBA\n");
+        }
+        reading_items(&mut out, &required);
+        if !optional.is_empty() {
+            out.push_str("#### **Optional Reading**\n");
+            reading_items(&mut out, &optional);
+        }
+        blocks.push(out);
+        i = j;
+    }
+    blocks
+}
+
+fn session(s: &Session) -> String {
+    let mut out = heading(s);
+
     if let Some(topic) = &s.topic {
         out.push_str(&format!("#### **Topic: {}**\n", text(topic)));
     }

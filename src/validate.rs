@@ -326,6 +326,19 @@ impl Validator {
                 ),
             }
         }
+        if let Some(layout) = raw.layout {
+            match layout.as_str().to_ascii_lowercase().as_str() {
+                "sessions" | "seed" => settings.layout = crate::model::Layout::Sessions,
+                "modules" => settings.layout = crate::model::Layout::Modules,
+                other => self.error(
+                    "page.layout",
+                    "page.layout",
+                    Problem::Shape(format!(
+                        "`{other}` is not a layout: use sessions or modules"
+                    )),
+                ),
+            }
+        }
         settings.output = raw
             .output
             .map(|o| std::path::PathBuf::from(o.as_str()))

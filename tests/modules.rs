@@ -59,3 +59,79 @@ fn unknown_module() {
         "{stderr}"
     );
 }
+
+fn modules_data() -> std::path::PathBuf {
+    common::root().join("data/modules-layout.yaml")
+}
+
+// Test the modules layout on the course regrouped into six modules: a `#`
+// heading per module, a `##` line per session, the module's readings.
+#[test]
+fn modules_layout_page() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("p.md");
+    let o = run(
+        dir.path(),
+        &[
+            "page",
+            modules_data().to_str().expect("utf8"),
+            "-o",
+            out.to_str().expect("utf8"),
+            "--no-subscribe",
+        ],
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let page = std::fs::read_to_string(out).expect("page");
+    let modules: Vec<&str> = page.lines().filter(|l| l.starts_with("# ")).collect();
+    assert_eq!(modules.len(), 6);
+    assert_eq!(modules[1], "# Distributed learning: data-parallelization");
+    let sessions: Vec<&str> = page.lines().filter(|l| l.starts_with("## ")).collect();
+    assert_eq!(sessions.len(), 12);
+    assert_eq!(sessions[5], "## Discussion Session 3: Nov. 2, 15:00-17:00 [[zoom](https://kth-se.zoom.us/j/2884945301)]");
+    let first = page
+        .split("<br>\n<hr>\n<br>\n")
+        .next()
+        .expect("first module");
+    assert_eq!(
+        first.lines().filter(|l| l.starts_with("* ")).count(),
+        8,
+        "module 1 has 8 readings"
+    );
+    assert_eq!(
+        page.matches("#### **Required Reading**\n* TBA\n").count(),
+        5
+    );
+}
+
+// Test that the module form of the course gives the same sessions, at the
+// same instants with the same UIDs, as data/schedule.yaml.
+#[test]
+fn modules_form_is_equivalent() {
+    let by_module = coursefeed::load_path(&modules_data())
+        .expect("valid")
+        .schedule;
+    let plain = coursefeed::load_path(&common::root().join("data/schedule.yaml"))
+        .expect("valid")
+        .schedule;
+    let key = |s: &coursefeed::Session| (s.uid.clone(), s.starts_at, s.ends_at, s.readings.len());
+    let a: Vec<_> = by_module.sessions.iter().map(key).collect();
+    let b: Vec<_> = plain
+        .sessions
+        .iter()
+        .filter(|s| !s.deadline)
+        .map(key)
+        .collect();
+    // Module 1's sessions share its eight readings; the plain form splits them four and four.
+    let strip = |v: Vec<(
+        String,
+        chrono::DateTime<chrono::Utc>,
+        chrono::DateTime<chrono::Utc>,
+        usize,
+    )>| {
+        v.into_iter()
+            .map(|(u, s, e, _)| (u, s, e))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(a[0].3, 8);
+    assert_eq!(strip(a), strip(b));
+}
