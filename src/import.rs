@@ -84,6 +84,19 @@ struct PageSession {
     readings: Vec<OutReading>,
     links: Vec<OutLink>,
     notes: Vec<String>,
+    /// The index of the module it is listed under, in the module layout.
+    module: Option<usize>,
+}
+
+/// A module heading of the page and the readings listed under it.
+#[derive(Debug)]
+struct PageModule {
+    line: usize,
+    raw: String,
+    title: String,
+    readings: Vec<OutReading>,
+    sessions: usize,
+    before_sessions: bool,
 }
 
 /// Turn `page` into schedule YAML.
@@ -117,6 +130,9 @@ pub fn import(page: &str, file: &Path, options: &Options) -> Result<Imported, Im
     let mut intro: Vec<String> = Vec::new();
     let mut sessions: Vec<PageSession> = Vec::new();
     let mut in_readings = false;
+    // The module being read, with the level of its heading.
+    let mut current_module: Option<(usize, usize)> = None;
+    let mut modules: Vec<PageModule> = Vec::new();
     let mut in_optional = false;
     let mut year = options.year;
     let mut last_month: Option<u32> = None;
@@ -167,7 +183,29 @@ pub fn import(page: &str, file: &Path, options: &Options) -> Result<Imported, Im
                         }
                     }
                 }
+                // A deeper session heading under a module heading belongs to it.
+                match current_module {
+                    Some((m, level)) if hashes > level => s.module = Some(m),
+                    _ => current_module = None,
+                }
+                if let Some(m) = s.module {
+                    modules[m].sessions += 1;
+                }
                 sessions.push(s);
+                in_readings = false;
+                continue;
+            }
+            // A top-level heading that is not a session starts a module.
+            if hashes == 1 {
+                modules.push(PageModule {
+                    line: line_no,
+                    raw: raw.trim_end().to_owned(),
+                    title: unescape_html(line[1..].trim()),
+                    readings: Vec::new(),
+                    sessions: 0,
+                    before_sessions: sessions.is_empty(),
+                });
+                current_module = Some((modules.len() - 1, hashes));
                 in_readings = false;
                 continue;
             }
@@ -202,10 +240,15 @@ pub fn import(page: &str, file: &Path, options: &Options) -> Result<Imported, Im
                         format!("`{rel}` is a relative link; give --url with the course site to resolve it"),
                     ));
                 }
-                current.readings.push(OutReading {
+                let reading = OutReading {
                     optional: in_optional.then_some(true),
                     ..reading
-                });
+                };
+                // In the module layout the reading list is the module's.
+                match (current.module, current_module) {
+                    (Some(m), Some((open, _))) if m == open => modules[m].readings.push(reading),
+                    _ => current.readings.push(reading),
+                }
             }
         } else {
             warnings.push(Warning {
@@ -215,11 +258,24 @@ pub fn import(page: &str, file: &Path, options: &Options) -> Result<Imported, Im
             current.notes.push(line.to_owned());
         }
     }
+    // A module heading with no sessions was just a heading: text before the
+    // sessions goes to the intro, anything later is kept with a warning.
+    for m in modules.iter().filter(|m| m.sessions == 0) {
+        if m.before_sessions {
+            intro.push(m.raw.clone());
+        } else {
+            warnings.push(Warning {
+                line: m.line,
+                message: format!("not a module (no sessions under it), left out: {}", m.raw),
+            });
+        }
+    }
     if sessions.is_empty() {
         return Err(fail(0, "no sessions found: expected headings such as `# Lecture Session 1: Sep. 28, 15:00-17:00`".into()));
     }
     let count = sessions.len();
     let schedule = to_schedule(
+        &modules,
         sessions,
         front_matter.clone(),
         intro,
@@ -541,6 +597,8 @@ struct OutSchedule {
     course: OutCourse,
     #[serde(skip_serializing_if = "Option::is_none")]
     page: Option<OutPage>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    modules: Vec<OutModule>,
     #[serde(skip_serializing_if = "Option::is_none")]
     defaults: Option<OutSession>,
     sessions: Vec<OutSession>,
@@ -557,7 +615,17 @@ struct OutCourse {
 }
 
 #[derive(Debug, Serialize)]
+struct OutModule {
+    id: String,
+    title: String,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    readings: Vec<OutReading>,
+}
+
+#[derive(Debug, Serialize)]
 struct OutPage {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    layout: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     front_matter: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -592,6 +660,8 @@ struct OutSession {
     readings: Option<Vec<OutReading>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     links: Option<Vec<OutLink>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    module: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -625,6 +695,7 @@ fn shared<T: Clone + PartialEq>(values: impl Iterator<Item = Option<T>>) -> Opti
 }
 
 fn to_schedule(
+    modules: &[PageModule],
     sessions: Vec<PageSession>,
     front_matter: Option<String>,
     intro: Vec<String>,
@@ -677,15 +748,30 @@ fn to_schedule(
                 note: (!s.notes.is_empty()).then(|| s.notes.join("\n")),
                 readings: (!s.readings.is_empty()).then_some(s.readings),
                 links: (!s.links.is_empty()).then_some(s.links),
+                module: s.module.map(|m| format!("m{}", m + 1)),
             }
         })
         .collect();
     let intro = intro.join("\n").trim().to_owned();
-    let page = (front_matter.is_some() || !intro.is_empty()).then(|| OutPage {
+    let used: Vec<usize> = (0..modules.len())
+        .filter(|&m| modules[m].sessions > 0)
+        .collect();
+    let out_modules: Vec<OutModule> = used
+        .iter()
+        .map(|&m| OutModule {
+            id: format!("m{}", m + 1),
+            title: modules[m].title.clone(),
+            readings: modules[m].readings.clone(),
+        })
+        .collect();
+    let layout = (!out_modules.is_empty()).then(|| "modules".to_owned());
+    let page = (front_matter.is_some() || !intro.is_empty() || layout.is_some()).then(|| OutPage {
+        layout,
         front_matter,
         intro: (!intro.is_empty()).then_some(intro),
     });
     OutSchedule {
+        modules: out_modules,
         course: OutCourse {
             name: options
                 .name

@@ -135,3 +135,143 @@ fn modules_form_is_equivalent() {
     assert_eq!(a[0].3, 8);
     assert_eq!(strip(a), strip(b));
 }
+
+// Test that a module-layout page imports to modules and sessions that
+// render the same page again, at the same instants.
+#[test]
+fn import_modules_layout_round_trip() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path();
+    let page = d.join("p.md");
+    assert!(run(
+        d,
+        &[
+            "page",
+            modules_data().to_str().expect("utf8"),
+            "-o",
+            "p.md",
+            "--no-subscribe"
+        ]
+    )
+    .status
+    .success());
+    let o = run(
+        d,
+        &[
+            "import",
+            "p.md",
+            "--year",
+            "2020",
+            "--url",
+            "https://fid3024.github.io/",
+            "--id",
+            "fid3024-ht2020",
+            "-o",
+            "back.yaml",
+        ],
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(
+        String::from_utf8(o.stderr).expect("utf8"),
+        "",
+        "maps completely"
+    );
+    let back = coursefeed::load_path(&d.join("back.yaml"))
+        .expect("valid")
+        .schedule;
+    assert_eq!(back.modules.len(), 6);
+    assert_eq!(back.modules[0].readings.len(), 8);
+    assert_eq!(
+        coursefeed::page::render_with(&back, false, true),
+        std::fs::read_to_string(&page).expect("page")
+    );
+    let original = coursefeed::load_path(&modules_data())
+        .expect("valid")
+        .schedule;
+    let instants = |s: &coursefeed::Schedule| {
+        s.sessions
+            .iter()
+            .map(|x| (x.uid.clone(), x.starts_at))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(instants(&back), instants(&original));
+}
+
+// Test a module page in the later course's style: sessions without numbers
+// (numbered in order of appearance), several links per session heading,
+// Required and Optional Reading belonging to the module.
+#[test]
+fn import_modules_some_unnumbered() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let page = "# Module 1: Fundamentals\n## Lecture Session: Sep. 28, 15:00-17:00 [[zoom](https://kth-se.zoom.us/j/1)] [[slides](/s/1.pdf)] [[video](https://play.kth.se/1)]\n## Discussion Session 1: Oct. 5, 15:00-17:00\n#### **Required Reading**\n* A [[pdf](/a.pdf)]\n#### **Optional Reading**\n* B [[pdf](/b.pdf)]\n\n<br>\n<hr>\n<br>\n# Module 2: Scale\n## Lecture Session: Oct. 26, 15:00-17:00\n#### **Required Reading**\n* TBA\n";
+    std::fs::write(dir.path().join("p.md"), page).expect("write");
+    let o = run(
+        dir.path(),
+        &[
+            "import",
+            "p.md",
+            "--year",
+            "2020",
+            "--url",
+            "https://example.org/",
+            "-o",
+            "s.yaml",
+        ],
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let s = coursefeed::load_path(&dir.path().join("s.yaml"))
+        .expect("valid")
+        .schedule;
+    let got: Vec<_> = s
+        .sessions
+        .iter()
+        .map(|x| {
+            (
+                x.label(),
+                x.module.clone().unwrap_or_default(),
+                x.topic.clone().unwrap_or_default(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            (
+                "Lecture 1".to_string(),
+                "m1".to_string(),
+                "Module 1: Fundamentals".to_string()
+            ),
+            (
+                "Discussion 1".to_string(),
+                "m1".to_string(),
+                "Module 1: Fundamentals".to_string()
+            ),
+            (
+                "Lecture 2".to_string(),
+                "m2".to_string(),
+                "Module 2: Scale".to_string()
+            ),
+        ]
+    );
+    assert_eq!(
+        s.sessions[2].starts_at.to_rfc3339(),
+        "2020-10-26T14:00:00+00:00",
+        "CET"
+    );
+    let labels: Vec<_> = s.sessions[0]
+        .links
+        .iter()
+        .map(|l| l.label.as_str())
+        .collect();
+    assert_eq!(labels, vec!["slides", "video"]);
+    let r: Vec<_> = s.sessions[1]
+        .readings
+        .iter()
+        .map(|r| (r.title.as_str(), r.optional))
+        .collect();
+    assert_eq!(
+        r,
+        vec![("A", false), ("B", true)],
+        "readings come from the module"
+    );
+}
