@@ -17,6 +17,8 @@ use serde::Deserialize;
 
 use crate::error::Problem;
 
+mod halves;
+
 /// The schedule as written, before validation.
 #[derive(Debug, Default, Deserialize)]
 #[serde(
@@ -276,6 +278,11 @@ pub fn parse(source: &str) -> Result<RawSchedule, Box<LoadProblem>> {
             position: Some(position),
             problem: Problem::NotYaml(format!("nested more than {MAX_FLOW_DEPTH} levels deep")),
         }));
+    }
+    if source.len() >= halves::HALVES_FROM_BYTES {
+        if let Some(raw) = halves::parse(source) {
+            return Ok(raw);
+        }
     }
     serde_yaml::from_str::<RawSchedule>(source).map_err(|err| {
         // serde_yaml reads lazily and may report a misplaced key before it

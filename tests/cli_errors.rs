@@ -358,3 +358,30 @@ fn help_and_usage() {
     let out = common::run(dir.path(), &["biuld"]);
     assert_eq!(out.status.code(), Some(2));
 }
+
+// Test that a large schedule, which is parsed in two halves on two threads,
+// still reports a mistake in its second half at its own line and field.
+#[test]
+fn large_schedule_error_in_second_half() {
+    let yaml = coursefeed::synthetic::schedule_yaml(4_000);
+    assert!(yaml.len() > 1 << 20, "large enough to be parsed in halves");
+    let item = yaml
+        .match_indices("\n  - kind: ")
+        .nth(3_500)
+        .expect("3,500 sessions")
+        .0;
+    let after = item + 1 + yaml[item + 1..].find('\n').expect("line end") + 1;
+    let line = yaml[..after].matches('\n').count() + 1;
+    let bad = format!("{}    strat: \"15:00\"\n{}", &yaml[..after], &yaml[after..]);
+    let (code, stderr) = build_over_previous(bad.as_bytes());
+    assert_eq!(code, 1, "{stderr}");
+    let first = stderr.lines().next().unwrap_or_default();
+    assert!(
+        first.starts_with(&format!("error: schedule.yaml:{line}:5: ")),
+        "{first}"
+    );
+    assert!(
+        first.contains("field `strat`: unknown field `strat`"),
+        "{first}"
+    );
+}
