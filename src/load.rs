@@ -272,17 +272,19 @@ pub fn parse(source: &str) -> Result<RawSchedule, Box<LoadProblem>> {
             problem: Problem::EmptyFile,
         }));
     }
+    // The halves' line checks admit no nesting at all, so the depth guard
+    // below is for the whole parse only.
+    if source.len() >= halves::HALVES_FROM_BYTES {
+        if let Some(raw) = halves::parse(source) {
+            return Ok(raw);
+        }
+    }
     if let Some(position) = too_deep(source) {
         return Err(Box::new(LoadProblem {
             path: String::new(),
             position: Some(position),
             problem: Problem::NotYaml(format!("nested more than {MAX_FLOW_DEPTH} levels deep")),
         }));
-    }
-    if source.len() >= halves::HALVES_FROM_BYTES {
-        if let Some(raw) = halves::parse(source) {
-            return Ok(raw);
-        }
     }
     serde_yaml::from_str::<RawSchedule>(source).map_err(|err| {
         // serde_yaml reads lazily and may report a misplaced key before it

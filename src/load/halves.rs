@@ -55,11 +55,8 @@ pub(super) fn parse(source: &str) -> Option<RawSchedule> {
             .join()
             .unwrap_or_else(|panic| std::panic::resume_unwind(panic))?;
         let mut rest = rest?;
-        let first = rest.sessions.take()?;
-        let mut sessions = Vec::with_capacity(first.len() + items.len());
-        sessions.extend(first);
-        sessions.extend(items);
-        rest.sessions = Some(sessions);
+        // Growing the first half in place is cheaper than a third vector.
+        rest.sessions.as_mut()?.extend(items);
         Some(rest)
     })
 }
