@@ -1,4 +1,5 @@
-//! Writing iCalendar content lines (RFC 5545 §3.1): escaping, folding, CRLF.
+//! Writing iCalendar content lines (RFC 5545 §3.1): escaping, folding, CRLF;
+//! [`read`] reads them back.
 //!
 //! We write lines ourselves instead of through the `icalendar` crate's
 //! serializer because, as of 0.17, it folds in the middle of an escape such as
@@ -8,6 +9,8 @@
 //! shows each of these and that our output avoids it.
 
 use std::fmt::Write as _;
+
+pub mod read;
 
 /// RFC 5545 §3.1: lines SHOULD NOT be longer than 75 octets, excluding the line break.
 pub const MAX_LINE_OCTETS: usize = 75;

@@ -15,6 +15,7 @@ use chrono_tz::Tz;
 use serde::Serialize;
 
 use crate::feed::{self, Revision};
+use crate::ics;
 use crate::model::{Schedule, Session, Status};
 
 /// Properties that record revisions rather than content.
@@ -34,7 +35,10 @@ pub struct PublishedEvent {
     revision: Revision,
     start: Option<(String, Option<String>)>,
     status: Option<String>,
-    content: Vec<Prop>,
+    /// Its content lines, unfolded, as written: all but the revision and
+    /// X- properties. Equal text means an unchanged event; other text is
+    /// compared by [`fingerprint`].
+    content: String,
 }
 
 /// The previously published feed, as far as regeneration needs it.
@@ -49,35 +53,55 @@ impl Published {
     /// is an error, returned as a short reason.
     pub fn read(text: &str) -> Result<Published, String> {
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-        if !text
-            .trim_start()
-            .to_ascii_uppercase()
-            .starts_with("BEGIN:VCALENDAR")
+        let start = text.trim_start().as_bytes();
+        let begin = b"BEGIN:VCALENDAR";
+        if !start
+            .get(..begin.len())
+            .is_some_and(|s| s.eq_ignore_ascii_case(begin))
         {
             return Err("it does not start with BEGIN:VCALENDAR".into());
         }
-        let unfolded = icalendar::parser::unfold(text);
-        let calendar = icalendar::parser::read_calendar(&unfolded).map_err(|e| {
-            // nom's trace is long; its first line says where.
-            let first = e
-                .lines()
-                .find(|l| l.contains("at line"))
-                .unwrap_or("not iCalendar");
-            first
-                .trim()
-                .trim_start_matches("error: ")
-                .trim_start_matches("0: ")
-                .to_owned()
-        })?;
+        let mut open: Vec<(String, usize)> = Vec::new();
+        let mut event = EventLines::default();
+        let mut events = Vec::new();
         let mut seen = HashSet::new();
-        let events = calendar
-            .components
-            .iter()
-            .filter(|c| c.name.as_str().eq_ignore_ascii_case("VEVENT"))
-            .filter_map(published_event)
-            // A recurring event's overrides share its UID; the first stands for all.
-            .filter(|e| seen.insert(e.uid.clone()))
-            .collect();
+        for (number, line) in ics::read::lines(text) {
+            let p = ics::read::property(&line)
+                .ok_or_else(|| format!("line {number} is not an iCalendar content line"))?;
+            let in_event = |open: &[(String, usize)]| matches!(open, [.., (c, _), (e, _)] if c == "VCALENDAR" && e == "VEVENT");
+            if p.name.eq_ignore_ascii_case("BEGIN") {
+                open.push((p.value.trim().to_ascii_uppercase(), number));
+                if in_event(&open) {
+                    event = EventLines::default();
+                }
+            } else if p.name.eq_ignore_ascii_case("END") {
+                let name = p.value.trim().to_ascii_uppercase();
+                if in_event(&open) && name == "VEVENT" {
+                    // A recurring event's overrides share its UID; the first stands for all.
+                    if let Some(e) = std::mem::take(&mut event).finish() {
+                        if seen.insert(e.uid.clone()) {
+                            events.push(e);
+                        }
+                    }
+                }
+                match open.pop() {
+                    Some((begun, _)) if begun == name => {}
+                    Some((begun, at)) => {
+                        return Err(format!(
+                            "END:{name} on line {number} does not end BEGIN:{begun} of line {at}"
+                        ))
+                    }
+                    None => return Err(format!("END:{name} on line {number} ends nothing")),
+                }
+            } else if in_event(&open) {
+                event.add(&p, &line);
+            } else if open.is_empty() {
+                return Err(format!("line {number} is outside BEGIN:VCALENDAR"));
+            }
+        }
+        if let Some((begun, at)) = open.last() {
+            return Err(format!("BEGIN:{begun} of line {at} never ends"));
+        }
         Ok(Published { events })
     }
 
@@ -87,91 +111,136 @@ impl Published {
     }
 }
 
-fn published_event(c: &icalendar::parser::Component) -> Option<PublishedEvent> {
-    let get = |name: &str| {
-        c.properties
-            .iter()
-            .find(|p| p.name.as_str().eq_ignore_ascii_case(name))
-    };
-    let value = |name: &str| get(name).map(|p| p.val.as_str().to_owned());
-    let uid = value("UID")?;
-    // Lenient: a feed from another tool may lack any of these; an unchanged
-    // event then keeps what it had, falling back to its DTSTAMP.
-    let dtstamp: std::sync::Arc<str> = value("DTSTAMP").unwrap_or_default().into();
-    let revision = Revision {
-        created: value("CREATED").map_or_else(|| dtstamp.clone(), Into::into),
-        last_modified: value("LAST-MODIFIED").map_or_else(|| dtstamp.clone(), Into::into),
-        sequence: value("SEQUENCE")
-            .and_then(|s| s.trim().parse().ok())
-            .unwrap_or(0),
-        dtstamp,
-    };
-    let start = get("DTSTART").map(|p| {
-        let tzid = p
-            .params
-            .iter()
-            .find(|x| x.key.as_str().eq_ignore_ascii_case("TZID"))
-            .and_then(|x| x.val.as_ref())
-            .map(|v| v.as_str().to_owned());
-        (p.val.as_str().to_owned(), tzid)
-    });
-    Some(PublishedEvent {
-        uid,
-        summary: value("SUMMARY").unwrap_or_default(),
-        revision,
-        start,
-        status: value("STATUS"),
-        content: fingerprint(c),
-    })
+/// The lines of one published event as they are read.
+#[derive(Debug, Default)]
+struct EventLines {
+    uid: Option<String>,
+    summary: Option<String>,
+    dtstamp: Option<String>,
+    created: Option<String>,
+    last_modified: Option<String>,
+    sequence: Option<u32>,
+    start: Option<(String, Option<String>)>,
+    status: Option<String>,
+    content: String,
 }
 
-/// The content properties of a parsed VEVENT, normalised and sorted.
-/// Revision properties and the X- ones other tools add (and we never write)
-/// are left out, so taking over another tool's feed does not churn events.
-fn fingerprint(c: &icalendar::parser::Component) -> Vec<Prop> {
-    let mut props: Vec<Prop> = c
-        .properties
-        .iter()
-        .filter(|p| {
-            let name = p.name.as_str();
-            !REVISION_PROPS.iter().any(|r| name.eq_ignore_ascii_case(r))
-                && !name.to_ascii_uppercase().starts_with("X-")
-        })
-        .map(|p| {
-            let mut params: Vec<(String, String)> = p
+impl EventLines {
+    fn add(&mut self, p: &ics::read::Property, line: &str) {
+        let is = |name: &str| p.name.eq_ignore_ascii_case(name);
+        let value = || Some(p.value.to_owned());
+        if is("UID") {
+            self.uid = value();
+        } else if is("DTSTAMP") {
+            self.dtstamp = value();
+        } else if is("CREATED") {
+            self.created = value();
+        } else if is("LAST-MODIFIED") {
+            self.last_modified = value();
+        } else if is("SEQUENCE") {
+            self.sequence = p.value.trim().parse().ok();
+        }
+        if REVISION_PROPS.iter().any(|r| is(r))
+            || p.name
+                .get(..2)
+                .is_some_and(|x| x.eq_ignore_ascii_case("X-"))
+        {
+            return;
+        }
+        if is("SUMMARY") {
+            self.summary = Some(ics::read::unescape_text(p.value).into_owned());
+        } else if is("STATUS") {
+            self.status = value();
+        } else if is("DTSTART") {
+            let tzid = p
                 .params
                 .iter()
-                .map(|x| {
-                    let v = x
-                        .val
-                        .as_ref()
-                        .map(|v| v.as_str().trim_matches('"'))
-                        .unwrap_or("");
-                    (x.key.as_str().to_ascii_uppercase(), v.to_owned())
-                })
-                .collect();
-            params.sort();
-            (
-                p.name.as_str().to_ascii_uppercase(),
-                params,
-                p.val.as_str().to_owned(),
-            )
+                .find(|(k, _)| k.eq_ignore_ascii_case("TZID"))
+                .map(|(_, v)| (*v).to_owned());
+            self.start = Some((p.value.to_owned(), tzid));
+        }
+        self.content.push_str(line);
+        self.content.push('\n');
+    }
+
+    /// The event, if it has a UID. Lenient: a feed from another tool may lack
+    /// any revision property; an unchanged event then keeps what it had,
+    /// falling back to its DTSTAMP.
+    fn finish(self) -> Option<PublishedEvent> {
+        let dtstamp: std::sync::Arc<str> = self.dtstamp.unwrap_or_default().into();
+        Some(PublishedEvent {
+            uid: self.uid?,
+            summary: self.summary.unwrap_or_default(),
+            revision: Revision {
+                created: self.created.map_or_else(|| dtstamp.clone(), Into::into),
+                last_modified: self
+                    .last_modified
+                    .map_or_else(|| dtstamp.clone(), Into::into),
+                sequence: self.sequence.unwrap_or(0),
+                dtstamp,
+            },
+            start: self.start,
+            status: self.status,
+            content: self.content,
         })
+    }
+}
+
+/// A property in comparable form: names in upper case, parameters sorted,
+/// and the value unescaped unless it is a list, whose escaped commas are
+/// not separators (§3.3.11), so that another tool's escaping of the same
+/// text compares equal.
+fn prop(p: &ics::read::Property) -> Prop {
+    let name = p.name.to_ascii_uppercase();
+    let mut params: Vec<(String, String)> = p
+        .params
+        .iter()
+        .map(|(k, v)| (k.to_ascii_uppercase(), (*v).to_owned()))
+        .collect();
+    params.sort();
+    let value = match name.as_str() {
+        "CATEGORIES" | "RESOURCES" => p.value.to_owned(),
+        _ => ics::read::unescape_text(p.value).into_owned(),
+    };
+    (name, params, value)
+}
+
+/// Content lines (as [`EventLines`] keeps them) in a form that compares
+/// equal however another tool ordered, escaped or capitalised them.
+fn fingerprint(content: &str) -> Vec<Prop> {
+    let mut props: Vec<Prop> = content
+        .lines()
+        .filter_map(|line| ics::read::property(line).map(|p| prop(&p)))
         .collect();
     props.sort();
     props
 }
 
-/// The fingerprint of the event we are about to write, made the same way.
-fn new_fingerprint(schedule: &Schedule, s: &Session) -> Vec<Prop> {
+/// The content lines of the event we are about to write, kept as
+/// [`EventLines`] keeps a published one's: the event's own lines, not
+/// BEGIN and END nor anything inside it, and not its revision.
+fn new_content(schedule: &Schedule, s: &Session) -> String {
     let text = feed::event_content(schedule, s);
-    let unfolded = icalendar::parser::unfold(&text);
-    match icalendar::parser::read_calendar_simple(&unfolded) {
-        Ok(components) => components.first().map(fingerprint).unwrap_or_default(),
-        // Our own output always parses; if it ever did not, treating the
-        // event as changed is the safe side.
-        Err(_) => Vec::new(),
+    let mut content = String::with_capacity(text.len());
+    let mut depth = 0usize;
+    for (_, line) in ics::read::lines(&text) {
+        let Some(p) = ics::read::property(&line) else {
+            // Our own output always parses; were it not to, the event
+            // would count as changed, the safe side.
+            content.push_str(&line);
+            content.push('\n');
+            continue;
+        };
+        if p.name == "BEGIN" {
+            depth += 1;
+        } else if p.name == "END" {
+            depth = depth.saturating_sub(1);
+        } else if depth == 1 && !REVISION_PROPS.contains(&p.name) && !p.name.starts_with("X-") {
+            content.push_str(&line);
+            content.push('\n');
+        }
     }
+    content
 }
 
 /// What the build will do, per session, and the report of it.
@@ -296,23 +365,28 @@ fn plan_part(
     let mut report = Report::default();
     let mut revisions = Vec::with_capacity(sessions.len());
     for s in sessions {
-        let summary = feed::summary(s);
         let Some(old) = by_uid.get(s.uid.as_str()) else {
             report.added.push(Added {
                 uid: s.uid.clone(),
-                summary,
+                summary: feed::summary(s),
                 start: local(s.local_start()),
             });
             revisions.push(fresh.clone());
             continue;
         };
-        let new = new_fingerprint(schedule, s);
-        if new == old.content {
+        let new = new_content(schedule, s);
+        // The same text is the usual case and the quick one; another tool's
+        // feed differs in form and is compared property by property.
+        let (old_props, new_props) = match new == old.content {
+            true => (Vec::new(), Vec::new()),
+            false => (fingerprint(&old.content), fingerprint(&new)),
+        };
+        if old_props == new_props {
             report.unchanged += 1;
             revisions.push(old.revision.clone());
             continue;
         }
-        let fields = changed_fields(&old.content, &new);
+        let fields = changed_fields(&old_props, &new_props);
         let moved = fields
             .iter()
             .any(|f| f == "start" || f == "end")
@@ -327,7 +401,7 @@ fn plan_part(
         let sequence = old.revision.sequence.saturating_add(1);
         report.changed.push(Changed {
             uid: s.uid.clone(),
-            summary,
+            summary: feed::summary(s),
             fields,
             cancelled: s.status == Status::Cancelled
                 && !old
@@ -461,6 +535,52 @@ mod tests {
         let e = &p.events()[0];
         assert_eq!((e.uid.as_str(), e.summary.as_str()), ("a@x", "Helloworld"));
         assert_eq!(e.revision.sequence, 0);
+    }
+
+    // Test that another tool's form of the same event compares equal:
+    // properties in another order, lower-case names, parameters reordered,
+    // escaping that differs but means the same, and an alarm inside the
+    // event, whose properties are not the event's.
+    #[test]
+    fn same_event_in_another_form_is_unchanged() {
+        let ours = "DTSTART;TZID=Europe/Stockholm;VALUE=DATE-TIME:20201019T150000\nSUMMARY:A\\, b\nCATEGORIES:Lecture,Deadline\n";
+        let theirs = "categories:Lecture,Deadline\nsummary:A, b\nDTSTART;value=DATE-TIME;TZID=\"Europe/Stockholm\":20201019T150000\n";
+        assert_ne!(ours, theirs);
+        assert_eq!(fingerprint(ours), fingerprint(theirs));
+        let text = format!(
+            "BEGIN:VCALENDAR\nBEGIN:VEVENT\nUID:a\nSEQUENCE:3\n{theirs}BEGIN:VALARM\nTRIGGER:-PT15M\nDESCRIPTION:x\nEND:VALARM\nX-TOOL:1\nEND:VEVENT\nEND:VCALENDAR\n"
+        );
+        let p = Published::read(&text).expect("reads");
+        let e = &p.events()[0];
+        assert_eq!(fingerprint(&e.content), fingerprint(ours));
+        assert_eq!((e.summary.as_str(), e.revision.sequence), ("A, b", 3));
+        // A list's escaped comma is text, not a separator: that differs.
+        assert_ne!(
+            fingerprint("CATEGORIES:a\\,b\n"),
+            fingerprint("CATEGORIES:a,b\n")
+        );
+    }
+
+    // Test that a feed whose components do not nest is refused, naming lines.
+    #[test]
+    fn refuses_broken_nesting() {
+        let reason = |text: &str| Published::read(text).expect_err("refused");
+        assert_eq!(
+            reason("BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nEND:VCALENDAR\r\n"),
+            "END:VCALENDAR on line 3 does not end BEGIN:VEVENT of line 2"
+        );
+        assert_eq!(
+            reason("BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nUID:a\r\n"),
+            "BEGIN:VEVENT of line 2 never ends"
+        );
+        assert_eq!(
+            reason("BEGIN:VCALENDAR\r\n<html>\r\nEND:VCALENDAR\r\n"),
+            "line 2 is not an iCalendar content line"
+        );
+        assert_eq!(
+            reason("BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\nEND:VEVENT\r\n"),
+            "END:VEVENT on line 3 ends nothing"
+        );
     }
 
     // Test that text that is not a calendar is refused with a reason.
