@@ -3,7 +3,8 @@
 # YAML into the model with serde_yaml, (b) ical-generator (Node.js) and
 # (c) yaml2ics (Python), on the same generated schedules, N = 100, 10,000
 # and 100,000, and the shipped 12-session course. Prints wall time and peak
-# memory (best of REPEAT runs) and the ratios, as a Markdown table.
+# memory (best of REPEAT runs) and the ratios, as a Markdown table. Also
+# times a rebuild against the feed the first build wrote.
 #
 # Installs ical-generator and yaml2ics under target/bench/ on first use.
 # Not run by CI. Usage: benches/compare.sh [REPEAT]   (default 3)
@@ -59,6 +60,9 @@ for n in 12 100 10000 100000; do
   read -r ct cm < <(measure "$bin" build "$src" -o "$work/out$n.ics" --fresh)
   row() { echo "| $n | $1 | $2 | $(( $3 / 1024 )) | $(ratio "$2" "$ct") | $(ratio "$3" "$cm") |"; }
   row coursefeed "$ct" "$cm"
+  # The usual build after an edit: against the feed just written, which it
+  # reads and compares event by event (nothing changed, so nothing is written).
+  read -r t m < <(measure "$bin" build "$src" -o "$work/out$n.ics"); row "coursefeed rebuild (reads previous feed)" "$t" "$m"
   read -r t m < <(measure "$floor" "$src"); row "floor (serde_yaml parse only)" "$t" "$m"
   if [ "$n" != 12 ]; then
     read -r t m < <(measure node benches/icalgen.mjs "$src" "$work/icalgen$n.ics"); row ical-generator "$t" "$m"

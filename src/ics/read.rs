@@ -77,6 +77,8 @@ pub struct Property<'a> {
 /// is not a content line: no `:`, or a name or parameter that is not a
 /// token (letters, digits and `-`).
 pub fn property(line: &str) -> Option<Property<'_>> {
+    // Leading blanks are not in the grammar, but some tools indent.
+    let line = line.trim_start_matches([' ', '\t']);
     let name_end = line.find([';', ':'])?;
     let name = token(&line[..name_end])?;
     let mut params = Vec::new();
@@ -197,6 +199,7 @@ mod tests {
         assert_eq!(p.params, vec![("P", "a:b;c"), ("Q", "1,2")]);
         assert_eq!(p.value, "v:w;x");
         assert_eq!(property("uid:").map(|p| p.value), Some(""));
+        assert_eq!(property("  UID:a").map(|p| p.name), Some("UID"));
         for bad in [
             "no colon",
             "<html>:x",
