@@ -21,6 +21,18 @@ use crate::model::{Schedule, Session, Status};
 /// Properties that record revisions rather than content.
 const REVISION_PROPS: &[&str] = &["UID", "DTSTAMP", "SEQUENCE", "LAST-MODIFIED", "CREATED"];
 
+/// Whether a property is part of what an event says: not a revision
+/// property, nor an X- one that other tools add and we never write.
+fn is_content(name: &str) -> bool {
+    !REVISION_PROPS.iter().any(|r| name.eq_ignore_ascii_case(r))
+        && !name.get(..2).is_some_and(|x| x.eq_ignore_ascii_case("X-"))
+}
+
+/// Whether the innermost open component is a VEVENT of a VCALENDAR.
+fn in_event(open: &[(String, usize)]) -> bool {
+    matches!(open, [.., (c, _), (e, _)] if c == "VCALENDAR" && e == "VEVENT")
+}
+
 /// One property in a form that compares equal however it was folded,
 /// escaped or ordered: name, sorted parameters, value.
 type Prop = (String, Vec<(String, String)>, String);
@@ -68,7 +80,6 @@ impl Published {
         for (number, line) in ics::read::lines(text) {
             let p = ics::read::property(&line)
                 .ok_or_else(|| format!("line {number} is not an iCalendar content line"))?;
-            let in_event = |open: &[(String, usize)]| matches!(open, [.., (c, _), (e, _)] if c == "VCALENDAR" && e == "VEVENT");
             if p.name.eq_ignore_ascii_case("BEGIN") {
                 open.push((p.value.trim().to_ascii_uppercase(), number));
                 if in_event(&open) {
@@ -140,11 +151,7 @@ impl EventLines {
         } else if is("SEQUENCE") {
             self.sequence = p.value.trim().parse().ok();
         }
-        if REVISION_PROPS.iter().any(|r| is(r))
-            || p.name
-                .get(..2)
-                .is_some_and(|x| x.eq_ignore_ascii_case("X-"))
-        {
+        if !is_content(p.name) {
             return;
         }
         if is("SUMMARY") {
@@ -235,7 +242,7 @@ fn new_content(schedule: &Schedule, s: &Session) -> String {
             depth += 1;
         } else if p.name == "END" {
             depth = depth.saturating_sub(1);
-        } else if depth == 1 && !REVISION_PROPS.contains(&p.name) && !p.name.starts_with("X-") {
+        } else if depth == 1 && is_content(p.name) {
             content.push_str(&line);
             content.push('\n');
         }
