@@ -21,7 +21,11 @@ sessions:
 "#;
 
 fn main() -> Result<(), coursefeed::Error> {
-    let loaded = coursefeed::load_str(SCHEDULE, Path::new("<inline>"))?;
+    let loaded = coursefeed::load_str(
+        SCHEDULE,
+        Path::new("<inline>"),
+        &coursefeed::TzDatabase::from_env(),
+    )?;
     for warning in &loaded.warnings {
         eprintln!("{}", warning.render());
     }

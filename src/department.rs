@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 
 use crate::error::{Diagnostic, Problem, Severity};
 use crate::model::{Course, FeedSettings, PageSettings, Schedule};
+use crate::tzdb::{TzDatabase, Zone};
 use crate::{Error, Loaded};
 
 /// The schedule files of `dir`: `*.yaml` and `*.yml`, sorted by name.
@@ -30,11 +31,11 @@ pub fn schedule_files(dir: &Path) -> Result<Vec<PathBuf>, Error> {
 }
 
 /// Load every file; if any has errors, report the errors of all of them.
-pub fn load_all(files: &[PathBuf]) -> Result<Vec<Loaded>, Error> {
+pub fn load_all(files: &[PathBuf], tz: &TzDatabase) -> Result<Vec<Loaded>, Error> {
     let mut loaded = Vec::with_capacity(files.len());
     let mut problems: Vec<Diagnostic> = Vec::new();
     for file in files {
-        match crate::load_path(file) {
+        match crate::load_path(file, tz) {
             Ok(l) => loaded.push(l),
             Err(Error::Invalid(d)) => problems.extend(d),
             Err(other) => return Err(other),
@@ -88,7 +89,7 @@ pub fn combine(schedules: &[(&Path, &Schedule)], name: &str) -> Result<Schedule,
         course: Course {
             name: name.to_owned(),
             id: "combined".into(),
-            timezone: first.map_or(chrono_tz::UTC, |s| s.course.timezone),
+            timezone: first.map_or_else(Zone::utc, |s| s.course.timezone.clone()),
             url: None,
         },
         feed: FeedSettings {
@@ -103,5 +104,9 @@ pub fn combine(schedules: &[(&Path, &Schedule)], name: &str) -> Result<Schedule,
         page: PageSettings::default(),
         sessions,
         modules: Vec::new(),
+        tzdata: first.map_or_else(
+            || TzDatabase::bundled().provenance().clone(),
+            |s| s.tzdata.clone(),
+        ),
     })
 }

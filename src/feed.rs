@@ -9,8 +9,8 @@ use std::io::Write;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
-use chrono::{DateTime, LocalResult, NaiveDate, NaiveDateTime, TimeZone, Utc};
-use chrono_tz::Tz;
+use crate::tzdb::{LocalTime, Zone};
+use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 
 use crate::ics::Writer;
 use crate::model::{Reading, Schedule, Session, Status};
@@ -168,7 +168,7 @@ fn header(w: &mut Writer, schedule: &Schedule) {
     w.raw("METHOD", "PUBLISH");
     w.text("NAME", &course.name);
     w.text("X-WR-CALNAME", &course.name);
-    let home = if vtimezone::written_as_utc(course.timezone) {
+    let home = if vtimezone::written_as_utc(&course.timezone) {
         "UTC"
     } else {
         course.timezone.name()
@@ -182,18 +182,24 @@ fn header(w: &mut Writer, schedule: &Schedule) {
     w.raw("X-PUBLISHED-TTL", &refresh);
 
     // One VTIMEZONE per zone used, covering the years its sessions span.
-    let mut zones: BTreeMap<&str, (Tz, Vec<NaiveDate>)> = BTreeMap::new();
-    for s in &schedule.sessions {
-        if !vtimezone::written_as_utc(s.timezone) {
+    // Which rules they were built with, for tracing a feed to its tz
+    // database; clients ignore X- properties.
+    w.raw(
+        "X-COURSEFEED-TZDATA",
+        schedule.tzdata.version.as_deref().unwrap_or("unknown"),
+    );
+    let mut zones: BTreeMap<&str, (&Zone, Vec<NaiveDate>)> = BTreeMap::new();
+    for s in schedule.sessions.iter().filter(|s| !s.all_day) {
+        if !vtimezone::written_as_utc(&s.timezone) {
             zones
                 .entry(s.timezone.name())
-                .or_insert_with(|| (s.timezone, Vec::new()))
+                .or_insert_with(|| (&s.timezone, Vec::new()))
                 .1
                 .push(s.date);
         }
     }
-    for (tz, dates) in zones.values() {
-        vtimezone::write(w, *tz, dates.iter().copied());
+    for (zone, dates) in zones.values() {
+        vtimezone::write(w, zone, dates.iter().copied());
     }
 }
 
@@ -253,10 +259,10 @@ fn content(w: &mut Writer, schedule: &Schedule, s: &Session) {
 /// (Thunderbird) takes the second, so only UTC reads the same everywhere.
 fn time(w: &mut Writer, name: &str, s: &Session, local: NaiveDateTime, instant: DateTime<Utc>) {
     let ambiguous = matches!(
-        s.timezone.from_local_datetime(&local),
-        LocalResult::Ambiguous(..)
+        s.timezone.resolve(local.date(), local.time()),
+        LocalTime::Ambiguous { .. }
     );
-    if ambiguous || vtimezone::written_as_utc(s.timezone) {
+    if ambiguous || vtimezone::written_as_utc(&s.timezone) {
         w.raw(name, &utc(instant.naive_utc()));
     } else {
         w.param(name, &[("TZID", s.timezone.name())], &date_time(local));
@@ -441,9 +447,13 @@ mod tests {
     fn parallel_rendering_is_sequential_rendering() {
         let n = crate::PARALLEL_FROM + 501;
         let yaml = crate::synthetic::schedule_yaml(n);
-        let schedule = crate::load_str(&yaml, std::path::Path::new("g.yaml"))
-            .expect("valid")
-            .schedule;
+        let schedule = crate::load_str(
+            &yaml,
+            std::path::Path::new("g.yaml"),
+            &crate::TzDatabase::bundled(),
+        )
+        .expect("valid")
+        .schedule;
         let stamp = stamp(Some("1600000000")).expect("stamp");
         let revisions = vec![Revision::new_at(stamp); n];
         let mut w = Writer::new();

@@ -16,6 +16,7 @@ pub mod page;
 pub mod publish;
 pub mod regenerate;
 pub mod synthetic;
+pub mod tzdb;
 pub mod validate;
 pub mod vtimezone;
 
@@ -23,6 +24,7 @@ use std::path::Path;
 
 pub use error::{Diagnostic, Error, Problem, Severity};
 pub use model::{Schedule, Session};
+pub use tzdb::TzDatabase;
 
 /// A valid schedule and the warnings found while checking it.
 #[derive(Debug)]
@@ -42,7 +44,7 @@ pub const PARALLEL_FROM: usize = 2_000;
 pub const MAX_SCHEDULE_BYTES: u64 = 256 * 1024 * 1024;
 
 /// Read and validate the schedule file at `path`.
-pub fn load_path(path: &Path) -> Result<Loaded, Error> {
+pub fn load_path(path: &Path, tz: &TzDatabase) -> Result<Loaded, Error> {
     let read_error = |source| Error::Read {
         path: path.to_owned(),
         source,
@@ -56,7 +58,7 @@ pub fn load_path(path: &Path) -> Result<Loaded, Error> {
     }
     let bytes = std::fs::read(path).map_err(read_error)?;
     match String::from_utf8(bytes) {
-        Ok(source) => load_str(&source, path),
+        Ok(source) => load_str(&source, path, tz),
         Err(e) => {
             let offset = e.utf8_error().valid_up_to();
             let line = e.as_bytes()[..offset]
@@ -79,7 +81,7 @@ pub fn load_path(path: &Path) -> Result<Loaded, Error> {
 }
 
 /// Validate schedule text; `file` names it in messages.
-pub fn load_str(source: &str, file: &Path) -> Result<Loaded, Error> {
+pub fn load_str(source: &str, file: &Path, tz: &TzDatabase) -> Result<Loaded, Error> {
     let raw = load::parse(source).map_err(|p| {
         let positions = load::Positions::build(source).unwrap_or_default();
         let at = positions.exact(&p.path).or(p.position);
@@ -93,7 +95,7 @@ pub fn load_str(source: &str, file: &Path) -> Result<Loaded, Error> {
             p.problem,
         )])
     })?;
-    let (schedule, findings) = validate::validate(raw);
+    let (schedule, findings) = validate::validate(raw, tz);
     let diagnostics = locate(source, file, findings);
     match schedule {
         Some(schedule) => Ok(Loaded {

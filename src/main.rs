@@ -7,7 +7,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use coursefeed::publish::{self, Previous};
-use coursefeed::{feed, Error, Loaded};
+use coursefeed::{feed, Error, Loaded, TzDatabase};
 
 /// Turn a course schedule kept as YAML into an iCalendar feed students subscribe to.
 #[derive(Parser)]
@@ -161,6 +161,8 @@ fn prefixed(e: &Error) -> String {
 }
 
 fn run(command: Command) -> Result<(), Error> {
+    // Today's rules, read when the feed is built (see README, Times).
+    let tz = TzDatabase::from_env();
     match command {
         Command::Build {
             schedule,
@@ -183,10 +185,10 @@ fn run(command: Command) -> Result<(), Error> {
             };
             if schedule.is_dir() {
                 let output = output.unwrap_or_else(|| PathBuf::from("public"));
-                build_dir(&schedule, &output, &combined_name, &flags)
+                build_dir(&schedule, &output, &combined_name, &flags, &tz)
             } else {
                 let output = output.unwrap_or_else(|| PathBuf::from("public/schedule.ics"));
-                build_one(&schedule, &output, previous.as_deref(), &flags)
+                build_one(&schedule, &output, previous.as_deref(), &flags, &tz)
             }
         }
         Command::Page {
@@ -195,7 +197,7 @@ fn run(command: Command) -> Result<(), Error> {
             no_subscribe,
             no_deadlines,
         } => {
-            let loaded = load(&schedule)?;
+            let loaded = load(&schedule, &tz)?;
             let s = &loaded.schedule;
             let output = output
                 .or_else(|| s.page.output.clone())
@@ -244,7 +246,7 @@ fn run(command: Command) -> Result<(), Error> {
             let name = output
                 .clone()
                 .unwrap_or_else(|| PathBuf::from("<imported schedule>"));
-            coursefeed::load_str(&imported.yaml, &name)?;
+            coursefeed::load_str(&imported.yaml, &name, &tz)?;
             match output {
                 Some(path) => {
                     publish::write_atomic(&path, imported.yaml.as_bytes())?;
@@ -260,8 +262,13 @@ fn run(command: Command) -> Result<(), Error> {
             Ok(())
         }
         Command::Check { schedule } => {
-            let loaded = load(&schedule)?;
-            println!("{}: {}", schedule.display(), summary(&loaded));
+            let loaded = load(&schedule, &tz)?;
+            println!(
+                "{}: {}; {}",
+                schedule.display(),
+                summary(&loaded),
+                loaded.schedule.tzdata
+            );
             Ok(())
         }
     }
@@ -311,17 +318,19 @@ fn build_one(
     output: &Path,
     previous: Option<&Path>,
     flags: &BuildFlags,
+    tz: &TzDatabase,
 ) -> Result<(), Error> {
-    let loaded = load(schedule)?;
+    let loaded = load(schedule, tz)?;
     let page = loaded.schedule.page.output.as_deref();
     let outcome = publish::publish(&loaded.schedule, &flags.options(output, previous, page))?;
     match flags.format {
         Format::Text => {
             println!("{}", outcome.report);
             println!(
-                "{}: {} ({})",
+                "{}: {}; {} ({})",
                 output.display(),
                 summary(&loaded),
+                loaded.schedule.tzdata,
                 flags.status(outcome.written)
             );
             if let Some(page) = page {
@@ -339,6 +348,7 @@ fn build_one(
                 "page": page,
                 "page_written": outcome.page_written,
                 "dry_run": flags.dry_run,
+                "tzdata": tzdata_json(&loaded.schedule.tzdata),
                 "report": outcome.report,
             });
             println!("{json:#}");
@@ -357,9 +367,10 @@ fn build_dir(
     output: &Path,
     combined_name: &str,
     flags: &BuildFlags,
+    tz: &TzDatabase,
 ) -> Result<(), Error> {
     let files = coursefeed::department::schedule_files(dir)?;
-    let courses = coursefeed::department::load_all(&files)?;
+    let courses = coursefeed::department::load_all(&files, tz)?;
     for c in &courses {
         if !c.warnings.is_empty() {
             eprintln!("{}", coursefeed::error::render_capped(&c.warnings));
@@ -407,9 +418,10 @@ fn build_dir(
         ));
     }
     let all_summary = format!(
-        "{} sessions from {} courses",
+        "{} sessions from {} courses; {}",
         combined.sessions.len(),
-        courses.len()
+        courses.len(),
+        tz.provenance()
     );
     if let Some(outcome) = outcomes.last() {
         rows.push((all_path.as_path(), combined_name, all_summary, outcome));
@@ -437,16 +449,21 @@ fn build_dir(
                 .collect();
             println!(
                 "{:#}",
-                serde_json::json!({"dry_run": flags.dry_run, "feeds": json})
+                serde_json::json!({"dry_run": flags.dry_run, "tzdata": tzdata_json(tz.provenance()), "feeds": json})
             );
         }
     }
     Ok(())
 }
 
+/// Which rules were used, for scripts: `{"version": "2026f", "source": "system"}`.
+fn tzdata_json(p: &coursefeed::tzdb::Provenance) -> serde_json::Value {
+    serde_json::json!({"version": p.version, "source": p.source.label()})
+}
+
 /// Load and print warnings, which never stop a build.
-fn load(path: &std::path::Path) -> Result<Loaded, Error> {
-    let loaded = coursefeed::load_path(path)?;
+fn load(path: &std::path::Path, tz: &TzDatabase) -> Result<Loaded, Error> {
+    let loaded = coursefeed::load_path(path, tz)?;
     if !loaded.warnings.is_empty() {
         eprintln!("{}", coursefeed::error::render_capped(&loaded.warnings));
     }

@@ -5,8 +5,9 @@
 //! content and never need to know where a value came from in the YAML.
 
 use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime, Utc};
-use chrono_tz::Tz;
 use url::Url;
+
+use crate::tzdb::{Provenance, Zone};
 
 /// A course and its sessions, ready to render.
 #[derive(Debug, Clone, PartialEq)]
@@ -21,6 +22,8 @@ pub struct Schedule {
     pub sessions: Vec<Session>,
     /// Modules, in the order the YAML lists them.
     pub modules: Vec<Module>,
+    /// The tz database the instants were computed with.
+    pub tzdata: Provenance,
 }
 
 /// A group of sessions with a title and a shared reading list.
@@ -42,7 +45,7 @@ pub struct Course {
     /// Stable identity used in every UID; defaults to a slug of the name.
     pub id: String,
     /// The zone every session time is local to, unless a session says otherwise.
-    pub timezone: Tz,
+    pub timezone: Zone,
     /// Base for relative reading links and the default event URL.
     pub url: Option<Url>,
 }
@@ -158,7 +161,7 @@ pub struct Session {
     /// so that moving or retitling a session updates the same calendar entry.
     pub uid: String,
     /// The zone `date`, `start` and `end` are local to.
-    pub timezone: Tz,
+    pub timezone: Zone,
     /// Local date of the session.
     pub date: NaiveDate,
     /// Local start time.

@@ -10,13 +10,14 @@
 
 use std::collections::{HashMap, HashSet};
 
-use chrono::{DateTime, NaiveDateTime, TimeZone, Utc};
-use chrono_tz::Tz;
+use chrono::{DateTime, NaiveDateTime, Utc};
 use serde::Serialize;
 
 use crate::feed::{self, Revision};
 use crate::ics;
 use crate::model::{Schedule, Session, Status};
+use crate::tzdb::Zone;
+use crate::vtimezone::{self, Observance, ZoneReader};
 
 /// Properties that record revisions rather than content.
 const REVISION_PROPS: &[&str] = &["UID", "DTSTAMP", "SEQUENCE", "LAST-MODIFIED", "CREATED"];
@@ -26,6 +27,15 @@ const REVISION_PROPS: &[&str] = &["UID", "DTSTAMP", "SEQUENCE", "LAST-MODIFIED",
 fn is_content(name: &str) -> bool {
     !REVISION_PROPS.iter().any(|r| name.eq_ignore_ascii_case(r))
         && !name.get(..2).is_some_and(|x| x.eq_ignore_ascii_case("X-"))
+}
+
+/// Whether we are inside a VTIMEZONE of a VCALENDAR.
+fn in_zone(open: &[(String, usize)]) -> bool {
+    matches!(open, [(c, _), (z, _), ..] if c == "VCALENDAR" && z == "VTIMEZONE")
+}
+
+fn is_zone_begin(p: &ics::read::Property) -> bool {
+    p.name.eq_ignore_ascii_case("BEGIN") && p.value.trim().eq_ignore_ascii_case("VTIMEZONE")
 }
 
 /// Whether the innermost open component is a VEVENT of a VCALENDAR.
@@ -46,6 +56,7 @@ pub struct PublishedEvent {
     pub summary: String,
     revision: Revision,
     start: Option<(String, Option<String>)>,
+    end: Option<(String, Option<String>)>,
     status: Option<String>,
     /// Its content lines, unfolded, as written: all but the revision and
     /// X- properties. Equal text means an unchanged event; other text is
@@ -57,6 +68,10 @@ pub struct PublishedEvent {
 #[derive(Debug, Clone, Default)]
 pub struct Published {
     events: Vec<PublishedEvent>,
+    /// Its VTIMEZONEs by TZID; None for one we cannot evaluate exactly.
+    zones: HashMap<String, Option<Vec<Observance>>>,
+    /// The tz database release it records (X-COURSEFEED-TZDATA).
+    tzdata: Option<String>,
 }
 
 impl Published {
@@ -77,9 +92,31 @@ impl Published {
         let mut event = EventLines::default();
         let mut events = Vec::new();
         let mut seen = HashSet::new();
+        let mut zone: Option<ZoneReader> = None;
+        let mut zones = HashMap::new();
+        let mut tzdata = None;
         for (number, line) in ics::read::lines(text) {
             let p = ics::read::property(&line)
                 .ok_or_else(|| format!("line {number} is not an iCalendar content line"))?;
+            if in_zone(&open) || (open.len() == 1 && is_zone_begin(&p)) {
+                let reader = zone.get_or_insert_with(ZoneReader::default);
+                reader.property(p.name, p.value);
+            }
+            if open.len() == 1
+                && p.name.eq_ignore_ascii_case("X-COURSEFEED-TZDATA")
+                && p.params.is_empty()
+            {
+                tzdata = Some(p.value.trim().to_owned());
+            }
+            if p.name.eq_ignore_ascii_case("END")
+                && p.value.trim().eq_ignore_ascii_case("VTIMEZONE")
+                && open.len() == 2
+            {
+                let tzid = zone.as_ref().and_then(ZoneReader::tzid).map(str::to_owned);
+                if let (Some(tzid), Some(reader)) = (tzid, zone.take()) {
+                    zones.insert(tzid, reader.finish().map(|(_, obs)| obs));
+                }
+            }
             if p.name.eq_ignore_ascii_case("BEGIN") {
                 open.push((p.value.trim().to_ascii_uppercase(), number));
                 if in_event(&open) {
@@ -113,7 +150,44 @@ impl Published {
         if let Some((begun, at)) = open.last() {
             return Err(format!("BEGIN:{begun} of line {at} never ends"));
         }
-        Ok(Published { events })
+        Ok(Published {
+            events,
+            zones,
+            tzdata,
+        })
+    }
+
+    /// The tz database release the feed says it was built with.
+    pub fn tzdata(&self) -> Option<&str> {
+        self.tzdata.as_deref()
+    }
+
+    /// The instant a published DTSTART or DTEND stood for, through the
+    /// feed's own VTIMEZONE: what its subscribers' calendars show. None
+    /// when the feed does not tell exactly (floating, unknown zone).
+    fn instant(&self, value: &(String, Option<String>)) -> Option<DateTime<Utc>> {
+        let (text, tzid) = value;
+        match (text.trim().strip_suffix('Z'), tzid) {
+            (Some(utc), None) => Some(vtimezone::local_time(utc)?.and_utc()),
+            (None, Some(tzid)) => {
+                let observances = self.zones.get(tzid)?.as_ref()?;
+                let local = vtimezone::local_time(text)?;
+                // The offset in force at the local time: try the offset
+                // before and after each onset, as RFC 5545 §3.3.5 reads a
+                // local time (the earlier instant at a fold).
+                let mut candidates: Vec<i32> = observances
+                    .iter()
+                    .flat_map(|o| [o.offset_from, o.offset_to])
+                    .collect();
+                candidates.sort_unstable_by(|a, b| b.cmp(a));
+                candidates.dedup();
+                candidates.into_iter().find_map(|offset| {
+                    let at = (local - chrono::Duration::seconds(offset.into())).and_utc();
+                    (vtimezone::offset_at(observances, at) == Some(offset)).then_some(at)
+                })
+            }
+            _ => None,
+        }
     }
 
     /// The events, in feed order.
@@ -132,6 +206,7 @@ struct EventLines {
     last_modified: Option<String>,
     sequence: Option<u32>,
     start: Option<(String, Option<String>)>,
+    end: Option<(String, Option<String>)>,
     status: Option<String>,
     content: String,
 }
@@ -158,13 +233,17 @@ impl EventLines {
             self.summary = Some(ics::read::unescape_text(p.value).into_owned());
         } else if is("STATUS") {
             self.status = value();
-        } else if is("DTSTART") {
+        } else if is("DTSTART") || is("DTEND") {
             let tzid = p
                 .params
                 .iter()
                 .find(|(k, _)| k.eq_ignore_ascii_case("TZID"))
                 .map(|(_, v)| (*v).to_owned());
-            self.start = Some((p.value.to_owned(), tzid));
+            let value = Some((p.value.to_owned(), tzid));
+            match is("DTSTART") {
+                true => self.start = value,
+                false => self.end = value,
+            }
         }
         self.content.push_str(line);
         self.content.push('\n');
@@ -187,6 +266,7 @@ impl EventLines {
                 dtstamp,
             },
             start: self.start,
+            end: self.end,
             status: self.status,
             content: self.content,
         })
@@ -270,6 +350,21 @@ pub struct Report {
     pub changed: Vec<Changed>,
     /// How many events are exactly as published.
     pub unchanged: usize,
+    /// The tz database the published feed was built with, when it differs
+    /// from this build's or moved an event.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tzdata: Option<TzdataChange>,
+}
+
+/// A rebuild with other tz rules than the published feed's.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TzdataChange {
+    /// The release the published feed records, if it records one.
+    pub published: Option<String>,
+    /// The release this build uses.
+    pub current: Option<String>,
+    /// How many events the new rules move to another instant.
+    pub moved: usize,
 }
 
 /// A new session.
@@ -312,11 +407,18 @@ pub struct Changed {
 /// A change of time.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Moved {
-    /// Old local start, `YYYY-MM-DD HH:MM`.
+    /// Old start: local `YYYY-MM-DD HH:MM`, or UTC `YYYY-MM-DD HH:MMZ` when
+    /// only the time zone rules moved it.
     pub from: String,
-    /// New local start, `YYYY-MM-DD HH:MM`.
+    /// New start, in the same form.
     pub to: String,
+    /// Why, when the schedule itself did not change: `time zone rules`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
 }
+
+/// What [`Moved::reason`] says when only the tz rules moved an event.
+pub const TZ_RULES: &str = "time zone rules";
 
 /// Decide each session's revision against `published` (None: a first build).
 pub fn plan(schedule: &Schedule, published: Option<&Published>, now: DateTime<Utc>) -> Plan {
@@ -325,15 +427,20 @@ pub fn plan(schedule: &Schedule, published: Option<&Published>, now: DateTime<Ut
         .map(|p| p.events.iter().map(|e| (e.uid.as_str(), e)).collect())
         .unwrap_or_default();
     let sessions = &schedule.sessions;
+    // Same release, same generator: equal text is an equal instant, and the
+    // published zones need not be evaluated.
+    let same_rules =
+        published.is_some_and(|p| p.tzdata.is_some() && p.tzdata == schedule.tzdata.version);
+    let zones = published.filter(|_| !same_rules);
     // Each session is compared on its own: a large schedule is split in two
     // halves planned on two threads, then joined in order.
     let mut plan = if sessions.len() < crate::PARALLEL_FROM {
-        plan_part(schedule, sessions, &by_uid, &fresh)
+        plan_part(schedule, sessions, &by_uid, zones, &fresh)
     } else {
         let (first, second) = sessions.split_at(sessions.len() / 2);
         let (mut a, b) = std::thread::scope(|scope| {
-            let other = scope.spawn(|| plan_part(schedule, second, &by_uid, &fresh));
-            let a = plan_part(schedule, first, &by_uid, &fresh);
+            let other = scope.spawn(|| plan_part(schedule, second, &by_uid, zones, &fresh));
+            let a = plan_part(schedule, first, &by_uid, zones, &fresh);
             (
                 a,
                 other
@@ -348,6 +455,20 @@ pub fn plan(schedule: &Schedule, published: Option<&Published>, now: DateTime<Ut
         a
     };
     if let Some(p) = published {
+        let moved = plan
+            .report
+            .changed
+            .iter()
+            .filter(|c| c.moved.as_ref().is_some_and(|m| m.reason.is_some()))
+            .count();
+        let current = schedule.tzdata.version.clone();
+        if moved > 0 || (p.tzdata.is_some() && p.tzdata != current) {
+            plan.report.tzdata = Some(TzdataChange {
+                published: p.tzdata.clone(),
+                current,
+                moved,
+            });
+        }
         let ours: HashSet<&str> = sessions.iter().map(|s| s.uid.as_str()).collect();
         plan.report.removed = p
             .events
@@ -363,10 +484,13 @@ pub fn plan(schedule: &Schedule, published: Option<&Published>, now: DateTime<Ut
 }
 
 /// The plan for some of the sessions: their revisions and report entries.
+/// With `zones`, an event whose text is unchanged is also checked for an
+/// instant the published feed's VTIMEZONE puts elsewhere.
 fn plan_part(
     schedule: &Schedule,
     sessions: &[Session],
     by_uid: &HashMap<&str, &PublishedEvent>,
+    zones: Option<&Published>,
     fresh: &Revision,
 ) -> Plan {
     let mut report = Report::default();
@@ -388,23 +512,31 @@ fn plan_part(
             true => (Vec::new(), Vec::new()),
             false => (fingerprint(&old.content), fingerprint(&new)),
         };
-        if old_props == new_props {
-            report.unchanged += 1;
-            revisions.push(old.revision.clone());
-            continue;
-        }
-        let fields = changed_fields(&old_props, &new_props);
-        let moved = fields
-            .iter()
-            .any(|f| f == "start" || f == "end")
-            .then(|| Moved {
-                from: old
-                    .start
-                    .as_ref()
-                    .map(|(v, tzid)| published_local(v, tzid.as_deref(), s.timezone))
-                    .unwrap_or_default(),
-                to: local(s.local_start()),
-            });
+        let (fields, moved) = if old_props == new_props {
+            match zones.and_then(|p| moved_by_rules(p, old, s)) {
+                Some(change) => change,
+                None => {
+                    report.unchanged += 1;
+                    revisions.push(old.revision.clone());
+                    continue;
+                }
+            }
+        } else {
+            let fields = changed_fields(&old_props, &new_props);
+            let moved = fields
+                .iter()
+                .any(|f| f == "start" || f == "end")
+                .then(|| Moved {
+                    from: old
+                        .start
+                        .as_ref()
+                        .map(|(v, tzid)| published_local(v, tzid.as_deref(), &s.timezone))
+                        .unwrap_or_default(),
+                    to: local(s.local_start()),
+                    reason: None,
+                });
+            (fields, moved)
+        };
         let sequence = old.revision.sequence.saturating_add(1);
         report.changed.push(Changed {
             uid: s.uid.clone(),
@@ -425,6 +557,50 @@ fn plan_part(
         });
     }
     Plan { revisions, report }
+}
+
+/// For an event whose text is as published: the fields whose instant the
+/// published feed's own VTIMEZONE puts elsewhere than today's rules do.
+fn moved_by_rules(
+    published: &Published,
+    old: &PublishedEvent,
+    s: &Session,
+) -> Option<(Vec<String>, Option<Moved>)> {
+    if s.all_day {
+        return None;
+    }
+    let differs = |value: &Option<(String, Option<String>)>, now: DateTime<Utc>| {
+        value
+            .as_ref()
+            .and_then(|v| published.instant(v))
+            .filter(|then| *then != now)
+    };
+    let start = differs(&old.start, s.starts_at);
+    let end = differs(&old.end, s.ends_at);
+    let mut fields = Vec::new();
+    if start.is_some() {
+        fields.push("start".to_owned());
+    }
+    if end.is_some() {
+        fields.push("end".to_owned());
+    }
+    let (from, to) = match (start, end) {
+        (Some(then), _) => (then, s.starts_at),
+        (None, Some(then)) => (then, s.ends_at),
+        (None, None) => return None,
+    };
+    Some((
+        fields,
+        Some(Moved {
+            from: utc_minutes(from),
+            to: utc_minutes(to),
+            reason: Some(TZ_RULES.to_owned()),
+        }),
+    ))
+}
+
+fn utc_minutes(t: DateTime<Utc>) -> String {
+    format!("{}Z", local(t.naive_utc()))
 }
 
 /// Names of the properties that differ, as people call them.
@@ -461,7 +637,7 @@ fn local(t: NaiveDateTime) -> String {
 
 /// A published DTSTART value as local time: as written when it has a TZID,
 /// converted to `tz` when it is UTC.
-fn published_local(value: &str, tzid: Option<&str>, tz: Tz) -> String {
+fn published_local(value: &str, tzid: Option<&str>, tz: &Zone) -> String {
     let (text, is_utc) = match value.strip_suffix('Z') {
         Some(t) => (t, true),
         None => (value, false),
@@ -470,7 +646,7 @@ fn published_local(value: &str, tzid: Option<&str>, tz: Tz) -> String {
         return value.to_owned();
     };
     if is_utc && tzid.is_none() {
-        local(tz.from_utc_datetime(&t).naive_local())
+        local(tz.local_at(t.and_utc()))
     } else {
         local(t)
     }
@@ -490,6 +666,22 @@ fn more(f: &mut std::fmt::Formatter<'_>, total: usize, what: &str) -> std::fmt::
 impl std::fmt::Display for Report {
     /// One line per change, then a count; stable wording for people.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if let Some(t) = &self.tzdata {
+            let version = |v: &Option<String>| match v {
+                Some(v) => format!("tz database {v}"),
+                None => "an unrecorded tz database".to_owned(),
+            };
+            let moved = match t.moved {
+                1 => "1 event moves".to_owned(),
+                n => format!("{n} events move"),
+            };
+            writeln!(
+                f,
+                "tz rules   published with {}, built with {}: {moved}",
+                version(&t.published),
+                version(&t.current)
+            )?;
+        }
         for a in self.added.iter().take(MAX_SHOWN) {
             writeln!(f, "added      {} ({})", a.summary, a.start)?;
         }
@@ -499,7 +691,14 @@ impl std::fmt::Display for Report {
                 writeln!(f, "cancelled  {}", c.summary)?;
             }
             if let Some(m) = &c.moved {
-                writeln!(f, "moved      {}: {} -> {}", c.summary, m.from, m.to)?;
+                match &m.reason {
+                    Some(why) => writeln!(
+                        f,
+                        "moved      ({why}) {}: {} -> {}",
+                        c.summary, m.from, m.to
+                    )?,
+                    None => writeln!(f, "moved      {}: {} -> {}", c.summary, m.from, m.to)?,
+                }
             }
             let rest: Vec<&str> = c
                 .fields
@@ -603,9 +802,13 @@ mod tests {
     fn parallel_plan_is_sequential_plan() {
         let n = crate::PARALLEL_FROM + 301;
         let yaml = crate::synthetic::schedule_yaml(n);
-        let schedule = crate::load_str(&yaml, std::path::Path::new("g.yaml"))
-            .expect("valid")
-            .schedule;
+        let schedule = crate::load_str(
+            &yaml,
+            std::path::Path::new("g.yaml"),
+            &crate::TzDatabase::bundled(),
+        )
+        .expect("valid")
+        .schedule;
         let t0 = DateTime::from_timestamp(1_600_000_000, 0).expect("t0");
         let t1 = DateTime::from_timestamp(1_700_000_000, 0).expect("t1");
         let published = Published::read(&feed::render(&schedule, t0)).expect("reads");
@@ -619,7 +822,13 @@ mod tests {
             .iter()
             .map(|e| (e.uid.as_str(), e))
             .collect();
-        let sequential = plan_part(&changed, &changed.sessions, &by_uid, &Revision::new_at(t1));
+        let sequential = plan_part(
+            &changed,
+            &changed.sessions,
+            &by_uid,
+            None,
+            &Revision::new_at(t1),
+        );
         assert_eq!(parallel.revisions, sequential.revisions);
         assert_eq!(parallel.report, sequential.report);
         let uids: Vec<&str> = parallel
@@ -641,13 +850,15 @@ mod tests {
     // Test that published local times read back as local, UTC ones converted.
     #[test]
     fn published_times() {
-        let tz = chrono_tz::Europe::Stockholm;
+        let tz = crate::TzDatabase::bundled()
+            .zone("Europe/Stockholm")
+            .expect("zone");
         assert_eq!(
-            published_local("20201019T150000", Some("Europe/Stockholm"), tz),
+            published_local("20201019T150000", Some("Europe/Stockholm"), &tz),
             "2020-10-19 15:00"
         );
         assert_eq!(
-            published_local("20201026T140000Z", None, tz),
+            published_local("20201026T140000Z", None, &tz),
             "2020-10-26 15:00"
         );
     }

@@ -140,7 +140,12 @@ mod tests {
     fn generated_schedules_load() {
         let yaml = schedule_yaml(500);
         assert_eq!(yaml, schedule_yaml(500));
-        let loaded = crate::load_str(&yaml, std::path::Path::new("gen.yaml")).expect("valid");
+        let loaded = crate::load_str(
+            &yaml,
+            std::path::Path::new("gen.yaml"),
+            &crate::TzDatabase::bundled(),
+        )
+        .expect("valid");
         assert_eq!(loaded.schedule.sessions.len(), 500);
         assert!(loaded.warnings.is_empty(), "{:?}", loaded.warnings.first());
         let readings: usize = loaded

@@ -6,10 +6,8 @@
 //! fix a schedule in one pass.
 
 use std::collections::HashMap;
-use std::str::FromStr;
 
-use chrono::{Datelike, LocalResult, NaiveDate, NaiveTime, TimeZone, Utc};
-use chrono_tz::Tz;
+use chrono::{Datelike, NaiveDate, NaiveTime, Utc};
 use url::Url;
 
 use crate::error::{Problem, Severity};
@@ -18,6 +16,7 @@ use crate::model::{
     self, Course, FeedSettings, LabelledLink, Link, Module, PageSettings, Reading, Schedule,
     Session, Status,
 };
+use crate::tzdb::{LocalTime, TzDatabase, Zone};
 
 /// A problem found by validation, located by YAML path.
 #[derive(Debug, Clone, PartialEq)]
@@ -37,16 +36,25 @@ pub struct Finding {
 }
 
 /// Check `raw`; the schedule is returned only when there is no error.
-pub fn validate(raw: RawSchedule) -> (Option<Schedule>, Vec<Finding>) {
-    let mut v = Validator::default();
+pub fn validate(raw: RawSchedule, tz: &TzDatabase) -> (Option<Schedule>, Vec<Finding>) {
+    let mut v = Validator {
+        findings: Vec::new(),
+        session: None,
+        last_link: None,
+        tz,
+        zone_names: None,
+    };
     let schedule = v.schedule(raw);
     let has_error = v.findings.iter().any(|f| f.severity == Severity::Error);
     (schedule.filter(|_| !has_error), v.findings)
 }
 
-#[derive(Default)]
-struct Validator {
+struct Validator<'db> {
     findings: Vec<Finding>,
+    /// Where zone names are looked up.
+    tz: &'db TzDatabase,
+    /// The database's zone names, listed once for "did you mean" hints.
+    zone_names: Option<Vec<String>>,
     session: Option<String>,
     /// The last link resolved and its result: a zoom link from `defaults:`
     /// is the same for every session.
@@ -98,7 +106,7 @@ impl Place for At {
     }
 }
 
-impl Validator {
+impl Validator<'_> {
     fn report(
         &mut self,
         severity: Severity,
@@ -172,6 +180,7 @@ impl Validator {
             page,
             sessions,
             modules,
+            tzdata: self.tz.provenance().clone(),
         })
     }
 
@@ -232,7 +241,13 @@ impl Validator {
         let (first, second) = raw.split_at_mut(mid);
         let (mut sessions, (rest, findings)) = std::thread::scope(|scope| {
             let other = scope.spawn(|| {
-                let mut v = Validator::default();
+                let mut v = Validator {
+                    findings: Vec::new(),
+                    session: None,
+                    last_link: None,
+                    tz: self.tz,
+                    zone_names: None,
+                };
                 let sessions = check(&mut v, second, mid);
                 (sessions, v.findings)
             });
@@ -363,16 +378,13 @@ impl Validator {
         }
     }
 
-    fn timezone(&mut self, value: &Scalar, path: impl Place, field: &str) -> Option<Tz> {
+    fn timezone(&mut self, value: &Scalar, path: impl Place, field: &str) -> Option<Zone> {
         let name = value.as_str();
-        match Tz::from_str(name) {
-            Ok(tz) => Some(tz),
-            Err(_) => {
-                let suggestion = chrono_tz::TZ_VARIANTS
-                    .iter()
-                    .find(|tz| tz.name().eq_ignore_ascii_case(name))
-                    .map(|tz| tz.name().to_owned())
-                    .or_else(|| closest(name, chrono_tz::TZ_VARIANTS.iter().map(|t| t.name())));
+        match self.tz.zone(name) {
+            Some(zone) => Some(zone),
+            None => {
+                let names = self.zone_names.get_or_insert_with(|| self.tz.names());
+                let suggestion = closest(name, names.iter().map(String::as_str));
                 self.error(
                     path,
                     field,
@@ -466,7 +478,7 @@ impl Validator {
 
         let timezone = match pick(|s| s.timezone.as_ref(), "timezone") {
             Some((tz, path)) => self.timezone(tz, path, "timezone"),
-            None => Some(course.timezone),
+            None => Some(course.timezone.clone()),
         };
         let date = self.with(pick(|s| s.date.as_ref(), "date"), i, "date", |s| {
             NaiveDate::parse_from_str(s, "%Y-%m-%d")
@@ -560,13 +572,13 @@ impl Validator {
             return None;
         }
         let starts_at = self.instant(
-            tz,
+            &tz,
             date,
             start,
             start_path.unwrap_or(At::Own(i, "start")),
             "start",
         );
-        let ends_at = self.instant(tz, date, end, end_path.unwrap_or(At::Own(i, "end")), "end");
+        let ends_at = self.instant(&tz, date, end, end_path.unwrap_or(At::Own(i, "end")), "end");
         let (Some(starts_at), Some(ends_at), true) = (starts_at, ends_at, ok) else {
             return None;
         };
@@ -673,22 +685,22 @@ impl Validator {
             None => Some(None),
         };
         let key = slug(d.id.as_ref().map_or(title.as_str(), |id| id.as_str()));
-        let tz = course.timezone;
+        let tz = course.timezone.clone();
         let (Some(date), Some(time), Some(url)) = (date, time, url) else {
             self.session = None;
             return None;
         };
         let (start, starts_at, ends_at) = match time {
             Some(t) => {
-                let instant = self.instant(tz, date, t, at("time"), "time");
+                let instant = self.instant(&tz, date, t, at("time"), "time");
                 (t, instant, instant)
             }
             None => {
                 // An all-day item has no instant; midnight orders it among the sessions.
                 let midnight = NaiveTime::MIN;
-                let start = match tz.from_local_datetime(&date.and_time(midnight)) {
-                    LocalResult::Single(t) | LocalResult::Ambiguous(t, _) => t.with_timezone(&Utc),
-                    LocalResult::None => date.and_time(midnight).and_utc(),
+                let start = match tz.resolve(date, midnight) {
+                    LocalTime::Single(t) | LocalTime::Ambiguous { earlier: t, .. } => t,
+                    LocalTime::Skipped => date.and_time(midnight).and_utc(),
                 };
                 (
                     midnight,
@@ -797,16 +809,16 @@ impl Validator {
     /// is also what RFC 5545 §3.3.5 tells clients to pick for such a DTSTART.
     fn instant(
         &mut self,
-        tz: Tz,
+        tz: &Zone,
         date: NaiveDate,
         time: NaiveTime,
         path: impl Place,
         field: &str,
     ) -> Option<chrono::DateTime<Utc>> {
-        match tz.from_local_datetime(&date.and_time(time)) {
-            LocalResult::Single(t) => Some(t.with_timezone(&Utc)),
-            LocalResult::Ambiguous(earlier, _) => {
-                let utc = earlier.with_timezone(&Utc);
+        match tz.resolve(date, time) {
+            LocalTime::Single(t) => Some(t),
+            LocalTime::Ambiguous { earlier, .. } => {
+                let utc = earlier;
                 self.report(
                     Severity::Warning,
                     path,
@@ -820,7 +832,7 @@ impl Validator {
                 );
                 Some(utc)
             }
-            LocalResult::None => {
+            LocalTime::Skipped => {
                 self.error(
                     path,
                     field,
@@ -1302,7 +1314,7 @@ mod tests {
         sessions[last - 1] = &duplicate;
         let yaml = sessions.join("\n  - kind: ");
         let raw = crate::load::parse(&yaml).expect("parses");
-        let (schedule, findings) = validate(raw);
+        let (schedule, findings) = validate(raw, &TzDatabase::bundled());
         assert!(schedule.is_none());
         let paths: Vec<&str> = findings.iter().map(|f| f.path.as_str()).collect();
         assert_eq!(
@@ -1314,7 +1326,10 @@ mod tests {
         );
         // With the dates mended, the duplicate across halves is reported.
         let yaml = yaml.replace("date: 19x", "date: 20");
-        let (_, findings) = validate(crate::load::parse(&yaml).expect("parses"));
+        let (_, findings) = validate(
+            crate::load::parse(&yaml).expect("parses"),
+            &TzDatabase::bundled(),
+        );
         assert_eq!(findings.len(), 1, "{findings:?}");
         assert!(matches!(
             findings[0].problem,

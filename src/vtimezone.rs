@@ -1,56 +1,189 @@
-//! VTIMEZONE components generated from the tz database (chrono-tz).
+//! VTIMEZONE components: built from the tz database's transitions, and read
+//! back from a published feed to tell when its events actually happened.
 //!
-//! Each transition in the span the events cover becomes one observance with
-//! an explicit DTSTART, plus one for the period already in effect when the
-//! span starts. That form needs no RRULE or RDATE interpretation, and every
-//! parser we test (Python icalendar, ical.js, libical-based ones) reads it the
-//! same way; unlike recurrence rules, it is also right in years when a
-//! country changed its rules.
+//! # The form we write, and why
+//! Outlook and Exchange (what KTH uses) keep a zone as one yearly standard
+//! rule and one yearly daylight rule ([MS-OXCICAL] 2.1.3.1.1.19, the
+//! TZRULE structures of [MS-STANOICAL] 2.2.47); a VTIMEZONE that cannot be
+//! reduced to that is approximated or dropped, and events then show an
+//! hour off or as UTC (vzic's README: Outlook "can only handle one RDATE or
+//! a pair of RRULEs"; iCalcreator issue #86). Google, Outlook, Apple and
+//! libical all publish that pair themselves. So:
+//! - when one yearly rule holds over the span of the events (the usual
+//!   case), we write exactly one STANDARD and one DAYLIGHT, each with
+//!   `RRULE:FREQ=YEARLY;BYMONTH=..;BYDAY=..` and no UNTIL;
+//! - when the offset never changes over the span (a zone without DST, or
+//!   one that just abolished it), a single STANDARD;
+//! - only when the rules change inside the span, one observance per rule
+//!   in force: a yearly RRULE ending with UNTIL where a rule ran for several
+//!   years, a plain DTSTART for a one-off change. That stays exact in every
+//!   RFC 5545 reader, and gives Outlook the pair in force at the end.
 //!
-//! chrono-tz does not expose its transition table, so transitions are found
-//! by sampling the offset every few hours and bisecting each change to the
-//! second.
+//! The transitions come from jiff, which reads the zone's TZif data and its
+//! POSIX rule for the years past the table, so no sampling is needed.
+//! STANDARD or DAYLIGHT is decided by the change itself (clocks forward by
+//! at most two hours is DAYLIGHT), not by tzdata's `isdst` flag:
+//! Europe/Dublin's "negative DST" has winter flagged as daylight time in the
+//! main data and not in the rearguard data, and clients expect the summer
+//! offset to be the daylight one. A larger jump (Apia's day across the date
+//! line in 2011) is a change of standard time. Every zone we write has a
+//! STANDARD observance: dateutil (vobject, Python icalendar) fails on a zone
+//! of DAYLIGHT observances only, for times before their first onset.
 
-use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime, Offset, TimeZone, Utc};
-use chrono_tz::{OffsetComponents, OffsetName, Tz};
+use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveDateTime, Utc, Weekday};
+use jiff::tz::TimeZone;
 
 use crate::ics::Writer;
+use crate::tzdb::Zone;
 
-/// Sampling step. No zone in the tz database changes offset twice within it.
-const STEP_SECONDS: i64 = 6 * 3600;
-
-/// How far back to look for the transition that began the period in effect
-/// at the start of the span.
-const LOOKBACK_SECONDS: i64 = 400 * 86_400;
-
-/// A period of one offset, starting at a transition.
+/// One observance: an offset from an onset on, perhaps every year.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Observance {
-    /// The instant the period starts.
-    pub onset: NaiveDateTime,
-    /// Total UTC offset in seconds before the onset.
-    pub offset_from: i32,
-    /// Total UTC offset in seconds from the onset.
-    pub offset_to: i32,
-    /// Abbreviation such as CEST.
-    pub name: String,
-    /// Daylight saving time (a positive DST offset) rather than standard time.
+    /// DAYLIGHT (clocks went forward) rather than STANDARD.
     pub daylight: bool,
+    /// DTSTART: the first onset, as local wall time before it (§3.6.5).
+    pub start: NaiveDateTime,
+    /// UTC offset in seconds before each onset.
+    pub offset_from: i32,
+    /// UTC offset in seconds from each onset.
+    pub offset_to: i32,
+    /// TZNAME, such as CEST.
+    pub name: String,
+    /// The yearly rule of its later onsets, if any.
+    pub rule: Option<Yearly>,
+    /// Further onsets (RDATE), local wall time before each; we never write
+    /// them, but other tools' feeds have them.
+    pub rdates: Vec<NaiveDateTime>,
 }
 
-impl Observance {
-    /// The onset as local wall time before it: what DTSTART holds (§3.6.5).
-    pub fn local_onset(&self) -> NaiveDateTime {
-        self.onset + chrono::Duration::seconds(i64::from(self.offset_from))
+/// `FREQ=YEARLY;BYMONTH=m;BYDAY=..`: a weekday of a month, every year.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Yearly {
+    /// The month, 1-12.
+    pub month: u32,
+    /// Which of its weekdays.
+    pub week: Week,
+    /// The weekday.
+    pub weekday: Weekday,
+    /// The last onset, in UTC (§3.3.10: UNTIL is UTC in a VTIMEZONE).
+    pub until: Option<DateTime<Utc>>,
+}
+
+/// Which weekday of the month.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Week {
+    /// The first to fourth (`1SU` .. `4SU`).
+    Nth(u8),
+    /// The last (`-1SU`).
+    Last,
+}
+
+impl Yearly {
+    /// The date of the rule's onset in `year`, if the month has that day.
+    pub fn date_in(&self, year: i32) -> Option<NaiveDate> {
+        match self.week {
+            Week::Nth(n) => NaiveDate::from_weekday_of_month_opt(year, self.month, self.weekday, n),
+            Week::Last => {
+                let first_next = if self.month == 12 {
+                    NaiveDate::from_ymd_opt(year + 1, 1, 1)
+                } else {
+                    NaiveDate::from_ymd_opt(year, self.month + 1, 1)
+                }?;
+                let last = first_next.pred_opt()?;
+                let back = (7 + last.weekday().num_days_from_monday()
+                    - self.weekday.num_days_from_monday())
+                    % 7;
+                last.checked_sub_signed(Duration::days(back.into()))
+            }
+        }
+    }
+
+    /// The RRULE value.
+    pub fn rrule(&self) -> String {
+        let week = match self.week {
+            Week::Nth(n) => n.to_string(),
+            Week::Last => "-1".to_owned(),
+        };
+        let day = match self.weekday {
+            Weekday::Mon => "MO",
+            Weekday::Tue => "TU",
+            Weekday::Wed => "WE",
+            Weekday::Thu => "TH",
+            Weekday::Fri => "FR",
+            Weekday::Sat => "SA",
+            Weekday::Sun => "SU",
+        };
+        let until = self
+            .until
+            .map(|u| format!(";UNTIL={}", u.format("%Y%m%dT%H%M%SZ")))
+            .unwrap_or_default();
+        format!(
+            "FREQ=YEARLY{until};BYMONTH={};BYDAY={week}{day}",
+            self.month
+        )
     }
 }
 
-/// Whether times in `tz` are written as UTC (`...Z`) instead of with a TZID.
+impl Observance {
+    /// Every onset as a UTC instant, in order, up to `upto` inclusive.
+    pub fn onsets(&self, upto: DateTime<Utc>) -> Vec<DateTime<Utc>> {
+        let to_utc =
+            |local: NaiveDateTime| (local - Duration::seconds(self.offset_from.into())).and_utc();
+        let first = to_utc(self.start);
+        let mut out = Vec::new();
+        if first <= upto {
+            out.push(first);
+        }
+        if let Some(rule) = &self.rule {
+            let mut year = self.start.year();
+            while year <= upto.year() + 1 {
+                if let Some(date) = rule.date_in(year) {
+                    let at = to_utc(date.and_time(self.start.time()));
+                    if rule.until.is_some_and(|u| at > u) || at > upto {
+                        break;
+                    }
+                    if at > first {
+                        out.push(at);
+                    }
+                }
+                year += 1;
+            }
+        }
+        out.extend(
+            self.rdates
+                .iter()
+                .map(|&l| to_utc(l))
+                .filter(|&t| t <= upto),
+        );
+        out.sort();
+        out.dedup();
+        out
+    }
+}
+
+/// The offset a client reading `observances` uses at `instant`: that of
+/// the latest onset not after it; before every onset, the earliest one's
+/// offset before it.
+pub fn offset_at(observances: &[Observance], instant: DateTime<Utc>) -> Option<i32> {
+    let latest = observances
+        .iter()
+        .filter_map(|o| o.onsets(instant).last().map(|&t| (t, o.offset_to)))
+        .max_by_key(|&(t, _)| t);
+    match latest {
+        Some((_, offset)) => Some(offset),
+        None => observances
+            .iter()
+            .min_by_key(|o| o.start - Duration::seconds(o.offset_from.into()))
+            .map(|o| o.offset_from),
+    }
+}
+
+/// Whether times in `zone` are written as UTC (`...Z`) instead of with a TZID.
 ///
 /// Google rejects `Etc/UTC` as a TZID, and a fixed zone gains nothing from a
 /// VTIMEZONE: UTC is unambiguous everywhere.
-pub fn written_as_utc(tz: Tz) -> bool {
-    let name = tz.name();
+pub fn written_as_utc(zone: &Zone) -> bool {
+    let name = zone.name();
     name.starts_with("Etc/")
         || matches!(
             name,
@@ -58,143 +191,305 @@ pub fn written_as_utc(tz: Tz) -> bool {
         )
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
-struct State {
-    total: i32,
-    dst: i32,
-    name: Option<String>,
+/// A change of offset, as the tz database has it.
+#[derive(Debug, Clone)]
+struct Transition {
+    at: DateTime<Utc>,
+    from: i32,
+    to: i32,
+    name: String,
+    /// tzdata's flag, only used when the offset stays and the name changes.
+    dst: bool,
 }
 
-fn state(tz: Tz, t: i64) -> State {
-    let utc = DateTime::<Utc>::from_timestamp(t, 0)
-        .unwrap_or_default()
-        .naive_utc();
-    let off = tz.offset_from_utc_datetime(&utc);
-    State {
-        total: off.fix().local_minus_utc(),
-        // DST offsets are at most a few hours: no overflow.
-        dst: off.dst_offset().num_seconds() as i32,
-        name: off.abbreviation().map(str::to_owned),
+impl Transition {
+    fn daylight(&self) -> bool {
+        self.to > self.from && self.to - self.from <= 2 * 3600
+    }
+
+    /// Local wall time before the onset: DTSTART's form.
+    fn local(&self) -> NaiveDateTime {
+        self.at.naive_utc() + Duration::seconds(self.from.into())
+    }
+
+    /// Whether two transitions can be onsets of one observance.
+    fn same_kind(&self, other: &Transition) -> bool {
+        (
+            self.daylight(),
+            self.from,
+            self.to,
+            &self.name,
+            self.local().time(),
+        ) == (
+            other.daylight(),
+            other.from,
+            other.to,
+            &other.name,
+            other.local().time(),
+        )
     }
 }
 
-/// The first second in `(lo, hi]` whose state differs from the state at `lo`.
-fn bisect(tz: Tz, mut lo: i64, mut hi: i64) -> i64 {
-    let before = state(tz, lo);
-    while hi - lo > 1 {
-        let mid = lo + (hi - lo) / 2;
-        if state(tz, mid) == before {
-            lo = mid;
-        } else {
-            hi = mid;
-        }
-    }
-    hi
+fn timestamp(t: DateTime<Utc>) -> jiff::Timestamp {
+    jiff::Timestamp::from_second(t.timestamp()).unwrap_or(jiff::Timestamp::MIN)
 }
 
-fn observance(tz: Tz, at: i64, from: State) -> Observance {
-    let to = state(tz, at);
-    Observance {
-        onset: DateTime::<Utc>::from_timestamp(at, 0)
-            .unwrap_or_default()
-            .naive_utc(),
-        offset_from: from.total,
-        offset_to: to.total,
-        name: to.name.clone().unwrap_or_else(|| numeric_name(to.total)),
-        daylight: to.dst > 0,
-    }
+fn instant(t: jiff::Timestamp) -> DateTime<Utc> {
+    DateTime::from_timestamp(t.as_second(), 0).unwrap_or_default()
 }
 
-/// tzdata's style for zones without an abbreviation: `+03`, `+0530`.
-fn numeric_name(total: i32) -> String {
-    let sign = if total < 0 { '-' } else { '+' };
-    let (h, m) = (total.abs() / 3600, total.abs() % 3600 / 60);
-    if m == 0 {
-        format!("{sign}{h:02}")
-    } else {
-        format!("{sign}{h:02}{m:02}")
+/// The transition into the period that contains `t`, if any.
+fn preceding(tz: &TimeZone, t: DateTime<Utc>) -> Option<Transition> {
+    // `preceding` is strictly before: step one second on to include `t`.
+    tz.preceding(timestamp(t + Duration::seconds(1)))
+        .map(|tr| transition(tz, &tr))
+        .find(|tr| tr.from != tr.to)
+}
+
+fn transition(tz: &TimeZone, tr: &jiff::tz::TimeZoneTransition<'_>) -> Transition {
+    let at = instant(tr.timestamp());
+    let before = tz.to_offset(timestamp(at - Duration::seconds(1))).seconds();
+    Transition {
+        at,
+        from: before,
+        to: tr.offset().seconds(),
+        name: tr.abbreviation().to_owned(),
+        dst: tr.dst().is_dst(),
     }
 }
 
-/// The observances that describe `tz` from `start` to `end`: the period in
-/// effect at `start`, then one per transition up to `end`.
-pub fn observances(tz: Tz, start: DateTime<Utc>, end: DateTime<Utc>) -> Vec<Observance> {
-    let (start, end) = (start.timestamp(), end.timestamp());
-    let initial = state(tz, start);
+/// The transitions after `from` up to `to`, leaving out those that change
+/// only the abbreviation or tzdata's DST flag: no time depends on them.
+fn between(tz: &TimeZone, from: DateTime<Utc>, to: DateTime<Utc>) -> Vec<Transition> {
+    tz.following(timestamp(from))
+        .map(|tr| transition(tz, &tr))
+        .take_while(|tr| tr.at <= to)
+        .filter(|tr| tr.from != tr.to)
+        .collect()
+}
 
-    // The transition that began the period in effect at `start`, if recent.
-    let mut first = None;
-    let mut t = start;
-    while t > start - LOOKBACK_SECONDS {
-        let prev = t - STEP_SECONDS;
-        if state(tz, prev) != initial {
-            let at = bisect(tz, prev, t);
-            first = Some(observance(tz, at, state(tz, at - 1)));
-            break;
-        }
-        t = prev;
+/// The weekday-of-month forms a date fits: `Nth(n)` for the first four,
+/// `Last` when no later same weekday is in the month.
+fn forms(date: NaiveDate) -> Vec<Week> {
+    let n = (date.day() - 1) / 7 + 1;
+    let days_in_month = NaiveDate::from_ymd_opt(date.year(), date.month(), 1)
+        .and_then(|first| {
+            first
+                .checked_add_months(chrono::Months::new(1))
+                .map(|next| (next - first).num_days())
+        })
+        .unwrap_or(31);
+    let mut out = Vec::with_capacity(2);
+    // Last first: the tz database's "lastSun" rules are the common case.
+    if i64::from(date.day()) + 7 > days_in_month {
+        out.push(Week::Last);
     }
-    let first = first.unwrap_or_else(|| {
-        let mut o = observance(tz, start, initial.clone());
-        o.offset_from = o.offset_to;
-        o
-    });
-
-    let mut out = vec![first];
-    let mut t = start;
-    let mut current = initial.clone();
-    while t < end {
-        let next = (t + STEP_SECONDS).min(end);
-        let s = state(tz, next);
-        if s != current {
-            let at = bisect(tz, t, next);
-            out.push(observance(tz, at, state(tz, at - 1)));
-            // More than one change inside a step would be missed; re-sample
-            // from the transition so the next one is found too.
-            t = at;
-            current = state(tz, at);
-            continue;
-        }
-        t = next;
+    if n <= 4 {
+        out.push(Week::Nth(n as u8));
     }
     out
 }
 
-/// The span a VTIMEZONE must cover for events in the given years: whole
-/// calendar years, with a day's margin for zones far from UTC.
-pub fn span_for_years(first_year: i32, last_year: i32) -> (DateTime<Utc>, DateTime<Utc>) {
-    let day = chrono::Duration::days(1);
-    let jan1 = |y: i32| {
-        NaiveDate::from_ymd_opt(y, 1, 1)
-            .unwrap_or_default()
-            .and_hms_opt(0, 0, 0)
-            .unwrap_or_default()
-            .and_utc()
-    };
-    (jan1(first_year) - day, jan1(last_year + 1) + day)
+/// Transitions that one yearly rule produces, one a year.
+#[derive(Debug)]
+struct Run {
+    onsets: Vec<Transition>,
+    forms: Vec<Week>,
 }
 
-/// Write the VTIMEZONE for `tz` covering every date in `dates`.
-pub fn write(w: &mut Writer, tz: Tz, dates: impl Iterator<Item = NaiveDate>) {
-    let (lo, hi) = dates.fold((i32::MAX, i32::MIN), |(lo, hi), d| {
-        (lo.min(d.year()), hi.max(d.year()))
-    });
-    if lo > hi {
-        return;
+impl Run {
+    fn first(&self) -> &Transition {
+        &self.onsets[0]
     }
-    let (start, end) = span_for_years(lo, hi);
+
+    fn last(&self) -> &Transition {
+        &self.onsets[self.onsets.len() - 1]
+    }
+
+    /// Whether `t` is this rule's onset of the year after its last one.
+    fn takes(&self, t: &Transition) -> bool {
+        let (last, date) = (self.last(), t.local().date());
+        last.same_kind(t)
+            && date.year() == last.local().year() + 1
+            && date.month() == last.local().month()
+            && date.weekday() == last.local().weekday()
+            && forms(date).iter().any(|f| self.forms.contains(f))
+    }
+
+    /// UNTIL for a rule that ended: any instant from its last onset to the
+    /// year after means the same in RFC 5545, where UNTIL is UTC. dateutil
+    /// (vobject, Python icalendar) compares it with local times instead, so
+    /// we take the later of the two readings of the last onset, which both
+    /// kinds of reader then include.
+    fn until(&self) -> DateTime<Utc> {
+        let last = self.last();
+        last.at + Duration::seconds(last.from.max(0).into())
+    }
+
+    fn rule(&self, week: Week, until: Option<DateTime<Utc>>) -> Yearly {
+        let local = self.first().local();
+        Yearly {
+            month: local.month(),
+            week,
+            weekday: local.weekday(),
+            until,
+        }
+    }
+
+    /// The form under which the zone really has next year's onset too:
+    /// then the rule goes on past the span and needs no UNTIL.
+    fn ongoing(&self, tz: &TimeZone) -> Option<Week> {
+        let last = self.last();
+        let year = last.local().year() + 1;
+        self.forms.iter().copied().find(|&week| {
+            let Some(date) = self.rule(week, None).date_in(year) else {
+                return false;
+            };
+            let at = (date.and_time(last.local().time()) - Duration::seconds(last.from.into()))
+                .and_utc();
+            preceding(tz, at).is_some_and(|t| t.at == at && last.same_kind(&t))
+        })
+    }
+}
+
+/// The observances that give `tz`'s offsets exactly from `start` to `end`,
+/// in the form described at the top of this module.
+pub fn observances(tz: &TimeZone, start: DateTime<Utc>, end: DateTime<Utc>) -> Vec<Observance> {
+    let in_force = preceding(tz, start);
+    let offset = tz.to_offset(timestamp(start)).seconds();
+    let name = tz
+        .to_offset_info(timestamp(start))
+        .abbreviation()
+        .to_owned();
+    let in_span = between(tz, start, end);
+    let fixed = |onset: Option<&Transition>| Observance {
+        daylight: false,
+        start: onset.map_or_else(
+            || {
+                NaiveDate::from_ymd_opt(1970, 1, 1)
+                    .unwrap_or_default()
+                    .and_hms_opt(0, 0, 0)
+                    .unwrap_or_default()
+            },
+            |t| t.at.naive_utc() + Duration::seconds(offset.into()),
+        ),
+        offset_from: offset,
+        offset_to: offset,
+        name: name.clone(),
+        rule: None,
+        rdates: Vec::new(),
+    };
+
+    // A year before the span as well, so that a zone with DST shows both of
+    // its yearly rules even when the span lies within one half of the year.
+    let lookback = start - Duration::days(366);
+    let mut window: Vec<Transition> = preceding(tz, lookback).into_iter().collect();
+    window.extend(between(tz, lookback, end));
+    if window.is_empty() {
+        return vec![fixed(None)];
+    }
+
+    let mut runs: Vec<Run> = Vec::new();
+    for t in window {
+        match runs.iter_mut().rev().find(|r| r.takes(&t)) {
+            Some(run) => {
+                let f = forms(t.local().date());
+                run.forms.retain(|w| f.contains(w));
+                run.onsets.push(t);
+            }
+            None => runs.push(Run {
+                forms: forms(t.local().date()),
+                onsets: vec![t],
+            }),
+        }
+    }
+
+    let mut kept: Vec<(Observance, bool)> = Vec::new();
+    for run in &runs {
+        let ongoing = run.ongoing(tz);
+        // A rule that ended before the span starts is not needed: the
+        // onset in force at `start` comes after all of its onsets.
+        let after_last = between(tz, run.last().at, end).first().map(|t| t.at);
+        if ongoing.is_none() && after_last.is_some_and(|next| next <= start) {
+            continue;
+        }
+        let rule = match (ongoing, run.onsets.len(), run.forms.first()) {
+            (Some(week), _, _) => Some(run.rule(week, None)),
+            (None, 2.., Some(&week)) => Some(run.rule(week, Some(run.until()))),
+            _ => None,
+        };
+        let first = run.first();
+        kept.push((
+            Observance {
+                daylight: first.daylight() || (first.from == first.to && first.dst),
+                start: first.local(),
+                offset_from: first.from,
+                offset_to: first.to,
+                name: first.name.clone(),
+                rule,
+                rdates: Vec::new(),
+            },
+            ongoing.is_some(),
+        ));
+    }
+
+    let pair = kept.len() == 2
+        && kept.iter().all(|(_, ongoing)| *ongoing)
+        && kept[0].0.daylight != kept[1].0.daylight;
+    if in_span.is_empty() && !pair {
+        return vec![fixed(in_force.as_ref())];
+    }
+    let mut out: Vec<Observance> = kept.into_iter().map(|(o, _)| o).collect();
+    if !out.iter().any(|o| !o.daylight) {
+        // Only labels: the offsets, which are what clients compute with, stay.
+        if let Some(first) = out.iter_mut().min_by_key(|o| o.start) {
+            first.daylight = false;
+        }
+    }
+    if in_force.is_none() {
+        // The zone's first transition is inside the span: its first offset
+        // needs an observance too, or readers would have none before it.
+        let mut first = fixed(None);
+        first.start = start.naive_utc() + Duration::seconds(offset.into());
+        out.push(first);
+    }
+    out.sort_by_key(|o| (o.start, o.daylight));
+    out
+}
+
+/// The span a VTIMEZONE must cover for events on `dates`: a day's margin on
+/// either side, for zones far from UTC and events that end after midnight.
+pub fn span_of(dates: impl Iterator<Item = NaiveDate>) -> Option<(DateTime<Utc>, DateTime<Utc>)> {
+    let (lo, hi) = dates.fold((None::<NaiveDate>, None::<NaiveDate>), |(lo, hi), d| {
+        (
+            Some(lo.map_or(d, |l| l.min(d))),
+            Some(hi.map_or(d, |h| h.max(d))),
+        )
+    });
+    let midnight = |d: NaiveDate| d.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc();
+    Some((
+        midnight(lo?) - Duration::days(1),
+        midnight(hi?) + Duration::days(2),
+    ))
+}
+
+/// Write the VTIMEZONE for `zone` covering every date in `dates`.
+pub fn write(w: &mut Writer, zone: &Zone, dates: impl Iterator<Item = NaiveDate>) {
+    let Some((start, end)) = span_of(dates) else {
+        return;
+    };
     w.begin("VTIMEZONE");
-    w.raw("TZID", tz.name());
+    w.raw("TZID", zone.name());
     // Mozilla and Google name the zone this way; clients that know it may
-    // prefer their own copy of the rules, which agree with ours.
-    w.raw("X-LIC-LOCATION", tz.name());
-    for o in observances(tz, start, end) {
+    // prefer their own copy of the rules.
+    w.raw("X-LIC-LOCATION", zone.name());
+    for o in observances(zone.rules(), start, end) {
         let kind = if o.daylight { "DAYLIGHT" } else { "STANDARD" };
         w.begin(kind);
-        w.raw(
-            "DTSTART",
-            &o.local_onset().format("%Y%m%dT%H%M%S").to_string(),
-        );
+        w.raw("DTSTART", &o.start.format("%Y%m%dT%H%M%S").to_string());
+        if let Some(rule) = &o.rule {
+            w.raw("RRULE", &rule.rrule());
+        }
         w.raw("TZOFFSETFROM", &utc_offset(o.offset_from));
         w.raw("TZOFFSETTO", &utc_offset(o.offset_to));
         w.text("TZNAME", &o.name);
@@ -215,20 +510,194 @@ pub fn utc_offset(total: i32) -> String {
     }
 }
 
-/// The offset a client reading our observances would use at `instant`: the
-/// one of the latest observance whose onset is not after it.
-pub fn offset_at(observances: &[Observance], instant: NaiveDateTime) -> Option<i32> {
-    observances
-        .iter()
-        .filter(|o| o.onset <= instant)
-        .max_by_key(|o| o.onset)
-        .map(|o| o.offset_to)
+/// Reads a published VTIMEZONE's observances, one property at a time.
+///
+/// Only what is needed to tell the offset at an instant is kept. A form we
+/// cannot evaluate exactly (another FREQ, BYDAY lists, COUNT...) makes the
+/// whole zone unreadable rather than wrong: [`ZoneReader::finish`] gives None.
+#[derive(Debug, Default)]
+pub struct ZoneReader {
+    tzid: Option<String>,
+    current: Option<Observance>,
+    observances: Vec<Observance>,
+    unreadable: bool,
+}
+
+impl ZoneReader {
+    /// A property of the VTIMEZONE, or of one of its observances.
+    pub fn property(&mut self, name: &str, value: &str) {
+        let value = value.trim();
+        let is = |n: &str| name.eq_ignore_ascii_case(n);
+        if is("BEGIN") {
+            if value.eq_ignore_ascii_case("STANDARD") || value.eq_ignore_ascii_case("DAYLIGHT") {
+                self.current = Some(Observance {
+                    daylight: value.eq_ignore_ascii_case("DAYLIGHT"),
+                    start: NaiveDateTime::default(),
+                    offset_from: i32::MIN,
+                    offset_to: i32::MIN,
+                    name: String::new(),
+                    rule: None,
+                    rdates: Vec::new(),
+                });
+            }
+            return;
+        }
+        if is("END") {
+            if let Some(o) = self.current.take() {
+                if o.offset_from == i32::MIN
+                    || o.offset_to == i32::MIN
+                    || o.start == NaiveDateTime::default()
+                {
+                    self.unreadable = true;
+                }
+                self.observances.push(o);
+            }
+            return;
+        }
+        let Some(o) = self.current.as_mut() else {
+            if is("TZID") {
+                self.tzid = Some(value.to_owned());
+            }
+            return;
+        };
+        let ok = if is("DTSTART") {
+            local_time(value).map(|t| o.start = t).is_some()
+        } else if is("TZOFFSETFROM") {
+            parse_offset(value).map(|v| o.offset_from = v).is_some()
+        } else if is("TZOFFSETTO") {
+            parse_offset(value).map(|v| o.offset_to = v).is_some()
+        } else if is("TZNAME") {
+            o.name = crate::ics::read::unescape_text(value).into_owned();
+            true
+        } else if is("RRULE") {
+            parse_rrule(value).map(|r| o.rule = Some(r)).is_some()
+        } else if is("RDATE") {
+            value
+                .split(',')
+                .map(|v| local_time(v).map(|t| o.rdates.push(t)))
+                .all(|r| r.is_some())
+        } else {
+            true
+        };
+        if !ok {
+            self.unreadable = true;
+        }
+    }
+
+    /// The TZID, once read.
+    pub fn tzid(&self) -> Option<&str> {
+        self.tzid.as_deref()
+    }
+
+    /// The zone's TZID and observances, if every one could be read.
+    pub fn finish(self) -> Option<(String, Vec<Observance>)> {
+        if self.unreadable || self.observances.is_empty() {
+            return None;
+        }
+        Some((self.tzid?, self.observances))
+    }
+}
+
+/// A local DATE-TIME (§3.3.5 form 1), or a DATE taken as its midnight.
+pub fn local_time(value: &str) -> Option<NaiveDateTime> {
+    let v = value.trim();
+    NaiveDateTime::parse_from_str(v, "%Y%m%dT%H%M%S")
+        .ok()
+        .or_else(|| {
+            NaiveDate::parse_from_str(v, "%Y%m%d")
+                .ok()
+                .and_then(|d| d.and_hms_opt(0, 0, 0))
+        })
+}
+
+fn parse_offset(value: &str) -> Option<i32> {
+    let (sign, digits) = match value.as_bytes().first()? {
+        b'+' => (1, &value[1..]),
+        b'-' => (-1, &value[1..]),
+        _ => return None,
+    };
+    if !(digits.len() == 4 || digits.len() == 6) || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let n = |r: std::ops::Range<usize>| digits.get(r).and_then(|s| s.parse::<i32>().ok());
+    let secs = n(0..2)? * 3600 + n(2..4)? * 60 + n(4..6).unwrap_or(0);
+    Some(sign * secs)
+}
+
+fn parse_rrule(value: &str) -> Option<Yearly> {
+    let (mut freq, mut month, mut byday, mut until) = (None, None, None, None);
+    for part in value.split(';') {
+        let (k, v) = part.split_once('=')?;
+        match k.trim().to_ascii_uppercase().as_str() {
+            "FREQ" => freq = Some(v.trim().to_ascii_uppercase()),
+            "BYMONTH" => {
+                month = Some(
+                    v.trim()
+                        .parse::<u32>()
+                        .ok()
+                        .filter(|m| (1..=12).contains(m))?,
+                )
+            }
+            "BYDAY" => byday = Some(v.trim().to_ascii_uppercase()),
+            "UNTIL" => {
+                let v = v.trim();
+                let t = match v.strip_suffix('Z') {
+                    Some(t) => local_time(t)?.and_utc(),
+                    None => local_time(v)?.and_utc(),
+                };
+                until = Some(t);
+            }
+            "WKST" | "INTERVAL" if v.trim() == "1" || k.eq_ignore_ascii_case("WKST") => {}
+            _ => return None,
+        }
+    }
+    if freq.as_deref() != Some("YEARLY") {
+        return None;
+    }
+    let byday = byday?;
+    let (week, day) = byday.split_at(byday.len().checked_sub(2)?);
+    let week = match week.trim_start_matches('+') {
+        "-1" => Week::Last,
+        n => Week::Nth(n.parse::<u8>().ok().filter(|n| (1..=4).contains(n))?),
+    };
+    let weekday = match day {
+        "MO" => Weekday::Mon,
+        "TU" => Weekday::Tue,
+        "WE" => Weekday::Wed,
+        "TH" => Weekday::Thu,
+        "FR" => Weekday::Fri,
+        "SA" => Weekday::Sat,
+        "SU" => Weekday::Sun,
+        _ => return None,
+    };
+    Some(Yearly {
+        month: month?,
+        week,
+        weekday,
+        until,
+    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use chrono_tz::Tz;
+    use crate::tzdb::TzDatabase;
+
+    fn db(version: &str) -> TzDatabase {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/zoneinfo")
+            .join(version);
+        TzDatabase::from_dir(&dir).expect("fixture zoneinfo")
+    }
+
+    fn utc(s: &str) -> DateTime<Utc> {
+        s.parse().expect("instant")
+    }
+
+    fn span(first: i32, last: i32) -> (DateTime<Utc>, DateTime<Utc>) {
+        let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).expect("date");
+        span_of([d(first, 1, 1), d(last, 12, 31)].into_iter()).expect("span")
+    }
 
     const ZONES: &[&str] = &[
         "Europe/Stockholm",
@@ -237,106 +706,369 @@ mod tests {
         "America/New_York",
         "America/Sao_Paulo",
         "America/St_Johns",
+        "America/Santiago",
+        "America/Vancouver",
         "Australia/Sydney",
         "Australia/Lord_Howe",
         "Pacific/Apia",
         "Pacific/Chatham",
         "Asia/Kolkata",
         "Asia/Tehran",
+        "Asia/Jerusalem",
         "Africa/Casablanca",
         "Europe/Moscow",
-        "America/Santiago",
         "Asia/Kathmandu",
+        "America/Havana",
+        "America/Edmonton",
+        "America/Winnipeg",
     ];
 
-    // Test that, hour by hour, our observances give the offset chrono-tz gives,
-    // for many zones over 1970-2037 (southern, negative, abolished DST, date-line jumps).
+    /// Every instant at which either side may change: the zone's
+    /// transitions and our onsets, each with the second before it, plus
+    /// the span's ends and every six hours.
+    fn probes(
+        tz: &TimeZone,
+        obs: &[Observance],
+        start: DateTime<Utc>,
+        end: DateTime<Utc>,
+    ) -> Vec<DateTime<Utc>> {
+        let mut out = vec![start, end];
+        for t in between(tz, start, end) {
+            out.extend([t.at - Duration::seconds(1), t.at]);
+        }
+        for o in obs {
+            for t in o.onsets(end) {
+                out.extend([t - Duration::seconds(1), t]);
+            }
+        }
+        let mut t = start;
+        while t < end {
+            out.push(t);
+            t += Duration::hours(6);
+        }
+        out.retain(|t| (start..=end).contains(t));
+        out
+    }
+
+    // Test that our observances give the tz database's offset at every
+    // instant of the span, for zones with southern, negative, 30-minute and
+    // abolished DST, date-line jumps and 2026 rule changes, in both fixture
+    // releases, over spans from 1970 to 2037.
     #[test]
-    fn observances_agree_with_chrono_tz() {
-        for name in ZONES {
-            let tz: Tz = name.parse().expect("zone");
-            for (first, last) in [
-                (1970, 1975),
-                (1996, 1998),
-                (2011, 2012),
-                (2019, 2021),
-                (2035, 2037),
-            ] {
-                let (start, end) = span_for_years(first, last);
-                let obs = observances(tz, start, end);
-                let mut t = start;
-                while t < end {
-                    let expected = tz
-                        .offset_from_utc_datetime(&t.naive_utc())
-                        .fix()
-                        .local_minus_utc();
-                    assert_eq!(
-                        offset_at(&obs, t.naive_utc()),
-                        Some(expected),
-                        "{name} at {t} ({first}-{last})"
+    fn observances_agree_with_the_tz_database() {
+        for version in ["2025b", "2026f"] {
+            let db = db(version);
+            for name in ZONES {
+                let zone = db.zone(name).expect("zone");
+                let tz = zone.rules();
+                for (first, last) in [
+                    (1970, 1975),
+                    (1996, 1998),
+                    (2011, 2012),
+                    (2019, 2021),
+                    (2026, 2026),
+                    (2026, 2027),
+                    (2031, 2033),
+                    (2035, 2037),
+                ] {
+                    let (start, end) = span(first, last);
+                    let obs = observances(tz, start, end);
+                    for t in probes(tz, &obs, start, end) {
+                        assert_eq!(
+                            offset_at(&obs, t),
+                            Some(tz.to_offset(timestamp(t)).seconds()),
+                            "{version} {name} at {t} ({first}-{last}): {obs:#?}"
+                        );
+                    }
+                    // Every observance starts no later than the span, or at a
+                    // real transition inside it.
+                    let earliest = obs.iter().flat_map(|o| o.onsets(end)).min();
+                    assert!(
+                        earliest.is_none_or(|e| e <= start),
+                        "{name} {first}: {obs:#?}"
                     );
-                    t += chrono::Duration::minutes(30);
                 }
             }
         }
     }
 
-    // Test the observances of Stockholm in 2020 exactly: CET, CEST from the last
-    // Sunday of March at 02:00 local, CET from the last Sunday of October at 03:00 local.
-    #[test]
-    fn stockholm_2020() {
-        let tz = chrono_tz::Europe::Stockholm;
-        let (start, end) = span_for_years(2020, 2020);
-        let obs = observances(tz, start, end);
-        let local: Vec<_> = obs
-            .iter()
+    fn shape(obs: &[Observance]) -> Vec<(bool, String, Option<String>, String, String, String)> {
+        obs.iter()
             .map(|o| {
                 (
-                    o.local_onset().to_string(),
-                    o.offset_from,
-                    o.offset_to,
-                    o.name.as_str(),
                     o.daylight,
+                    o.start.format("%Y%m%dT%H%M%S").to_string(),
+                    o.rule.map(|r| r.rrule()),
+                    utc_offset(o.offset_from),
+                    utc_offset(o.offset_to),
+                    o.name.clone(),
                 )
             })
-            .collect();
+            .collect()
+    }
+
+    fn rule(
+        daylight: bool,
+        start: &str,
+        rrule: &str,
+        from: &str,
+        to: &str,
+        name: &str,
+    ) -> (bool, String, Option<String>, String, String, String) {
+        (
+            daylight,
+            start.into(),
+            (!rrule.is_empty()).then(|| rrule.into()),
+            from.into(),
+            to.into(),
+            name.into(),
+        )
+    }
+
+    // Test the shipped course's zone: autumn 2020 in Stockholm is one
+    // STANDARD and one DAYLIGHT with yearly rules (last Sunday of March at
+    // 02:00, last Sunday of October at 03:00), as Outlook keeps zones.
+    #[test]
+    fn stockholm_autumn_2020_is_one_pair() {
+        let zone = db("2026f").zone("Europe/Stockholm").expect("zone");
+        let obs = observances(
+            zone.rules(),
+            utc("2020-09-27T00:00:00Z"),
+            utc("2020-12-20T00:00:00Z"),
+        );
         assert_eq!(
-            local,
+            shape(&obs),
             vec![
-                ("2019-10-27 03:00:00".to_string(), 7200, 3600, "CET", false),
-                ("2020-03-29 02:00:00".to_string(), 3600, 7200, "CEST", true),
-                ("2020-10-25 03:00:00".to_string(), 7200, 3600, "CET", false),
+                rule(
+                    true,
+                    "20190331T020000",
+                    "FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU",
+                    "+0100",
+                    "+0200",
+                    "CEST"
+                ),
+                rule(
+                    false,
+                    "20191027T030000",
+                    "FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU",
+                    "+0200",
+                    "+0100",
+                    "CET"
+                ),
+            ]
+        );
+        // A summer course in a DST zone still gets both rules.
+        let obs = observances(
+            zone.rules(),
+            utc("2021-06-01T00:00:00Z"),
+            utc("2021-08-20T00:00:00Z"),
+        );
+        assert_eq!(obs.len(), 2);
+        assert!(obs
+            .iter()
+            .all(|o| o.rule.is_some_and(|r| r.until.is_none())));
+    }
+
+    // Test New York's second-Sunday rules, and Sydney's southern ones.
+    #[test]
+    fn nth_weekday_rules() {
+        let db = db("2026f");
+        let ny = db.zone("America/New_York").expect("zone");
+        let obs = observances(
+            ny.rules(),
+            utc("2024-01-01T00:00:00Z"),
+            utc("2024-12-31T00:00:00Z"),
+        );
+        assert_eq!(
+            obs.iter()
+                .map(|o| o.rule.map(|r| r.rrule()))
+                .collect::<Vec<_>>(),
+            vec![
+                Some("FREQ=YEARLY;BYMONTH=11;BYDAY=1SU".into()),
+                Some("FREQ=YEARLY;BYMONTH=3;BYDAY=2SU".into()),
+            ]
+        );
+        let syd = db.zone("Australia/Sydney").expect("zone");
+        let obs = observances(
+            syd.rules(),
+            utc("2024-01-01T00:00:00Z"),
+            utc("2024-12-31T00:00:00Z"),
+        );
+        assert_eq!(obs.len(), 2);
+        assert!(obs
+            .iter()
+            .any(|o| o.daylight && o.rule.is_some_and(|r| r.month == 10)));
+    }
+
+    // Test that zones without DST get a single STANDARD: Kolkata always,
+    // and Vancouver for autumn 2026 under 2026f (permanent -07 since
+    // 2026-03-08), while 2025b still has the PDT/PST pair.
+    #[test]
+    fn fixed_offsets_are_one_standard() {
+        let kolkata = db("2026f").zone("Asia/Kolkata").expect("zone");
+        let obs = observances(
+            kolkata.rules(),
+            utc("2020-01-01T00:00:00Z"),
+            utc("2021-12-31T00:00:00Z"),
+        );
+        assert_eq!(
+            shape(&obs),
+            vec![rule(false, "19451014T230000", "", "+0530", "+0530", "IST")]
+        );
+
+        let (start, end) = (utc("2026-08-30T00:00:00Z"), utc("2026-12-20T00:00:00Z"));
+        let new = db("2026f").zone("America/Vancouver").expect("zone");
+        let obs = observances(new.rules(), start, end);
+        assert_eq!(
+            shape(&obs),
+            vec![rule(false, "20260308T030000", "", "-0700", "-0700", "PDT")]
+        );
+        let old = db("2025b").zone("America/Vancouver").expect("zone");
+        let obs = observances(old.rules(), start, end);
+        assert_eq!(
+            shape(&obs),
+            vec![
+                rule(
+                    true,
+                    "20250309T020000",
+                    "FREQ=YEARLY;BYMONTH=3;BYDAY=2SU",
+                    "-0800",
+                    "-0700",
+                    "PDT"
+                ),
+                rule(
+                    false,
+                    "20251102T020000",
+                    "FREQ=YEARLY;BYMONTH=11;BYDAY=1SU",
+                    "-0700",
+                    "-0800",
+                    "PST"
+                ),
             ]
         );
     }
 
-    // Test that a zone without DST gets one observance with no change of offset.
+    // Test a span across a rule change: Vancouver 2025-2026 under 2026f
+    // ends its daylight rule with UNTIL and needs no further observance.
     #[test]
-    fn fixed_zone_has_one_observance() {
-        let (start, end) = span_for_years(2020, 2021);
-        let obs = observances(chrono_tz::Asia::Kolkata, start, end);
-        assert_eq!(obs.len(), 1);
-        assert_eq!(
-            (obs[0].offset_from, obs[0].offset_to, obs[0].name.as_str()),
-            (19800, 19800, "IST")
+    fn rule_change_inside_the_span_gets_until() {
+        let zone = db("2026f").zone("America/Vancouver").expect("zone");
+        let obs = observances(
+            zone.rules(),
+            utc("2025-09-01T00:00:00Z"),
+            utc("2026-12-20T00:00:00Z"),
+        );
+        assert!(
+            obs.iter().any(|o| o
+                .rule
+                .is_some_and(|r| r.until == Some(utc("2026-03-08T10:00:00Z")))),
+            "{obs:#?}"
         );
     }
 
-    // Test UTC-OFFSET formatting, including seconds and negative offsets.
+    // Test that Dublin's summer is the DAYLIGHT observance whatever the
+    // data's isdst flags say.
+    #[test]
+    fn dublin_summer_is_daylight() {
+        let zone = db("2026f").zone("Europe/Dublin").expect("zone");
+        let obs = observances(
+            zone.rules(),
+            utc("2024-01-01T00:00:00Z"),
+            utc("2024-12-31T00:00:00Z"),
+        );
+        let daylight: Vec<_> = obs
+            .iter()
+            .filter(|o| o.daylight)
+            .map(|o| o.offset_to)
+            .collect();
+        assert_eq!(daylight, vec![3600]);
+    }
+
+    // Test reading our own output back: the reader gives the same
+    // observances, and odd forms make the zone unreadable instead of wrong.
+    #[test]
+    fn reader_round_trip() {
+        let zone = db("2026f").zone("Europe/Stockholm").expect("zone");
+        let mut w = Writer::new();
+        let d = |s: &str| s.parse::<NaiveDate>().expect("date");
+        write(
+            &mut w,
+            &zone,
+            [d("2020-09-28"), d("2020-12-14")].into_iter(),
+        );
+        let text = w.finish();
+        let mut r = ZoneReader::default();
+        for (_, line) in crate::ics::read::lines(&text) {
+            let p = crate::ics::read::property(&line).expect("line");
+            r.property(p.name, p.value);
+        }
+        let (tzid, obs) = r.finish().expect("readable");
+        assert_eq!(tzid, "Europe/Stockholm");
+        let (start, end) = span_of([d("2020-09-28"), d("2020-12-14")].into_iter()).expect("span");
+        assert_eq!(obs, observances(zone.rules(), start, end));
+
+        let mut r = ZoneReader::default();
+        for (n, v) in [
+            ("TZID", "X"),
+            ("BEGIN", "STANDARD"),
+            ("DTSTART", "19700101T000000"),
+            ("RRULE", "FREQ=MONTHLY"),
+            ("TZOFFSETFROM", "+0100"),
+            ("TZOFFSETTO", "+0100"),
+            ("END", "STANDARD"),
+        ] {
+            r.property(n, v);
+        }
+        assert!(r.finish().is_none());
+    }
+
+    // Test RDATE onsets and the offset before the first onset.
+    #[test]
+    fn rdates_and_before_first_onset() {
+        let o = |start: &str, from, to, rdates: Vec<&str>| Observance {
+            daylight: to > from,
+            start: local_time(start).expect("time"),
+            offset_from: from,
+            offset_to: to,
+            name: String::new(),
+            rule: None,
+            rdates: rdates
+                .into_iter()
+                .map(|r| local_time(r).expect("time"))
+                .collect(),
+        };
+        let obs = vec![
+            o("20200329T020000", 3600, 7200, vec!["20210328T020000"]),
+            o("20201025T030000", 7200, 3600, vec![]),
+        ];
+        assert_eq!(offset_at(&obs, utc("2020-01-01T00:00:00Z")), Some(3600));
+        assert_eq!(offset_at(&obs, utc("2020-06-01T00:00:00Z")), Some(7200));
+        assert_eq!(offset_at(&obs, utc("2020-12-01T00:00:00Z")), Some(3600));
+        assert_eq!(offset_at(&obs, utc("2021-06-01T00:00:00Z")), Some(7200));
+    }
+
+    // Test UTC-OFFSET formatting and parsing, including seconds and negative offsets.
     #[test]
     fn offsets() {
-        assert_eq!(utc_offset(3600), "+0100");
-        assert_eq!(utc_offset(-12600), "-0330");
-        assert_eq!(utc_offset(0), "+0000");
-        assert_eq!(utc_offset(3208), "+005328");
+        for (secs, text) in [
+            (3600, "+0100"),
+            (-12600, "-0330"),
+            (0, "+0000"),
+            (3208, "+005328"),
+        ] {
+            assert_eq!(utc_offset(secs), text);
+            assert_eq!(parse_offset(text), Some(secs));
+        }
+        assert_eq!(parse_offset("0100"), None);
     }
 
     // Test which zones are written as UTC instead of with a TZID.
     #[test]
     fn utc_zones() {
-        assert!(written_as_utc(chrono_tz::Etc::UTC));
-        assert!(written_as_utc(chrono_tz::UTC));
-        assert!(written_as_utc(chrono_tz::Etc::GMTPlus5));
-        assert!(!written_as_utc(chrono_tz::Europe::London));
+        let db = db("2026f");
+        assert!(written_as_utc(&db.zone("Etc/UTC").expect("zone")));
+        assert!(written_as_utc(&Zone::utc()));
+        assert!(written_as_utc(&db.zone("Etc/GMT+5").expect("zone")));
+        assert!(!written_as_utc(&db.zone("Europe/London").expect("zone")));
     }
 }

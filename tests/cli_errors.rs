@@ -306,7 +306,7 @@ fn overlap_warns() {
     );
     assert_eq!(
         String::from_utf8(out.stdout).expect("utf8"),
-        "schedule.yaml: 2 sessions, 2020-09-28 to 2020-09-28, 1 warning\n"
+        "schedule.yaml: 2 sessions, 2020-09-28 to 2020-09-28, 1 warning; tz database 2026f (TZDIR)\n"
     );
 }
 
@@ -336,7 +336,7 @@ fn check_summarises() {
     assert!(out.status.success());
     assert_eq!(
         String::from_utf8(out.stdout).expect("utf8"),
-        "schedule.yaml: 12 sessions and 6 deadlines, 2020-09-28 to 2020-12-18\n"
+        "schedule.yaml: 12 sessions and 6 deadlines, 2020-09-28 to 2020-12-18; tz database 2026f (TZDIR)\n"
     );
     let names: Vec<_> = std::fs::read_dir(dir.path()).expect("list").collect();
     assert_eq!(names.len(), 1, "check wrote something");

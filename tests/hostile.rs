@@ -71,7 +71,7 @@ fn text_cannot_script_the_page() {
         &["import", "page.md", "--year", "2020", "-o", "back.yaml"],
     );
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    let back = coursefeed::load_path(&dir.path().join("back.yaml"))
+    let back = coursefeed::load_path(&dir.path().join("back.yaml"), common::tzdb())
         .expect("valid")
         .schedule;
     assert_eq!(

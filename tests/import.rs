@@ -23,7 +23,7 @@ fn import(page: &Path, args: &[&str]) -> (Schedule, String) {
     let o = run(&root(), &all);
     let stderr = String::from_utf8(o.stderr).expect("utf8");
     assert!(o.status.success(), "{stderr}");
-    let schedule = coursefeed::load_path(&out)
+    let schedule = coursefeed::load_path(&out, common::tzdb())
         .expect("imported YAML is valid")
         .schedule;
     (schedule, stderr)
@@ -71,7 +71,7 @@ fn seed_round_trip_page() {
 #[test]
 fn seed_round_trip_events() {
     let (imported, _) = import(&seed(), SEED_ARGS);
-    let shipped = coursefeed::load_path(&root().join("data/schedule.yaml"))
+    let shipped = coursefeed::load_path(&root().join("data/schedule.yaml"), common::tzdb())
         .expect("valid")
         .schedule;
     let stamp = coursefeed::feed::stamp(Some(common::EPOCH)).expect("stamp");

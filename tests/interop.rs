@@ -1,5 +1,5 @@
 //! Independent parsers outside Rust read our feeds and must agree with
-//! chrono-tz on every instant and with the YAML on every text.
+//! the tz database on every instant and with the YAML on every text.
 //!
 //! Needs Python's `icalendar` and `vobject` and Node's `ical.js`: `scripts/test` installs
 //! them under target/ and points COURSEFEED_PYTHON and COURSEFEED_ICALJS at them.
@@ -43,9 +43,12 @@ fn icaljs_reads_many_zones() {
 // Test that the fixture's text really reaches the feed as written in the YAML.
 #[test]
 fn fixture_text_is_verbatim() {
-    let schedule = coursefeed::load_path(&common::root().join("tests/fixtures/many_zones.yaml"))
-        .expect("valid")
-        .schedule;
+    let schedule = coursefeed::load_path(
+        &common::root().join("tests/fixtures/many_zones.yaml"),
+        common::tzdb(),
+    )
+    .expect("valid")
+    .schedule;
     let s = schedule.sessions.last().expect("tricky session");
     assert_eq!(
         s.topic.as_deref(),

@@ -107,10 +107,10 @@ fn modules_layout_page() {
 // same instants with the same UIDs, as data/schedule.yaml.
 #[test]
 fn modules_form_is_equivalent() {
-    let by_module = coursefeed::load_path(&modules_data())
+    let by_module = coursefeed::load_path(&modules_data(), common::tzdb())
         .expect("valid")
         .schedule;
-    let plain = coursefeed::load_path(&common::root().join("data/schedule.yaml"))
+    let plain = coursefeed::load_path(&common::root().join("data/schedule.yaml"), common::tzdb())
         .expect("valid")
         .schedule;
     let key = |s: &coursefeed::Session| (s.uid.clone(), s.starts_at, s.ends_at, s.readings.len());
@@ -176,7 +176,7 @@ fn import_modules_layout_round_trip() {
         "",
         "maps completely"
     );
-    let back = coursefeed::load_path(&d.join("back.yaml"))
+    let back = coursefeed::load_path(&d.join("back.yaml"), common::tzdb())
         .expect("valid")
         .schedule;
     assert_eq!(back.modules.len(), 6);
@@ -185,7 +185,7 @@ fn import_modules_layout_round_trip() {
         coursefeed::page::render_with(&back, false, true),
         std::fs::read_to_string(&page).expect("page")
     );
-    let original = coursefeed::load_path(&modules_data())
+    let original = coursefeed::load_path(&modules_data(), common::tzdb())
         .expect("valid")
         .schedule;
     let instants = |s: &coursefeed::Schedule| {
@@ -219,7 +219,7 @@ fn import_modules_some_unnumbered() {
         ],
     );
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    let s = coursefeed::load_path(&dir.path().join("s.yaml"))
+    let s = coursefeed::load_path(&dir.path().join("s.yaml"), common::tzdb())
         .expect("valid")
         .schedule;
     let got: Vec<_> = s

@@ -147,7 +147,7 @@ fn cancelled_and_escaped() {
         ],
     );
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    let back = coursefeed::load_path(&dir.path().join("back.yaml"))
+    let back = coursefeed::load_path(&dir.path().join("back.yaml"), common::tzdb())
         .expect("valid")
         .schedule;
     assert_eq!(
@@ -233,7 +233,7 @@ fn session_links_in_heading() {
         ],
     );
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    let back = coursefeed::load_path(&dir.path().join("back.yaml"))
+    let back = coursefeed::load_path(&dir.path().join("back.yaml"), common::tzdb())
         .expect("valid")
         .schedule;
     let labels: Vec<_> = back.sessions[2]
@@ -278,7 +278,7 @@ fn optional_readings() {
         ],
     );
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    let back = coursefeed::load_path(&dir.path().join("back.yaml"))
+    let back = coursefeed::load_path(&dir.path().join("back.yaml"), common::tzdb())
         .expect("valid")
         .schedule;
     let r: Vec<_> = back.sessions[2]

@@ -1,6 +1,6 @@
 //! Generated schedules: years 1970-2037, zones with every kind of DST rule,
 //! sessions on and next to transition days, and hostile text. Every feed
-//! must resolve to chrono-tz's instants through its own VTIMEZONE, give the
+//! must resolve to the tz database's instants through its own VTIMEZONE, give the
 //! text back as written, and keep the wire format; a batch is also read by
 //! the independent parsers.
 
@@ -8,8 +8,7 @@ mod common;
 
 use std::path::Path;
 
-use chrono::{Datelike, Duration, LocalResult, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc};
-use chrono_tz::Tz;
+use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime, NaiveTime, Utc};
 use proptest::prelude::*;
 use proptest::strategy::ValueTree;
 use proptest::test_runner::TestRunner;
@@ -75,13 +74,29 @@ struct Gen {
     title: String,
 }
 
-fn transition_dates(tz: Tz, year: i32) -> Vec<NaiveDate> {
-    let (start, end) = coursefeed::vtimezone::span_for_years(year, year);
-    coursefeed::vtimezone::observances(tz, start, end)
-        .iter()
-        .skip(1)
-        .map(|o| o.local_onset().date())
-        .filter(|d| d.year() == year)
+/// The local dates on which `zone` changes offset in `year`, from the
+/// pinned tz database.
+fn transition_dates(zone: &str, year: i32) -> Vec<NaiveDate> {
+    let db =
+        jiff::tz::TimeZoneDatabase::from_dir(common::zoneinfo(common::TZDATA)).expect("fixture");
+    let tz = db.get(zone).expect("zone");
+    let jan1 = jiff::Timestamp::from_second(
+        NaiveDate::from_ymd_opt(year, 1, 1)
+            .expect("jan 1")
+            .and_hms_opt(0, 0, 0)
+            .expect("midnight")
+            .and_utc()
+            .timestamp(),
+    )
+    .expect("timestamp");
+    tz.following(jan1)
+        .map(|t| {
+            let secs = t.timestamp().as_second() + i64::from(t.offset().seconds());
+            chrono::DateTime::from_timestamp(secs, 0)
+                .expect("instant")
+                .date_naive()
+        })
+        .take_while(|d| d.year() == year)
         .collect()
 }
 
@@ -99,8 +114,7 @@ fn session() -> impl Strategy<Value = Gen> {
     )
         .prop_map(
             |(zone, year, day, near, pick, delta, quarter, len, (topic, room, title))| {
-                let tz: Tz = zone.parse().expect("zone");
-                let transitions = transition_dates(tz, year);
+                let transitions = transition_dates(zone, year);
                 let jan1 = NaiveDate::from_ymd_opt(year, 1, 1).expect("jan 1");
                 let date = if near && !transitions.is_empty() {
                     *pick.get(&transitions) + Duration::days(delta)
@@ -127,20 +141,13 @@ fn session() -> impl Strategy<Value = Gen> {
 }
 
 impl Gen {
-    fn tz(&self) -> Tz {
-        self.zone.parse().expect("zone")
-    }
-
     fn local(&self, minutes: u32) -> NaiveDateTime {
         self.date.and_time(self.start) + Duration::minutes(minutes.into())
     }
 
-    /// The instant chrono-tz gives, the earlier one at a fold; None in a gap.
+    /// The instant the tz database gives, the earlier one at a fold; None in a gap.
     fn instant(&self, minutes: u32) -> Option<chrono::DateTime<Utc>> {
-        match self.tz().from_local_datetime(&self.local(minutes)) {
-            LocalResult::Single(t) | LocalResult::Ambiguous(t, _) => Some(t.with_timezone(&Utc)),
-            LocalResult::None => None,
-        }
+        common::truth(self.zone, self.local(minutes))
     }
 
     fn exists(&self) -> bool {
@@ -181,13 +188,13 @@ proptest! {
     #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
 
     // Test that any generated session loads (or is refused only for a
-    // local time chrono-tz says does not exist), and that its feed keeps the
-    // wire format, resolves to chrono-tz's instants through its own
+    // local time the tz database says does not exist), and that its feed keeps the
+    // wire format, resolves to the tz database's instants through its own
     // VTIMEZONE, and gives back the text as written.
     #[test]
     fn generated_sessions(g in session()) {
         let yaml = schedule_yaml(std::slice::from_ref(&g));
-        let loaded = coursefeed::load_str(&yaml, Path::new("gen.yaml"));
+        let loaded = coursefeed::load_str(&yaml, Path::new("gen.yaml"), common::tzdb());
         if !g.exists() {
             let err = loaded.expect_err("a time in a DST gap is refused");
             let is_gap = err.diagnostics().iter().any(|d| matches!(d.problem, coursefeed::Problem::NonexistentLocalTime { .. }));
@@ -245,7 +252,7 @@ fn batches(count: usize, size: usize) -> Vec<Vec<Gen>> {
         .collect()
 }
 
-// Test that Python's icalendar, vobject and ical.js agree with chrono-tz and
+// Test that Python's icalendar, vobject and ical.js agree with the tz database and
 // the YAML on batches of generated sessions across zones and years.
 #[test]
 fn external_parsers_agree_on_generated_schedules() {

@@ -83,9 +83,10 @@ fn fixture_is_the_seed() {
 fn data_reproduces_the_seed() {
     let page = read_page(&seed());
     assert_eq!(page.len(), 12);
-    let schedule = coursefeed::load_path(&common::root().join("data/schedule.yaml"))
-        .expect("valid")
-        .schedule;
+    let schedule =
+        coursefeed::load_path(&common::root().join("data/schedule.yaml"), common::tzdb())
+            .expect("valid")
+            .schedule;
     // The page predates the deadlines added to the data.
     let sessions: Vec<_> = schedule.sessions.iter().filter(|s| !s.deadline).collect();
     assert_eq!(sessions.len(), page.len());

@@ -19,6 +19,6 @@ fuzz_target!(|data: &[u8]| {
     };
     let path = std::path::Path::new("fuzz.md");
     if let Ok(imported) = coursefeed::import::import(text, path, &options) {
-        let _ = coursefeed::load_str(&imported.yaml, path);
+        let _ = coursefeed::load_str(&imported.yaml, path, &coursefeed::TzDatabase::bundled());
     }
 });

@@ -8,7 +8,7 @@ fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else {
         return;
     };
-    let Ok(loaded) = coursefeed::load_str(text, std::path::Path::new("fuzz.yaml")) else {
+    let Ok(loaded) = coursefeed::load_str(text, std::path::Path::new("fuzz.yaml"), &coursefeed::TzDatabase::bundled()) else {
         return;
     };
     let stamp = chrono::DateTime::from_timestamp(1_600_000_000, 0).expect("valid stamp");

@@ -24,11 +24,63 @@ pub fn run(dir: &Path, args: &[&str]) -> Output {
     run_at(dir, args, Some(EPOCH))
 }
 
+/// The tz database release every test runs with, whatever the machine has.
+pub const TZDATA: &str = "2026f";
+
+/// A zoneinfo folder from the PyPI `tzdata` package: `2025b` or `2026f`.
+pub fn zoneinfo(version: &str) -> PathBuf {
+    root().join("tests/fixtures/zoneinfo").join(version)
+}
+
+/// The pinned rules, for tests that call the library directly.
+pub fn tzdb() -> &'static coursefeed::TzDatabase {
+    static DB: std::sync::OnceLock<coursefeed::TzDatabase> = std::sync::OnceLock::new();
+    DB.get_or_init(|| {
+        coursefeed::TzDatabase::from_dir(&zoneinfo(TZDATA)).expect("fixture zoneinfo")
+    })
+}
+
+/// What the pinned tz database itself says a local time in `zone` is, read
+/// with jiff straight from the fixture, not through coursefeed: the earlier
+/// instant at a fold, None in a gap.
+pub fn truth(zone: &str, local: NaiveDateTime) -> Option<DateTime<Utc>> {
+    truth_in(TZDATA, zone, local)
+}
+
+/// [`truth`] under another release of the rules.
+pub fn truth_in(version: &str, zone: &str, local: NaiveDateTime) -> Option<DateTime<Utc>> {
+    use chrono::{Datelike, Timelike};
+    let db = jiff::tz::TimeZoneDatabase::from_dir(zoneinfo(version)).expect("fixture");
+    let tz = db.get(zone).expect("zone in fixture");
+    let dt = jiff::civil::DateTime::new(
+        local.year() as i16,
+        local.month() as i8,
+        local.day() as i8,
+        local.hour() as i8,
+        local.minute() as i8,
+        local.second() as i8,
+        0,
+    )
+    .expect("civil time");
+    let ambiguous = tz.to_ambiguous_timestamp(dt);
+    if matches!(ambiguous.offset(), jiff::tz::AmbiguousOffset::Gap { .. }) {
+        return None;
+    }
+    let t = ambiguous.earlier().expect("instant");
+    DateTime::from_timestamp(t.as_second(), 0)
+}
+
 /// Run `coursefeed` with `args` in `dir`; `epoch` sets SOURCE_DATE_EPOCH, None uses the clock.
 pub fn run_at(dir: &Path, args: &[&str], epoch: Option<&str>) -> Output {
+    run_with(dir, args, epoch, &zoneinfo(TZDATA))
+}
+
+/// Run `coursefeed` with the rules in `tzdir` (`TZDIR`).
+pub fn run_with(dir: &Path, args: &[&str], epoch: Option<&str>, tzdir: &Path) -> Output {
     let mut cmd = assert_cmd::Command::cargo_bin("coursefeed").expect("binary built");
     cmd.current_dir(dir)
         .env_remove("SOURCE_DATE_EPOCH")
+        .env("TZDIR", tzdir)
         .args(args);
     if let Some(e) = epoch {
         cmd.env("SOURCE_DATE_EPOCH", e);
@@ -95,6 +147,60 @@ struct Observance {
     onset_local: NaiveDateTime,
     from: i32,
     to: i32,
+    /// `(month, ordinal, weekday, until)` of `RRULE:FREQ=YEARLY;BYMONTH;BYDAY`.
+    yearly: Option<(u32, i32, chrono::Weekday, Option<NaiveDateTime>)>,
+}
+
+impl Observance {
+    /// Every onset in UTC up to `limit`, found by walking each day of the
+    /// rule's month: a plain reading of RFC 5545 §3.3.10, kept apart from
+    /// the library's date arithmetic on purpose.
+    fn onsets(&self, limit: NaiveDateTime) -> Vec<NaiveDateTime> {
+        use chrono::Datelike;
+        let utc = |local: NaiveDateTime| local - chrono::Duration::seconds(self.from.into());
+        let mut out = vec![utc(self.onset_local)];
+        let Some((month, ordinal, weekday, until)) = self.yearly else {
+            return out;
+        };
+        for year in self.onset_local.year()..=limit.year() {
+            let days: Vec<chrono::NaiveDate> = (1..=31)
+                .filter_map(|d| chrono::NaiveDate::from_ymd_opt(year, month, d))
+                .filter(|d| d.weekday() == weekday)
+                .collect();
+            let day = match ordinal {
+                -1 => days.last(),
+                n => days.get(usize::try_from(n - 1).expect("ordinal")),
+            };
+            let Some(day) = day else { continue };
+            let at = utc(day.and_time(self.onset_local.time()));
+            if at > utc(self.onset_local) && until.is_none_or(|u| at <= u) && at <= limit {
+                out.push(at);
+            }
+        }
+        out
+    }
+}
+
+/// `FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU[;UNTIL=...Z]`, the only form we write.
+fn yearly(rrule: &str) -> (u32, i32, chrono::Weekday, Option<NaiveDateTime>) {
+    let part = |k: &str| {
+        rrule
+            .split(';')
+            .find_map(|p| p.strip_prefix(&format!("{k}=")[..]))
+    };
+    assert_eq!(part("FREQ"), Some("YEARLY"), "{rrule}");
+    let month = part("BYMONTH").expect("BYMONTH").parse().expect("month");
+    let byday = part("BYDAY").expect("BYDAY");
+    let (n, day) = byday.split_at(byday.len() - 2);
+    let weekday = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"]
+        .iter()
+        .position(|d| *d == day)
+        .map(|i| chrono::Weekday::try_from(i as u8).expect("weekday"))
+        .expect("weekday");
+    let until = part("UNTIL").map(|u| {
+        NaiveDateTime::parse_from_str(u.trim_end_matches('Z'), "%Y%m%dT%H%M%S").expect("UNTIL")
+    });
+    (month, n.parse().expect("ordinal"), weekday, until)
 }
 
 fn offset(s: &str) -> i32 {
@@ -137,6 +243,7 @@ pub fn parse(ics: &str) -> Vec<Event> {
                     .expect("local DTSTART"),
                     from: offset(prop(o, "TZOFFSETFROM").expect("from").val.as_str()),
                     to: offset(prop(o, "TZOFFSETTO").expect("to").val.as_str()),
+                    yearly: prop(o, "RRULE").map(|r| yearly(r.val.as_str())),
                 })
                 .collect();
             zones.insert(tzid, obs);
@@ -175,10 +282,17 @@ pub fn parse(ics: &str) -> Vec<Event> {
             let instant = local - chrono::Duration::seconds(off.into());
             let active = obs
                 .iter()
-                .filter(|o| o.onset_local - chrono::Duration::seconds(o.from.into()) <= instant)
-                .max_by_key(|o| o.onset_local - chrono::Duration::seconds(o.from.into()))
+                .filter_map(|o| {
+                    let last = o
+                        .onsets(instant)
+                        .into_iter()
+                        .filter(|t| *t <= instant)
+                        .max()?;
+                    Some((last, o.to))
+                })
+                .max_by_key(|(t, _)| *t)
                 .expect("an observance covers the event");
-            if active.to == off {
+            if active.1 == off {
                 return instant.and_utc();
             }
         }

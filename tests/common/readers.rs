@@ -73,7 +73,9 @@ pub fn agree(reader: &Reader, schedule: &Path) {
         String::from_utf8_lossy(&out.stderr)
     );
     let seen: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
-    let schedule = coursefeed::load_path(schedule).expect("valid").schedule;
+    let schedule = coursefeed::load_path(schedule, super::tzdb())
+        .expect("valid")
+        .schedule;
     let name = if reader.raw_names {
         coursefeed::ics::escape_text(&schedule.course.name)
     } else {

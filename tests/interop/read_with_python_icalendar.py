@@ -1,7 +1,11 @@
 """Read an iCalendar feed with Python's `icalendar` and print what it sees as JSON.
 
-Used by tests/interop.rs: an independent parser must agree with chrono-tz on
-every event's UTC start and end, and give back the text exactly.
+Used by tests/interop.rs: an independent parser must agree with the tz
+database on every event's UTC start and end, and give back the text exactly.
+Times are resolved through the feed's own VTIMEZONE (`to_tz(lookup_tzid=False)`),
+not through the zoneinfo of the machine the test runs on: by default icalendar
+looks a known TZID up in its own database, which says nothing of our VTIMEZONE
+and differs from machine to machine.
 """
 import json
 import sys
@@ -13,6 +17,7 @@ import icalendar
 def main(path):
     with open(path, "rb") as f:
         cal = icalendar.Calendar.from_ical(f.read())
+    zones = {str(tz["TZID"]): tz.to_tz(lookup_tzid=False) for tz in cal.walk("VTIMEZONE")}
     events = []
     for ev in cal.walk("VEVENT"):
         start = ev.decoded("DTSTART")
@@ -20,9 +25,7 @@ def main(path):
         if not isinstance(start, datetime):  # an all-day DATE value
             events.append(_all_day(ev, start, end))
             continue
-        for t in (start, end):
-            if t.tzinfo is None:
-                raise SystemExit(f"floating time in {ev.get('UID')}")
+        start, end = (_through_vtimezone(ev[name], zones) for name in ("DTSTART", "DTEND"))
         events.append({
             "uid": str(ev.get("UID")),
             "start": start.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
@@ -35,6 +38,19 @@ def main(path):
     # icalendar keeps RFC 7986 NAME and X-WR-CALNAME untyped: their raw value.
     names = {k: cal[k].to_ical().decode() for k in ("NAME", "X-WR-CALNAME")}
     json.dump({"names": names, "events": events}, sys.stdout, ensure_ascii=False)
+
+
+def _through_vtimezone(prop, zones):
+    """The property's time in the zone its TZID names in this feed."""
+    t = prop.dt
+    tzid = prop.params.get("TZID")
+    if tzid is None:
+        if t.tzinfo is None:
+            raise SystemExit("floating time")
+        return t  # UTC
+    if tzid not in zones:
+        raise SystemExit(f"no VTIMEZONE for {tzid}")
+    return t.replace(tzinfo=None).replace(tzinfo=zones[tzid])
 
 
 def _all_day(ev, start, end):
