@@ -119,11 +119,18 @@ enum Command {
         end: Option<chrono::NaiveTime>,
     },
     /// Validate a schedule and print a summary; writes nothing.
+    ///
+    /// Also warns when the published feed (--previous, default
+    /// public/schedule.ics) was built with tz rules that put some session at
+    /// another time than today's rules do.
     #[command(after_help = "Example:\n  coursefeed check data/schedule.yaml")]
     Check {
         /// The schedule file.
         #[arg(default_value = "data/schedule.yaml")]
         schedule: PathBuf,
+        /// The published feed to compare with.
+        #[arg(long, value_name = "FILE", default_value = "public/schedule.ics")]
+        previous: PathBuf,
     },
 }
 
@@ -261,7 +268,7 @@ fn run(command: Command) -> Result<(), Error> {
             }
             Ok(())
         }
-        Command::Check { schedule } => {
+        Command::Check { schedule, previous } => {
             let loaded = load(&schedule, &tz)?;
             println!(
                 "{}: {}; {}",
@@ -269,6 +276,12 @@ fn run(command: Command) -> Result<(), Error> {
                 summary(&loaded),
                 loaded.schedule.tzdata
             );
+            if let Some(drift) = publish::tz_drift(&loaded.schedule, &previous)? {
+                eprintln!(
+                    "warning: {}: {drift}\n  hint: run `coursefeed build` to publish the new times",
+                    previous.display()
+                );
+            }
             Ok(())
         }
     }

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
 
-use crate::regenerate::{self, Published, Report};
+use crate::regenerate::{self, Published, Report, TzdataChange};
 use crate::{feed, Error, Schedule};
 
 /// Where the previously published feed comes from.
@@ -89,6 +89,35 @@ impl Prepared {
     }
 }
 
+fn read_published(path: &Path, bytes: &[u8]) -> Result<Published, Error> {
+    let unreadable = |reason: String| Error::PreviousUnreadable {
+        path: path.to_path_buf(),
+        reason,
+    };
+    let text = std::str::from_utf8(bytes).map_err(|_| unreadable("it is not UTF-8 text".into()))?;
+    Published::read(text).map_err(unreadable)
+}
+
+/// Whether the feed published at `path` shows some event at another
+/// instant than `schedule` has under today's tz rules: a feed built with
+/// older rules, waiting for a rebuild. None when there is no feed there or
+/// it agrees.
+pub fn tz_drift(schedule: &Schedule, path: &Path) -> Result<Option<TzdataChange>, Error> {
+    let bytes = match std::fs::read(path) {
+        Ok(bytes) => bytes,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(source) => {
+            return Err(Error::Read {
+                path: path.to_owned(),
+                source,
+            })
+        }
+    };
+    let published = read_published(path, &bytes)?;
+    let plan = regenerate::plan(schedule, Some(&published), DateTime::UNIX_EPOCH);
+    Ok(plan.report.tzdata.filter(|t| t.moved > 0))
+}
+
 /// Compare with the previous feed, refuse silent removals, render and stage
 /// the new files, but replace nothing: [`Prepared::commit_all`] does, so
 /// that several feeds can be published all or nothing.
@@ -118,15 +147,7 @@ pub fn prepare(schedule: &Schedule, options: &Options) -> Result<Prepared, Error
         None => None,
     };
     let published = match &old_bytes {
-        Some((path, bytes)) => {
-            let unreadable = |reason: String| Error::PreviousUnreadable {
-                path: path.to_path_buf(),
-                reason,
-            };
-            let text = std::str::from_utf8(bytes)
-                .map_err(|_| unreadable("it is not UTF-8 text".into()))?;
-            Some(Published::read(text).map_err(unreadable)?)
-        }
+        Some((path, bytes)) => Some(read_published(path, bytes)?),
         None => None,
     };
     let plan = regenerate::plan(schedule, published.as_ref(), options.now);

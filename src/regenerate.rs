@@ -404,6 +404,26 @@ pub struct Changed {
     pub sequence: u32,
 }
 
+impl std::fmt::Display for TzdataChange {
+    /// `published with tz database 2025b, built with tz database 2026f: 5 events move`
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let version = |v: &Option<String>| match v {
+            Some(v) => format!("tz database {v}"),
+            None => "an unrecorded tz database".to_owned(),
+        };
+        write!(
+            f,
+            "published with {}, built with {}: ",
+            version(&self.published),
+            version(&self.current)
+        )?;
+        match self.moved {
+            1 => write!(f, "1 event moves"),
+            n => write!(f, "{n} events move"),
+        }
+    }
+}
+
 /// A change of time.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Moved {
@@ -667,20 +687,7 @@ impl std::fmt::Display for Report {
     /// One line per change, then a count; stable wording for people.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         if let Some(t) = &self.tzdata {
-            let version = |v: &Option<String>| match v {
-                Some(v) => format!("tz database {v}"),
-                None => "an unrecorded tz database".to_owned(),
-            };
-            let moved = match t.moved {
-                1 => "1 event moves".to_owned(),
-                n => format!("{n} events move"),
-            };
-            writeln!(
-                f,
-                "tz rules   published with {}, built with {}: {moved}",
-                version(&t.published),
-                version(&t.current)
-            )?;
+            writeln!(f, "tz rules   {t}")?;
         }
         for a in self.added.iter().take(MAX_SHOWN) {
             writeln!(f, "added      {} ({})", a.summary, a.start)?;
