@@ -67,6 +67,27 @@ fn shipped_feed_has_right_instants() {
     );
 }
 
+// Test that the shipped feed's zone is the form Outlook keeps: one STANDARD
+// and one DAYLIGHT, each with a yearly rule that goes on past the course
+// (last Sunday of October at 03:00, last Sunday of March at 02:00), and that
+// it records the tz database release it was built with.
+#[test]
+fn shipped_feed_zone_is_one_yearly_pair() {
+    let ics = shipped();
+    assert!(ics.contains("\r\nX-COURSEFEED-TZDATA:2026f\r\n"));
+    assert_eq!(ics.matches("BEGIN:VTIMEZONE").count(), 1);
+    let zone =
+        &ics[ics.find("BEGIN:VTIMEZONE").expect("zone")..ics.find("END:VTIMEZONE").expect("end")];
+    assert_eq!(
+        zone,
+        "BEGIN:VTIMEZONE\r\nTZID:Europe/Stockholm\r\nX-LIC-LOCATION:Europe/Stockholm\r\n\
+         BEGIN:DAYLIGHT\r\nDTSTART:20190331T020000\r\nRRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU\r\n\
+         TZOFFSETFROM:+0100\r\nTZOFFSETTO:+0200\r\nTZNAME:CEST\r\nEND:DAYLIGHT\r\n\
+         BEGIN:STANDARD\r\nDTSTART:20191027T030000\r\nRRULE:FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU\r\n\
+         TZOFFSETFROM:+0200\r\nTZOFFSETTO:+0100\r\nTZNAME:CET\r\nEND:STANDARD\r\n"
+    );
+}
+
 // Test that summaries, descriptions and locations carry the seed's text and
 // absolute, percent-encoded reading links.
 #[test]
