@@ -373,6 +373,23 @@ mod tests {
         assert_eq!(old.resolve(d, t), new.resolve(d, t));
     }
 
+    // Test Morocco's 2026 change: +01 under 2025b until February 2027, +00
+    // from 2026-09-20 under 2026f.
+    #[test]
+    fn casablanca_changed_in_2026() {
+        let (d, t) = (date("2026-10-05"), time("15:00"));
+        let old = fixture("2025b").zone("Africa/Casablanca").expect("zone");
+        let new = fixture("2026f").zone("Africa/Casablanca").expect("zone");
+        assert_eq!(
+            old.resolve(d, t),
+            LocalTime::Single(utc("2026-10-05T14:00:00Z"))
+        );
+        assert_eq!(
+            new.resolve(d, t),
+            LocalTime::Single(utc("2026-10-05T15:00:00Z"))
+        );
+    }
+
     // Test skipped and repeated local times in Stockholm.
     #[test]
     fn gaps_and_folds() {
