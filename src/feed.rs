@@ -446,14 +446,7 @@ mod tests {
     #[test]
     fn parallel_rendering_is_sequential_rendering() {
         let n = crate::PARALLEL_FROM + 501;
-        let yaml = crate::synthetic::schedule_yaml(n);
-        let schedule = crate::load_str(
-            &yaml,
-            std::path::Path::new("g.yaml"),
-            &crate::TzDatabase::bundled(),
-        )
-        .expect("valid")
-        .schedule;
+        let schedule = crate::synthetic::schedule(n);
         let stamp = stamp(Some("1600000000")).expect("stamp");
         let revisions = vec![Revision::new_at(stamp); n];
         let mut w = Writer::new();

@@ -808,14 +808,7 @@ mod tests {
     #[test]
     fn parallel_plan_is_sequential_plan() {
         let n = crate::PARALLEL_FROM + 301;
-        let yaml = crate::synthetic::schedule_yaml(n);
-        let schedule = crate::load_str(
-            &yaml,
-            std::path::Path::new("g.yaml"),
-            &crate::TzDatabase::bundled(),
-        )
-        .expect("valid")
-        .schedule;
+        let schedule = crate::synthetic::schedule(n);
         let t0 = DateTime::from_timestamp(1_600_000_000, 0).expect("t0");
         let t1 = DateTime::from_timestamp(1_700_000_000, 0).expect("t1");
         let published = Published::read(&feed::render(&schedule, t0)).expect("reads");

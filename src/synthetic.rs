@@ -131,6 +131,20 @@ pub fn schedule_yaml(n: usize) -> String {
     out
 }
 
+/// A generated schedule of `n` sessions, validated with the bundled rules:
+/// for unit tests that need a large schedule.
+#[cfg(test)]
+pub(crate) fn schedule(n: usize) -> crate::Schedule {
+    let yaml = schedule_yaml(n);
+    crate::load_str(
+        &yaml,
+        std::path::Path::new("gen.yaml"),
+        &crate::TzDatabase::bundled(),
+    )
+    .expect("generated schedules are valid")
+    .schedule
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -17,6 +17,21 @@ fn utc(s: &str) -> chrono::DateTime<Utc> {
 }
 
 /// A one-course schedule with the given sessions block.
+/// Stockholm's zone for 2020-2021 in the form Outlook keeps: one DAYLIGHT
+/// (last Sunday of March, 02:00) and one STANDARD (last Sunday of October,
+/// 03:00), each a yearly rule that goes on past the course.
+const STOCKHOLM_PAIR: &str =
+    "BEGIN:VTIMEZONE\r\nTZID:Europe/Stockholm\r\nX-LIC-LOCATION:Europe/Stockholm\r\n\
+    BEGIN:DAYLIGHT\r\nDTSTART:20190331T020000\r\nRRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU\r\n\
+    TZOFFSETFROM:+0100\r\nTZOFFSETTO:+0200\r\nTZNAME:CEST\r\nEND:DAYLIGHT\r\n\
+    BEGIN:STANDARD\r\nDTSTART:20191027T030000\r\nRRULE:FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU\r\n\
+    TZOFFSETFROM:+0200\r\nTZOFFSETTO:+0100\r\nTZNAME:CET\r\nEND:STANDARD\r\n";
+
+/// The first VTIMEZONE of a feed, up to its END line.
+fn zone_of(ics: &str) -> &str {
+    &ics[ics.find("BEGIN:VTIMEZONE").expect("zone")..ics.find("END:VTIMEZONE").expect("end")]
+}
+
 fn course(sessions: &str) -> String {
     format!(
         "course:\n  name: Test Course\n  id: test-2020\n  timezone: Europe/Stockholm\n  url: https://example.org/course/\nsessions:\n{sessions}"
@@ -76,16 +91,7 @@ fn shipped_feed_zone_is_one_yearly_pair() {
     let ics = shipped();
     assert!(ics.contains("\r\nX-COURSEFEED-TZDATA:2026f\r\n"));
     assert_eq!(ics.matches("BEGIN:VTIMEZONE").count(), 1);
-    let zone =
-        &ics[ics.find("BEGIN:VTIMEZONE").expect("zone")..ics.find("END:VTIMEZONE").expect("end")];
-    assert_eq!(
-        zone,
-        "BEGIN:VTIMEZONE\r\nTZID:Europe/Stockholm\r\nX-LIC-LOCATION:Europe/Stockholm\r\n\
-         BEGIN:DAYLIGHT\r\nDTSTART:20190331T020000\r\nRRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU\r\n\
-         TZOFFSETFROM:+0100\r\nTZOFFSETTO:+0200\r\nTZNAME:CEST\r\nEND:DAYLIGHT\r\n\
-         BEGIN:STANDARD\r\nDTSTART:20191027T030000\r\nRRULE:FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU\r\n\
-         TZOFFSETFROM:+0200\r\nTZOFFSETTO:+0100\r\nTZNAME:CET\r\nEND:STANDARD\r\n"
-    );
+    assert_eq!(zone_of(&ics), STOCKHOLM_PAIR);
 }
 
 // Test that summaries, descriptions and locations carry the seed's text and
@@ -289,16 +295,7 @@ fn multi_year_and_ambiguous() {
     assert!(ics.contains("\r\nDTSTART:20201025T003000Z\r\n"), "{ics}");
     assert!(ics.contains("\r\nDTEND;TZID=Europe/Stockholm:20201025T040000\r\n"));
     // One yearly pair covers both years, as Outlook keeps a zone.
-    let zone =
-        &ics[ics.find("BEGIN:VTIMEZONE").expect("zone")..ics.find("END:VTIMEZONE").expect("end")];
-    assert_eq!(
-        zone,
-        "BEGIN:VTIMEZONE\r\nTZID:Europe/Stockholm\r\nX-LIC-LOCATION:Europe/Stockholm\r\n\
-         BEGIN:DAYLIGHT\r\nDTSTART:20190331T020000\r\nRRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU\r\n\
-         TZOFFSETFROM:+0100\r\nTZOFFSETTO:+0200\r\nTZNAME:CEST\r\nEND:DAYLIGHT\r\n\
-         BEGIN:STANDARD\r\nDTSTART:20191027T030000\r\nRRULE:FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU\r\n\
-         TZOFFSETFROM:+0200\r\nTZOFFSETTO:+0100\r\nTZNAME:CET\r\nEND:STANDARD\r\n"
-    );
+    assert_eq!(zone_of(&ics), STOCKHOLM_PAIR);
     let events = parse(&ics);
     assert_eq!(
         events[0].start,
