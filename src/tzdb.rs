@@ -232,7 +232,9 @@ impl Zone {
         &self.tz
     }
 
-    /// The instant(s) a local date and time stand for.
+    /// The instant(s) a local date and time stand for. A date outside the
+    /// years -9999 to 9999 counts as skipped (the schedule only allows
+    /// four-digit years).
     pub fn resolve(&self, date: NaiveDate, time: NaiveTime) -> LocalTime {
         use chrono::Datelike;
         let civil = (|| {

@@ -647,7 +647,9 @@ fn parse_rrule(value: &str) -> Option<Yearly> {
                 };
                 until = Some(t);
             }
-            "WKST" | "INTERVAL" if v.trim() == "1" || k.eq_ignore_ascii_case("WKST") => {}
+            // WKST does not matter to BYDAY within a month; INTERVAL=1 is the default.
+            "WKST" => {}
+            "INTERVAL" if v.trim() == "1" => {}
             _ => return None,
         }
     }
