@@ -296,13 +296,53 @@ pub fn import(page: &str, file: &Path, options: &Options) -> Result<Imported, Im
     })
 }
 
-/// The page shows `<` and `>` from the YAML as entities and escapes
-/// brackets; read them back.
+/// Markdown text as a reader sees it: a backslash before ASCII punctuation
+/// is an escape, and character references (`&lt;`, `&#123;`, `&#x7B;`)
+/// stand for their character; what the page renderer writes reads back as
+/// the YAML's text. One pass, so the time is linear in the text.
 fn unescape_html(s: &str) -> String {
-    s.replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("\\[", "[")
-        .replace("\\]", "]")
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(c) = rest.chars().next() {
+        if c == '\\' {
+            if let Some(next) = rest[1..].chars().next().filter(char::is_ascii_punctuation) {
+                out.push(next);
+                rest = &rest[2..];
+                continue;
+            }
+        } else if c == '&' {
+            if let Some((ch, len)) = entity(rest) {
+                out.push(ch);
+                rest = &rest[len..];
+                continue;
+            }
+        }
+        out.push(c);
+        rest = &rest[c.len_utf8()..];
+    }
+    out
+}
+
+/// The character a reference at the start of `s` stands for, and its length.
+fn entity(s: &str) -> Option<(char, usize)> {
+    let end = s.char_indices().take(12).find(|&(_, c)| c == ';')?.0;
+    let name = &s[1..end];
+    let ch = match name {
+        "lt" => '<',
+        "gt" => '>',
+        "amp" => '&',
+        "quot" => '"',
+        "apos" => '\'',
+        _ => {
+            let num = name.strip_prefix('#')?;
+            let code = match num.strip_prefix(['x', 'X']) {
+                Some(hex) => u32::from_str_radix(hex, 16).ok()?,
+                None => num.parse().ok()?,
+            };
+            char::from_u32(code)?
+        }
+    };
+    Some((ch, end + 1))
 }
 
 fn is_relative(href: &str) -> bool {
@@ -785,5 +825,24 @@ fn to_schedule(
         page,
         defaults: has_defaults.then_some(defaults),
         sessions: out_sessions,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // Test that what the page renderer escapes reads back as written, and
+    // that other backslashes and ampersands are left alone.
+    #[test]
+    fn unescapes_what_the_page_escapes() {
+        let original = "{{ x }} {% y %} *a*{: b} $$c$$ a_b `d` [e] |f| ~g~ <h> & \\ 2020. # i";
+        let page = crate::page::text(original);
+        assert_ne!(page, original);
+        assert_eq!(unescape_html(&page), original);
+        assert_eq!(
+            unescape_html("a \\ b & c &unknown; &#x7B;&#125;"),
+            "a \\ b & c &unknown; {}"
+        );
     }
 }

@@ -489,11 +489,17 @@ fn summary(loaded: &Loaded) -> String {
     let last = events.iter().map(|s| s.date).max();
     let deadlines = events.iter().filter(|s| s.deadline).count();
     let sessions = events.len() - deadlines;
-    let what = match (sessions, deadlines) {
-        (1, 0) => "1 session".to_string(),
-        (n, 0) => format!("{n} sessions"),
-        (n, 1) => format!("{n} sessions and 1 deadline"),
-        (n, d) => format!("{n} sessions and {d} deadlines"),
+    let plural = |n: usize, one: &str, many: &str| match n {
+        1 => format!("1 {one}"),
+        n => format!("{n} {many}"),
+    };
+    let what = match deadlines {
+        0 => plural(sessions, "session", "sessions"),
+        d => format!(
+            "{} and {}",
+            plural(sessions, "session", "sessions"),
+            plural(d, "deadline", "deadlines")
+        ),
     };
     let mut out = match (first, last) {
         (Some(a), Some(_)) if events.len() == 1 => format!("{what}, on {a}"),

@@ -217,32 +217,77 @@ fn time(t: NaiveTime) -> String {
     t.format("%H:%M").to_string()
 }
 
-/// Text from the YAML in Markdown: HTML is shown, never interpreted, a
-/// bracket cannot open a link (`[x](javascript:...)`), and a line break
-/// cannot start a heading or list of its own. So a topic can neither break
-/// the page nor put script on the course site.
-fn text(s: &str) -> String {
+/// Text from the YAML, inert on a Jekyll page, which goes through Liquid
+/// and then kramdown (GFM):
+/// - braces become the entities `&#123;` and `&#125;`, so no `{{ }}`, `{% %}`
+///   (Liquid, run first, on the raw text) nor `{: }` (a kramdown attribute
+///   list, which could add `onmouseover=`) can form; a backslash would not
+///   do, as Liquid does not know it;
+/// - `&`, `<` and `>` become entities: HTML is shown, never interpreted;
+/// - Markdown's inline marks (`* _ \ ` [ ] $ | ~`) are backslash-escaped,
+///   so a bracket cannot open a link (`[x](javascript:...)`) and `$$` opens
+///   no math block; a leading `#`, `-`, `+`, `=` or `>` starts no block;
+/// - line breaks become spaces, and control characters are dropped.
+///
+/// So a topic can neither break the site's build nor put markup or script
+/// on the course site; it reads exactly as written.
+pub(crate) fn text(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {
+            '{' => out.push_str("&#123;"),
+            '}' => out.push_str("&#125;"),
+            '&' => out.push_str("&amp;"),
             '<' => out.push_str("&lt;"),
             '>' => out.push_str("&gt;"),
-            '[' => out.push_str("\\["),
-            ']' => out.push_str("\\]"),
-            '\r' => {}
-            '\n' => out.push(' '),
+            '*' | '_' | '\\' | '`' | '[' | ']' | '$' | '|' | '~' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '\n' | '\t' | '\u{2028}' | '\u{2029}' | '\u{85}' => out.push(' '),
+            c if c.is_control() => {}
+            c => out.push(c),
+        }
+    }
+    // At the start of a list item's text a block could begin: a heading,
+    // a list (`-`, `+`, `1.`), a setext line, a definition (`:`).
+    if out.starts_with(['#', '-', '+', '=', ':']) {
+        out.insert(0, '\\');
+    }
+    let digits = out.bytes().take_while(u8::is_ascii_digit).count();
+    if digits > 0 && matches!(out.as_bytes().get(digits), Some(b'.' | b')')) {
+        out.insert(digits, '\\');
+    }
+    // A dropped control character can leave a blank at the end, and
+    // `**Note: x **` would no longer close its strong emphasis.
+    out.truncate(out.trim_end().len());
+    out
+}
+
+/// A link destination inside `(...)`, so that any URL stays one link and
+/// carries no template: characters kramdown or Liquid would read (`( ) < >
+/// " { } \ `` ` `` and controls) are percent-encoded. Spaces and `'` are
+/// kept as written, as the course's own page has them (kramdown reads such a
+/// link whole), unless a space before a quote could start a link title: then
+/// they are encoded too.
+fn href(s: &str) -> String {
+    let title_like = s.contains(" '") || s.contains(" \"");
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '(' | ')' | '<' | '>' | '"' | '{' | '}' | '\\' | '`' | '|' | '$' | '*' | '_' | '~'
+            | '[' | ']' => out.push_str(&format!("%{:02X}", c as u32)),
+            ' ' | '\'' if title_like => out.push_str(&format!("%{:02X}", c as u32)),
+            c if c.is_control() || c.is_whitespace() && c != ' ' => {
+                let mut buf = [0; 4];
+                for b in c.encode_utf8(&mut buf).bytes() {
+                    out.push_str(&format!("%{b:02X}"));
+                }
+            }
             c => out.push(c),
         }
     }
     out
-}
-
-/// A link target inside `(...)`: parentheses and spaces are fine in the
-/// course's links except a `)` that would end the target early.
-fn href(s: &str) -> String {
-    s.replace(')', "%29")
-        .replace('<', "%3C")
-        .replace('>', "%3E")
 }
 
 /// Everything but RFC 3986's unreserved characters, for a query value.
@@ -272,7 +317,11 @@ pub fn subscribe_block(schedule: &Schedule) -> Option<String> {
         enc(&schedule.course.name)
     );
     Some(format!(
-        "**Subscribe to this schedule:** [Apple Calendar / Thunderbird]({webcal}) · [Google Calendar]({google}) · [Outlook]({outlook}) · [.ics file]({https})"
+        "**Subscribe to this schedule:** [Apple Calendar / Thunderbird]({}) · [Google Calendar]({}) · [Outlook]({}) · [.ics file]({})",
+        href(&webcal),
+        href(&google),
+        href(&outlook),
+        href(https)
     ))
 }
 
@@ -289,13 +338,42 @@ mod tests {
         assert_eq!(date(d(12, 14)), "Dec. 14");
     }
 
-    // Test that HTML in text is shown, not interpreted.
+    // Test that HTML, Liquid, kramdown attribute lists and Markdown marks in
+    // text are shown, not interpreted, and control characters dropped.
     #[test]
-    fn escapes_html() {
+    fn text_is_inert() {
         assert_eq!(
             text("<script>alert(1)</script> & co"),
-            "&lt;script&gt;alert(1)&lt;/script&gt; & co"
+            "&lt;script&gt;alert(1)&lt;/script&gt; &amp; co"
         );
-        assert_eq!(href("/a (b).pdf"), "/a (b%29.pdf");
+        assert_eq!(
+            text("{{ site.x }} {% include a %} *x*{: onclick=\"y\"}"),
+            "&#123;&#123; site.x &#125;&#125; &#123;% include a %&#125; \\*x\\*&#123;: onclick=\"y\"&#125;"
+        );
+        assert_eq!(
+            text("$$x$$ a_b `c` [d] |e| ~f~"),
+            "\\$\\$x\\$\\$ a\\_b \\`c\\` \\[d\\] \\|e\\| \\~f\\~"
+        );
+        assert_eq!(text("# one\ntwo\u{1b}\u{7}\u{7f}\u{9b}"), "\\# one two");
+        assert_eq!(text("2020. A year"), "2020\\. A year");
+        assert_eq!(
+            text("Don't Use Large Mini-Batches, etc."),
+            "Don't Use Large Mini-Batches, etc."
+        );
+    }
+
+    // Test that a link destination stays one link: the seed's spaces and
+    // apostrophes are kept, anything that could end it, start a title or a
+    // template is encoded.
+    #[test]
+    fn links_stay_one_link() {
+        assert_eq!(
+            href("/papers/2020 - Don't Use.pdf"),
+            "/papers/2020 - Don't Use.pdf"
+        );
+        assert_eq!(href("/a (b).pdf"), "/a %28b%29.pdf");
+        assert_eq!(href("/a 'b' c.pdf"), "/a%20%27b%27%20c.pdf");
+        assert_eq!(href("/a \"b\".pdf"), "/a%20%22b%22.pdf");
+        assert_eq!(href("/{{x}}\t\u{1b}.pdf"), "/%7B%7Bx%7D%7D%09%1B.pdf");
     }
 }
