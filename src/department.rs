@@ -22,8 +22,15 @@ pub fn schedule_files(dir: &Path) -> Result<Vec<PathBuf>, Error> {
         let is_yaml = path
             .extension()
             .is_some_and(|e| e.eq_ignore_ascii_case("yaml") || e.eq_ignore_ascii_case("yml"));
-        if is_yaml && path.is_file() {
-            files.push(path);
+        if !is_yaml {
+            continue;
+        }
+        // A course whose file cannot be read (a dangling link) must not
+        // vanish from the department's feeds without a word.
+        match std::fs::metadata(&path) {
+            Ok(m) if m.is_file() => files.push(path),
+            Ok(_) => {}
+            Err(source) => return Err(Error::Read { path, source }),
         }
     }
     files.sort();

@@ -59,6 +59,34 @@ pub enum Error {
     /// An output that exists and would be replaced without `--force`.
     #[error("`{}` already exists; pass --force to replace it", .0.display())]
     Exists(PathBuf),
+    /// Two of a command's files are one: an output would replace an input or
+    /// another output.
+    #[error(
+        "the {first_role} `{}` and the {second_role} `{}` are the same file; nothing was written\n  hint: give each output a path of its own",
+        first.display(),
+        second.display()
+    )]
+    SameFile {
+        /// What the first file is for (`schedule`, `feed`, `page`...).
+        first_role: String,
+        /// The first file as given.
+        first: PathBuf,
+        /// What the second file is for.
+        second_role: String,
+        /// The second file as given.
+        second: PathBuf,
+    },
+    /// An output path holds something that is not a file (a folder).
+    #[error("cannot write `{}`: it is not a file; nothing was written", .0.display())]
+    NotAFile(PathBuf),
+    /// A rename failed after others had succeeded; those were put back.
+    #[error("cannot replace `{}`: {source}; the files already replaced were restored, nothing changed", path.display())]
+    RolledBack {
+        /// The file that could not be replaced.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
     /// `SOURCE_DATE_EPOCH` is set but is not a Unix timestamp.
     #[error("SOURCE_DATE_EPOCH must be a whole number of seconds since 1970-01-01 UTC, not `{0}`")]
     SourceDateEpoch(String),

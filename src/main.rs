@@ -209,6 +209,7 @@ fn run(command: Command) -> Result<(), Error> {
             let output = output
                 .or_else(|| s.page.output.clone())
                 .unwrap_or_else(|| PathBuf::from("public/schedule.md"));
+            publish::check_distinct(&[("schedule", &schedule)], &[("page", &output)])?;
             let subscribe = s.page.subscribe && !no_subscribe;
             let page = coursefeed::page::render_with(s, subscribe, !no_deadlines);
             publish::write_atomic(&output, page.as_bytes())?;
@@ -227,8 +228,9 @@ fn run(command: Command) -> Result<(), Error> {
             start,
             end,
         } => {
-            if let (Some(path), false) = (&output, force) {
-                if path.exists() {
+            if let Some(path) = &output {
+                publish::check_distinct(&[("page to import", &page)], &[("schedule", path)])?;
+                if !force && path.exists() {
                     return Err(Error::Exists(path.clone()));
                 }
             }
@@ -335,6 +337,12 @@ fn build_one(
 ) -> Result<(), Error> {
     let loaded = load(schedule, tz)?;
     let page = loaded.schedule.page.output.as_deref();
+    let mut outputs = vec![("feed", output)];
+    outputs.extend(page.map(|p| ("page", p)));
+    publish::check_distinct(&[("schedule", schedule)], &outputs)?;
+    if let (Some(previous), Some(page)) = (previous, page) {
+        publish::check_distinct(&[("previous feed", previous)], &[("page", page)])?;
+    }
     let outcome = publish::publish(&loaded.schedule, &flags.options(output, previous, page))?;
     match flags.format {
         Format::Text => {
@@ -398,9 +406,18 @@ fn build_dir(
         })
         .collect();
     let all_path = output.join("all.ics");
-    if let Some(clash) = feeds.iter().find(|f| **f == all_path) {
-        return Err(Error::Exists(clash.clone()));
-    }
+    let roles: Vec<String> = files
+        .iter()
+        .map(|f| format!("feed of `{}`", f.display()))
+        .collect();
+    let inputs: Vec<(&str, &Path)> = files.iter().map(|f| ("schedule", f.as_path())).collect();
+    let mut outputs: Vec<(&str, &Path)> = roles
+        .iter()
+        .map(String::as_str)
+        .zip(feeds.iter().map(PathBuf::as_path))
+        .collect();
+    outputs.push(("combined feed", &all_path));
+    publish::check_distinct(&inputs, &outputs)?;
     let pairs: Vec<(&Path, &coursefeed::Schedule)> = files
         .iter()
         .map(PathBuf::as_path)

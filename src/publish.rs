@@ -76,17 +76,151 @@ pub struct Prepared {
 }
 
 impl Prepared {
-    /// Rename every staged file of `all` into place. Staging already wrote
-    /// and synced them all, so an error there (disk full) changed nothing.
+    /// Put every staged file of `all` in place, all or nothing.
+    ///
+    /// Staging already wrote and synced every file (so a full disk changed
+    /// nothing). Each target must be a file or absent. Each one that exists
+    /// is kept under a hard link (a copy where links are not possible) until
+    /// the end, so that if a rename still fails, the files already replaced
+    /// are put back and the error says so.
     pub fn commit_all(all: Vec<Prepared>) -> Result<(), Error> {
-        for (path, tmp) in all.into_iter().flat_map(|p| p.staged) {
-            tmp.persist(&path).map_err(|e| Error::Write {
-                path,
-                source: e.error,
-            })?;
-        }
-        Ok(())
+        let staged: Vec<(PathBuf, tempfile::NamedTempFile)> =
+            all.into_iter().flat_map(|p| p.staged).collect();
+        commit_with(staged, |tmp, target| {
+            tmp.persist(target).map(|_| ()).map_err(|e| e.error)
+        })
     }
+}
+
+/// [`Prepared::commit_all`] with the rename step given, so that a failure
+/// midway can be tested.
+fn commit_with(
+    staged: Vec<(PathBuf, tempfile::NamedTempFile)>,
+    mut rename: impl FnMut(tempfile::NamedTempFile, &Path) -> std::io::Result<()>,
+) -> Result<(), Error> {
+    for (target, _) in &staged {
+        match std::fs::symlink_metadata(target) {
+            Ok(m) if !m.is_file() => return Err(Error::NotAFile(target.clone())),
+            _ => {}
+        }
+    }
+    // The old version of each target, kept until every rename is done.
+    let mut backups: Vec<(PathBuf, Option<tempfile::TempPath>)> = Vec::with_capacity(staged.len());
+    for (target, _) in &staged {
+        let backup = match target.exists() {
+            true => Some(backup_of(target)?),
+            false => None,
+        };
+        backups.push((target.clone(), backup));
+    }
+    for (i, (target, tmp)) in staged.into_iter().enumerate() {
+        if let Err(source) = rename(tmp, &target) {
+            for (done, backup) in backups.iter_mut().take(i) {
+                match backup.take() {
+                    Some(old) => {
+                        let _ = old.persist(done);
+                    }
+                    None => {
+                        let _ = std::fs::remove_file(done);
+                    }
+                }
+            }
+            return Err(Error::RolledBack {
+                path: target,
+                source,
+            });
+        }
+    }
+    // Dropping the backups deletes them.
+    Ok(())
+}
+
+/// A second name for `target`'s current content, in its folder.
+fn backup_of(target: &Path) -> Result<tempfile::TempPath, Error> {
+    let fail = |source| Error::Write {
+        path: target.to_owned(),
+        source,
+    };
+    let path = temp_for(target)?.into_temp_path();
+    // The placeholder goes; a hard link to the old file takes its name.
+    std::fs::remove_file(&path).map_err(fail)?;
+    if std::fs::hard_link(target, &path).is_err() {
+        std::fs::copy(target, &path).map_err(fail)?;
+    }
+    Ok(path)
+}
+
+/// Where writing to `path` must go: through symlinks to the file they name,
+/// so that a feed linked into a site folder is replaced there and the link
+/// stays. A path that is not a link is its own target.
+pub fn write_target(path: &Path) -> PathBuf {
+    let mut current = path.to_path_buf();
+    // As many links as the OS itself follows.
+    for _ in 0..40 {
+        match std::fs::read_link(&current) {
+            Ok(next) => {
+                current = match current.parent() {
+                    Some(dir) if next.is_relative() => dir.join(next),
+                    _ => next,
+                };
+            }
+            Err(_) => return current,
+        }
+    }
+    current
+}
+
+/// One path per file, whatever way it is written: symlinks followed, `..`
+/// resolved, and compared without case, as a file served from a
+/// case-insensitive disk or web server would be.
+fn identity(path: &Path) -> String {
+    let target = write_target(path);
+    let resolved = match std::fs::canonicalize(&target) {
+        Ok(p) => p,
+        Err(_) => {
+            // Not there yet: its folder is, or will be made, so `..` can be
+            // taken literally.
+            let mut lexical = PathBuf::new();
+            for part in target.components() {
+                match part {
+                    std::path::Component::ParentDir if lexical.file_name().is_some() => {
+                        lexical.pop();
+                    }
+                    std::path::Component::CurDir => {}
+                    other => lexical.push(other),
+                }
+            }
+            let target = lexical;
+            let dir = target.parent().filter(|d| !d.as_os_str().is_empty());
+            let dir = dir.map_or_else(|| Path::new(".").to_path_buf(), Path::to_path_buf);
+            std::fs::canonicalize(&dir)
+                .unwrap_or(dir)
+                .join(target.file_name().unwrap_or_default())
+        }
+    };
+    resolved.to_string_lossy().to_lowercase()
+}
+
+/// Refuse a command whose outputs would replace one of its inputs or each
+/// other. Each file comes with its role, to name it in the error.
+pub fn check_distinct(inputs: &[(&str, &Path)], outputs: &[(&str, &Path)]) -> Result<(), Error> {
+    let mut seen: std::collections::HashMap<String, (&str, &Path)> =
+        std::collections::HashMap::new();
+    for &(role, path) in inputs {
+        seen.entry(identity(path)).or_insert((role, path));
+    }
+    for &(role, path) in outputs {
+        if let Some(&(first_role, first)) = seen.get(&identity(path)) {
+            return Err(Error::SameFile {
+                first_role: first_role.to_owned(),
+                first: first.to_owned(),
+                second_role: role.to_owned(),
+                second: path.to_owned(),
+            });
+        }
+        seen.insert(identity(path), (role, path));
+    }
+    Ok(())
 }
 
 fn read_published(path: &Path, bytes: &[u8]) -> Result<Published, Error> {
@@ -168,19 +302,21 @@ pub fn prepare(schedule: &Schedule, options: &Options) -> Result<Prepared, Error
         _ => Old::open(options.output),
     };
     let mut staged = Vec::new();
-    let feed = stage_with(options.output, current, options.dry_run, |out| {
+    let target = write_target(options.output);
+    let feed = stage_with(&target, current, options.dry_run, |out| {
         feed::write_feed(schedule, &plan.revisions, out)
     })?;
     let written = feed.is_some();
-    staged.extend(feed.map(|tmp| (options.output.to_owned(), tmp)));
+    staged.extend(feed.map(|tmp| (target, tmp)));
     let mut page_written = false;
     if let Some(path) = options.page {
         let text = crate::page::render(schedule, schedule.page.subscribe);
-        let page = stage_with(path, Old::open(path), options.dry_run, |out| {
+        let target = write_target(path);
+        let page = stage_with(&target, Old::open(path), options.dry_run, |out| {
             out.write_all(text.as_bytes())
         })?;
         page_written = page.is_some();
-        staged.extend(page.map(|tmp| (path.to_owned(), tmp)));
+        staged.extend(page.map(|tmp| (target, tmp)));
     }
     Ok(Prepared {
         outcome: Outcome {
@@ -306,13 +442,14 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), Error> {
 pub fn write_all_atomic(files: &[(&Path, &[u8])]) -> Result<(), Error> {
     let mut staged = Vec::with_capacity(files.len());
     for (path, bytes) in files {
-        let mut tmp = temp_for(path)?;
+        let target = write_target(path);
+        let mut tmp = temp_for(&target)?;
         tmp.write_all(bytes).map_err(|source| Error::Write {
             path: path.to_path_buf(),
             source,
         })?;
-        seal(&tmp, path)?;
-        staged.push((path.to_path_buf(), tmp));
+        seal(&tmp, &target)?;
+        staged.push((target, tmp));
     }
     Prepared::commit_all(vec![Prepared {
         outcome: Outcome {
@@ -402,6 +539,100 @@ mod tests {
         write_atomic(&path, b"x").expect("write");
         let mode = std::fs::metadata(&path).expect("meta").permissions().mode();
         assert_eq!(mode & 0o777, 0o644);
+    }
+
+    // Test that when a rename fails midway, the files already replaced are
+    // put back (and a new one removed): every target is as it was.
+    #[test]
+    fn failed_rename_restores_the_others() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let (a, b, c) = (
+            dir.path().join("a.ics"),
+            dir.path().join("b.ics"),
+            dir.path().join("c.ics"),
+        );
+        std::fs::write(&a, b"old a").expect("seed");
+        std::fs::write(&c, b"old c").expect("seed");
+        let staged: Vec<(PathBuf, tempfile::NamedTempFile)> =
+            [(&a, "new a"), (&b, "new b"), (&c, "new c")]
+                .into_iter()
+                .map(|(p, text)| {
+                    let mut t = temp_for(p).expect("temp");
+                    t.write_all(text.as_bytes()).expect("write");
+                    (p.clone(), t)
+                })
+                .collect();
+        let mut calls = 0;
+        let err = commit_with(staged, |tmp, target| {
+            calls += 1;
+            match calls {
+                3 => Err(std::io::Error::other("disk gone")),
+                _ => tmp.persist(target).map(|_| ()).map_err(|e| e.error),
+            }
+        })
+        .expect_err("third rename fails");
+        assert_eq!(
+            err.to_string(),
+            format!("cannot replace `{}`: disk gone; the files already replaced were restored, nothing changed", c.display())
+        );
+        assert_eq!(std::fs::read(&a).expect("a"), b"old a");
+        assert!(!b.exists(), "b did not exist before");
+        assert_eq!(std::fs::read(&c).expect("c"), b"old c");
+        let mut names: Vec<_> = std::fs::read_dir(dir.path())
+            .expect("list")
+            .map(|e| e.expect("entry").file_name())
+            .collect();
+        names.sort();
+        assert_eq!(
+            names,
+            vec![
+                std::ffi::OsString::from("a.ics"),
+                std::ffi::OsString::from("c.ics")
+            ]
+        );
+    }
+
+    // Test that a symlinked output is written through: the file it names
+    // gets the new content, and the link stays a link.
+    #[cfg(unix)]
+    #[test]
+    fn symlinked_output_is_written_through() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let site = dir.path().join("site");
+        std::fs::create_dir(&site).expect("site");
+        std::fs::write(site.join("schedule.ics"), b"old").expect("seed");
+        let link = dir.path().join("schedule.ics");
+        std::os::unix::fs::symlink("site/schedule.ics", &link).expect("link");
+        write_atomic(&link, b"new").expect("write");
+        assert!(std::fs::symlink_metadata(&link)
+            .expect("meta")
+            .file_type()
+            .is_symlink());
+        assert_eq!(
+            std::fs::read(site.join("schedule.ics")).expect("read"),
+            b"new"
+        );
+    }
+
+    // Test that two names for one file are one file: `..`, a symlink, case.
+    #[cfg(unix)]
+    #[test]
+    fn same_file_under_other_names() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let yaml = dir.path().join("s.yaml");
+        std::fs::write(&yaml, b"x").expect("seed");
+        std::os::unix::fs::symlink(&yaml, dir.path().join("link.md")).expect("link");
+        let other = dir.path().join("sub").join("..").join("s.yaml");
+        for output in [other, dir.path().join("link.md"), dir.path().join("S.YAML")] {
+            let err =
+                check_distinct(&[("schedule", &yaml)], &[("page", &output)]).expect_err("same");
+            assert!(err.to_string().starts_with("the schedule `"), "{err}");
+        }
+        assert!(check_distinct(
+            &[("schedule", &yaml)],
+            &[("page", &dir.path().join("p.md"))]
+        )
+        .is_ok());
     }
 
     // Test that a failed write leaves the old file as it was.
