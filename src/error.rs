@@ -88,7 +88,7 @@ pub enum Error {
         source: std::io::Error,
     },
     /// `SOURCE_DATE_EPOCH` is set but is not a Unix timestamp.
-    #[error("SOURCE_DATE_EPOCH must be a whole number of seconds since 1970-01-01 UTC, not `{0}`")]
+    #[error("SOURCE_DATE_EPOCH must be a whole number of seconds since 1970-01-01 UTC, in the years 1 to 9999, not `{0}`")]
     SourceDateEpoch(String),
 }
 

@@ -433,6 +433,8 @@ pub fn stamp(source_date_epoch: Option<&str>) -> Result<DateTime<Utc>, crate::Er
             .parse::<i64>()
             .ok()
             .and_then(|secs| DateTime::from_timestamp(secs, 0))
+            // DTSTAMP has four-digit years (RFC 5545 §3.3.4).
+            .filter(|t| (1..=9999).contains(&chrono::Datelike::year(t)))
             .ok_or_else(|| crate::Error::SourceDateEpoch(v.to_owned())),
     }
 }

@@ -82,6 +82,8 @@ pub fn load_path(path: &Path, tz: &TzDatabase) -> Result<Loaded, Error> {
 
 /// Validate schedule text; `file` names it in messages.
 pub fn load_str(source: &str, file: &Path, tz: &TzDatabase) -> Result<Loaded, Error> {
+    let source = load::normalized(source);
+    let source = source.as_ref();
     let raw = load::parse(source).map_err(|p| {
         let positions = load::Positions::build(source).unwrap_or_default();
         let at = positions.exact(&p.path).or(p.position);

@@ -200,8 +200,9 @@ pub struct RawLink {
 /// Any YAML scalar, kept as the text it stands for.
 ///
 /// YAML 1.1 tools read an unquoted `15:00` as the number 900 and serde_yaml
-/// reads `1` as an integer; taking every scalar as text lets `validate`
-/// interpret it by field, with one message style for all of them.
+/// reads `1.10` as the number 1.1; taking every scalar as the text written
+/// lets `validate` interpret it by field, with one message style for all of
+/// them, and keeps text fields exactly as staff wrote them.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Scalar(pub String);
 
@@ -248,7 +249,10 @@ impl<'de> Deserialize<'de> for Scalar {
                 Ok(Scalar(v.to_string()))
             }
         }
-        deserializer.deserialize_any(ScalarVisitor)
+        // Asked for a string, serde_yaml hands over a plain scalar's text as
+        // written: `room: 1.10` stays "1.10", not the number 1.1, and `0x1F`
+        // or `1e3` stay what staff typed.
+        deserializer.deserialize_str(ScalarVisitor)
     }
 }
 
@@ -328,6 +332,38 @@ fn too_deep(source: &str) -> Option<(usize, usize)> {
         }
     }
     None
+}
+
+/// Whether a CR in `source` is not the first half of a CRLF: a line end of
+/// its own to YAML.
+pub(crate) fn has_lone_cr(source: &str) -> bool {
+    let b = source.as_bytes();
+    source
+        .match_indices('\r')
+        .any(|(i, _)| b.get(i + 1) != Some(&b'\n'))
+}
+
+/// The schedule text as YAML reads it: without a byte order mark (some
+/// editors write one; it is no part of the schedule), and with each lone CR
+/// (old Mac line ends) made a LF, so that every line count agrees with
+/// YAML's. LF for CR keeps every byte offset.
+pub fn normalized(source: &str) -> std::borrow::Cow<'_, str> {
+    let source = source.strip_prefix('\u{feff}').unwrap_or(source);
+    if !has_lone_cr(source) {
+        return std::borrow::Cow::Borrowed(source);
+    }
+    let b = source.as_bytes();
+    let mut out = String::with_capacity(source.len());
+    let mut last = 0;
+    for (i, _) in source.match_indices('\r') {
+        if b.get(i + 1) != Some(&b'\n') {
+            out.push_str(&source[last..i]);
+            out.push('\n');
+            last = i + 1;
+        }
+    }
+    out.push_str(&source[last..]);
+    std::borrow::Cow::Owned(out)
 }
 
 /// True when the file holds no YAML node: only whitespace, comments or `---`.

@@ -772,6 +772,9 @@ mod tests {
                     (2026, 2027),
                     (2031, 2033),
                     (2035, 2037),
+                    // Past the tz table, from the zone's POSIX rule alone.
+                    (2099, 2101),
+                    (2299, 2300),
                 ] {
                     let (start, end) = span(first, last);
                     let obs = observances(tz, start, end);

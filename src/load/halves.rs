@@ -35,6 +35,12 @@ struct Cut {
 /// The schedule parsed in two halves, or `None` when the file cannot be cut
 /// safely or either half fails; the caller then parses it whole.
 pub(super) fn parse(source: &str) -> Option<RawSchedule> {
+    // The cut is made at `\n`; libyaml also breaks lines at a lone CR, NEL,
+    // LS and PS, so a file with any of them is parsed whole.
+    let breaks = ['\u{85}', '\u{2028}', '\u{2029}'];
+    if breaks.into_iter().any(|c| source.contains(c)) || super::has_lone_cr(source) {
+        return None;
+    }
     let Cut { cut, end } = find_cut(source)?;
     let (items, rest_tail) = (&source[cut..end], &source[end..]);
     let head = &source[..cut];
@@ -247,6 +253,20 @@ fn end_of_single_quoted(rest: &str) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    // Test that a file with any line break other than LF and CRLF (a lone
+    // CR, NEL, LS, PS: libyaml breaks lines at each) is parsed whole, so the
+    // halves can never disagree with it about where a line ends.
+    #[test]
+    fn other_line_breaks_are_parsed_whole() {
+        let big = crate::synthetic::schedule_yaml(4_000);
+        assert!(big.len() >= HALVES_FROM_BYTES);
+        assert!(parse(&big).is_some(), "the plain file is cut");
+        for brk in ["\r", "\u{85}", "\u{2028}", "\u{2029}"] {
+            let odd = big.replacen("sessions:\n", &format!("# note{brk}x\nsessions:\n"), 1);
+            assert!(parse(&odd).is_none(), "{brk:?}");
+        }
+    }
 
     #[test]
     fn lines_that_stand_alone() {
