@@ -15,13 +15,15 @@ pub enum Error {
         /// Why the OS refused.
         source: std::io::Error,
     },
-    /// The schedule file is larger than any real schedule.
-    #[error("`{}` is {size} bytes; schedules over {} MiB are refused", path.display(), crate::MAX_SCHEDULE_BYTES / 1024 / 1024)]
+    /// An input is larger than any real one of its kind.
+    #[error("{}", too_large(path, *size, *kind))]
     TooLarge {
         /// The file.
         path: PathBuf,
-        /// Its size.
-        size: u64,
+        /// Its size, when the file says (a stream does not).
+        size: Option<u64>,
+        /// What it is.
+        kind: crate::input::Kind,
     },
     /// The schedule has one or more problems; nothing was written.
     #[error("{}", render_all(.0))]
@@ -100,6 +102,19 @@ impl Error {
             _ => &[],
         }
     }
+}
+
+fn too_large(path: &std::path::Path, size: Option<u64>, kind: crate::input::Kind) -> String {
+    let limit = kind.limit() / 1024 / 1024;
+    let what = match size {
+        Some(size) => format!("{size} bytes"),
+        None => format!("over {limit} MiB"),
+    };
+    format!(
+        "`{}` is {what}; {} over {limit} MiB are refused",
+        path.display(),
+        kind.plural()
+    )
 }
 
 fn removed_message(path: &std::path::Path, sessions: &[crate::regenerate::Removed]) -> String {

@@ -10,6 +10,7 @@ pub mod error;
 pub mod feed;
 pub mod ics;
 pub mod import;
+pub mod input;
 pub mod load;
 pub mod model;
 pub mod page;
@@ -39,24 +40,11 @@ pub struct Loaded {
 /// Below it, a thread costs more than it saves.
 pub const PARALLEL_FROM: usize = 2_000;
 
-/// Schedules larger than this are refused before reading, to bound memory.
-/// A faculty-wide feed of 100,000 sessions is about 30 MiB of YAML.
-pub const MAX_SCHEDULE_BYTES: u64 = 256 * 1024 * 1024;
+pub use input::MAX_SCHEDULE_BYTES;
 
 /// Read and validate the schedule file at `path`.
 pub fn load_path(path: &Path, tz: &TzDatabase) -> Result<Loaded, Error> {
-    let read_error = |source| Error::Read {
-        path: path.to_owned(),
-        source,
-    };
-    let size = std::fs::metadata(path).map_err(read_error)?.len();
-    if size > MAX_SCHEDULE_BYTES {
-        return Err(Error::TooLarge {
-            path: path.to_owned(),
-            size,
-        });
-    }
-    let bytes = std::fs::read(path).map_err(read_error)?;
+    let bytes = input::read(path, input::Kind::Schedule)?;
     match String::from_utf8(bytes) {
         Ok(source) => load_str(&source, path, tz),
         Err(e) => {
@@ -86,7 +74,12 @@ pub fn load_str(source: &str, file: &Path, tz: &TzDatabase) -> Result<Loaded, Er
     let source = source.as_ref();
     let raw = load::parse(source).map_err(|p| {
         let positions = load::Positions::build(source).unwrap_or_default();
-        let at = positions.exact(&p.path).or(p.position);
+        // A problem of the whole file (a syntax error, an alias bomb) is
+        // where the reader found it, not at the root node.
+        let at = match p.path.is_empty() {
+            true => p.position.or_else(|| positions.exact(&p.path)),
+            false => positions.exact(&p.path).or(p.position),
+        };
         Error::Invalid(vec![diagnostic(
             &Lines::new(source),
             file,

@@ -290,6 +290,15 @@ pub fn parse(source: &str) -> Result<RawSchedule, Box<LoadProblem>> {
             problem: Problem::NotYaml(format!("nested more than {MAX_FLOW_DEPTH} levels deep")),
         }));
     }
+    if let Some(position) = expands_too_far(source) {
+        return Err(Box::new(LoadProblem {
+            path: String::new(),
+            position: Some(position),
+            problem: Problem::NotYaml(format!(
+                "aliases here expand the file to more than {MAX_EXPANDED_NODES} values; write the values out, or share fewer"
+            )),
+        }));
+    }
     serde_yaml::from_str::<RawSchedule>(source).map_err(|err| {
         // serde_yaml reads lazily and may report a misplaced key before it
         // reaches a syntax error further on; the syntax error is the real one.
@@ -302,6 +311,62 @@ pub fn parse(source: &str) -> Result<RawSchedule, Box<LoadProblem>> {
             Ok(_) => from_serde(&err),
         })
     })
+}
+
+/// Aliases may make a document this many values larger than it is written,
+/// and no more: a real schedule shares a reading list or a zoom link, while
+/// a "billion laughs" of nested aliases multiplies a few kilobytes into
+/// gigabytes. 100,000 sessions of ten values each are a million values.
+const MAX_EXPANDED_NODES: u64 = 1_000_000;
+
+/// Where aliases first take the expanded document past
+/// [`MAX_EXPANDED_NODES`] more values than it has as written, if they do.
+/// Each anchored node's expanded size is counted once, so the check is
+/// linear in the text whatever the aliases multiply to.
+fn expands_too_far(source: &str) -> Option<(usize, usize)> {
+    if !source.contains('&') || !source.contains('*') {
+        return None;
+    }
+    // Per open container: its anchor and the values below it so far.
+    let mut open: Vec<(usize, u64)> = Vec::new();
+    let mut anchored: std::collections::HashMap<usize, u64> = std::collections::HashMap::new();
+    let mut added: u64 = 0;
+    for event in Parser::new_from_str(source) {
+        // A syntax error is reported by the real parse.
+        let (event, span) = event.ok()?;
+        let size = match event {
+            Event::Scalar(_, _, anchor, _) => {
+                if anchor > 0 {
+                    anchored.insert(anchor, 1);
+                }
+                1
+            }
+            Event::Alias(id) => {
+                let size = anchored.get(&id).copied().unwrap_or(1);
+                added = added.saturating_add(size.saturating_sub(1));
+                if added > MAX_EXPANDED_NODES {
+                    return Some((span.start.line(), span.start.col() + 1));
+                }
+                size
+            }
+            Event::SequenceStart(anchor, _) | Event::MappingStart(anchor, _) => {
+                open.push((anchor, 1));
+                continue;
+            }
+            Event::SequenceEnd | Event::MappingEnd => {
+                let (anchor, size) = open.pop()?;
+                if anchor > 0 {
+                    anchored.insert(anchor, size);
+                }
+                size
+            }
+            _ => continue,
+        };
+        if let Some((_, parent)) = open.last_mut() {
+            *parent = parent.saturating_add(size);
+        }
+    }
+    None
 }
 
 /// No schedule nests flow collections (`[...]`, `{...}`) this deep.
@@ -626,6 +691,25 @@ mod tests {
     }
 
     // Test that deep flow nesting is refused up front, with its position.
+    // Test that aliases are bounded by what they expand to: a few
+    // kilobytes of nested aliases are refused at the alias that goes past
+    // the limit, while sharing a list among many sessions is fine.
+    #[test]
+    fn alias_expansion_is_bounded() {
+        let mut bomb = String::from("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
+        for i in 1..8 {
+            let refs = vec![format!("*a{}", i - 1); 10].join(", ");
+            bomb.push_str(&format!("a{i}: &a{i} [{refs}]\n"));
+        }
+        let at = expands_too_far(&bomb).expect("refused");
+        assert_eq!(at.0, 6, "the line where the count passes the limit");
+        let mut shared = String::from("r: &r [{title: a}, {title: b}]\ns:\n");
+        for _ in 0..10_000 {
+            shared.push_str("  - {readings: *r}\n");
+        }
+        assert_eq!(expands_too_far(&shared), None);
+    }
+
     #[test]
     fn deep_nesting_is_refused() {
         let src = format!("course:\n  name: {}{}\n", "[".repeat(100), "]".repeat(100));

@@ -234,9 +234,13 @@ fn run(command: Command) -> Result<(), Error> {
                     return Err(Error::Exists(path.clone()));
                 }
             }
-            let text = std::fs::read_to_string(&page).map_err(|source| Error::Read {
+            let bytes = coursefeed::input::read(&page, coursefeed::input::Kind::Page)?;
+            let text = String::from_utf8(bytes).map_err(|_| Error::Read {
                 path: page.clone(),
-                source,
+                source: std::io::Error::new(
+                    std::io::ErrorKind::InvalidData,
+                    "it is not UTF-8 text",
+                ),
             })?;
             let options = coursefeed::import::Options {
                 year,

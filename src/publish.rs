@@ -237,15 +237,12 @@ fn read_published(path: &Path, bytes: &[u8]) -> Result<Published, Error> {
 /// older rules, waiting for a rebuild. None when there is no feed there or
 /// it agrees.
 pub fn tz_drift(schedule: &Schedule, path: &Path) -> Result<Option<TzdataChange>, Error> {
-    let bytes = match std::fs::read(path) {
+    let bytes = match crate::input::read(path, crate::input::Kind::Feed) {
         Ok(bytes) => bytes,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-        Err(source) => {
-            return Err(Error::Read {
-                path: path.to_owned(),
-                source,
-            })
+        Err(Error::Read { source, .. }) if source.kind() == std::io::ErrorKind::NotFound => {
+            return Ok(None)
         }
+        Err(e) => return Err(e),
     };
     let published = read_published(path, &bytes)?;
     let plan = regenerate::plan(schedule, Some(&published), DateTime::UNIX_EPOCH);
@@ -262,21 +259,16 @@ pub fn prepare(schedule: &Schedule, options: &Options) -> Result<Prepared, Error
         Previous::Fresh => None,
     };
     let old_bytes = match previous_path {
-        Some(path) => match std::fs::read(path) {
+        Some(path) => match crate::input::read(path, crate::input::Kind::Feed) {
             Ok(bytes) => Some((path, bytes)),
             // No feed yet: a first build. An explicit --previous must exist.
-            Err(e)
-                if e.kind() == std::io::ErrorKind::NotFound
+            Err(Error::Read { source, .. })
+                if source.kind() == std::io::ErrorKind::NotFound
                     && matches!(options.previous, Previous::Output) =>
             {
                 None
             }
-            Err(source) => {
-                return Err(Error::Read {
-                    path: path.to_owned(),
-                    source,
-                })
-            }
+            Err(e) => return Err(e),
         },
         None => None,
     };

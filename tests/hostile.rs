@@ -114,6 +114,74 @@ fn alias_bomb_in_allowed_fields() {
     );
 }
 
+// Test that aliases nested through readings, links and sessions, a few
+// kilobytes that would expand to gigabytes, are refused at the line where
+// the expansion passes the limit, quickly and in little memory.
+#[test]
+fn alias_bomb_through_allowed_fields() {
+    let mut y = String::from("course: {name: X, timezone: Europe/Stockholm}\ndefaults:\n  readings: &r0 [{title: a, links: [{label: l, url: \"https://x.org/\"}]}, {title: b}]\n");
+    for i in 1..9 {
+        let refs = vec![format!("*r{}", i - 1); 10].join(", ");
+        y.push_str(&format!("x{i}: &r{i} [{refs}]\n"));
+    }
+    y.push_str("sessions:\n  - {kind: L, number: 1, date: 2020-09-28, start: \"15:00\", end: \"16:00\", readings: *r8}\n");
+    let started = std::time::Instant::now();
+    let stderr = check_fails(y.as_bytes());
+    assert!(
+        stderr.starts_with("error: s.yaml:8:35: not valid YAML: aliases here expand"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("aliases here expand the file to more than 1000000 values"),
+        "{stderr}"
+    );
+    // Not a timing assertion on speed goals: a bomb must not be expanded at all.
+    assert!(started.elapsed() < std::time::Duration::from_secs(60));
+}
+
+// Test that inputs without a size are read only up to their limit:
+// /dev/zero as a schedule or as a page to import, and endless standard input.
+#[cfg(unix)]
+#[test]
+fn endless_inputs_stop_at_the_limit() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let o = run(dir.path(), &["check", "/dev/zero"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(
+        String::from_utf8_lossy(&o.stderr),
+        "error: `/dev/zero` is over 256 MiB; schedules over 256 MiB are refused\n"
+    );
+    let o = run(dir.path(), &["import", "/dev/zero", "--year", "2020"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(
+        String::from_utf8_lossy(&o.stderr),
+        "error: `/dev/zero` is over 16 MiB; pages over 16 MiB are refused\n"
+    );
+
+    use std::io::Write;
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("coursefeed"))
+        .args(["check", "/dev/stdin"])
+        .env("TZDIR", common::zoneinfo(common::TZDATA))
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    let mut stdin = child.stdin.take().expect("stdin");
+    let feeder = std::thread::spawn(move || {
+        let chunk = "y\n".repeat(32 * 1024);
+        // Ends when coursefeed stops reading and closes the pipe.
+        while stdin.write_all(chunk.as_bytes()).is_ok() {}
+    });
+    let o = child.wait_with_output().expect("wait");
+    feeder.join().expect("feeder");
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(
+        String::from_utf8_lossy(&o.stderr),
+        "error: `/dev/stdin` is over 256 MiB; schedules over 256 MiB are refused\n"
+    );
+}
+
 // Test that deep nesting is refused before the YAML parser sees it.
 #[test]
 fn deep_nesting() {
