@@ -256,9 +256,9 @@ fn run(command: Command) -> Result<(), Error> {
                 eprintln!("warning: {}:{}: {}", page.display(), w.line, w.message);
             }
             // The result must be a schedule we accept, or nothing is written.
-            let name = output
-                .clone()
-                .unwrap_or_else(|| PathBuf::from("<imported schedule>"));
+            // Its problems come from the page: name the page, not an output
+            // that does not exist.
+            let name = PathBuf::from(format!("<schedule imported from {}>", page.display()));
             coursefeed::load_str(&imported.yaml, &name, &tz)?;
             match output {
                 Some(path) => {

@@ -182,6 +182,31 @@ fn endless_inputs_stop_at_the_limit() {
     );
 }
 
+// Test that a page of 200 KB of brackets imports in one pass and that a
+// problem with what it gives names the page, not the output never written.
+#[test]
+fn import_of_nested_brackets_names_the_page() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let page = format!(
+        "# Lecture Session 1: Sep. 28, 15:00-17:00 {}{}\n",
+        "[".repeat(100_000),
+        "]".repeat(100_000)
+    );
+    std::fs::write(dir.path().join("page.md"), page).expect("write");
+    let o = run(
+        dir.path(),
+        &["import", "page.md", "--year", "2020", "-o", "s.yaml"],
+    );
+    assert_eq!(o.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        stderr.starts_with("error: <schedule imported from page.md>:"),
+        "{}",
+        &stderr[..200.min(stderr.len())]
+    );
+    assert!(!dir.path().join("s.yaml").exists());
+}
+
 // Test that deep nesting is refused before the YAML parser sees it.
 #[test]
 fn deep_nesting() {
