@@ -145,6 +145,7 @@ enum Format {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    remove_temp_files_on_signal();
     match run(cli.command) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
@@ -152,6 +153,21 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// On SIGINT or SIGTERM, remove the temporary files of a build in progress
+/// and exit as a killed process would; the published files are untouched.
+fn remove_temp_files_on_signal() {
+    use signal_hook::consts::{SIGINT, SIGTERM};
+    let Ok(mut signals) = signal_hook::iterator::Signals::new([SIGINT, SIGTERM]) else {
+        return;
+    };
+    std::thread::spawn(move || {
+        if let Some(signal) = signals.forever().next() {
+            publish::remove_staged();
+            std::process::exit(128 + signal);
+        }
+    });
 }
 
 fn parse_hhmm(s: &str) -> Result<chrono::NaiveTime, String> {

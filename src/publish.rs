@@ -453,6 +453,68 @@ pub fn write_all_atomic(files: &[(&Path, &[u8])]) -> Result<(), Error> {
     }])
 }
 
+/// The temporary files this process has made, so that a signal handler
+/// can remove the ones still there ([`remove_staged`]).
+static STAGED: std::sync::Mutex<Vec<PathBuf>> = std::sync::Mutex::new(Vec::new());
+
+/// Folders already swept of stale temporary files by this process.
+static SWEPT: std::sync::Mutex<Vec<PathBuf>> = std::sync::Mutex::new(Vec::new());
+
+/// A temporary file of ours older than this was left by a build that was
+/// killed (no build takes that long), and is removed.
+const STALE_AFTER: std::time::Duration = std::time::Duration::from_secs(10 * 60);
+
+/// Remove every temporary file this process made that is still there: for
+/// SIGINT and SIGTERM, after which the process exits. Renamed and finished
+/// files are no longer under their temporary names and are left alone.
+pub fn remove_staged() {
+    let staged = STAGED
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    for path in staged.iter() {
+        let _ = std::fs::remove_file(path);
+    }
+}
+
+/// Whether `name` is one of our temporary names: `.<output>.<random>.tmp`.
+fn is_our_temp(name: &str) -> bool {
+    let Some(inner) = name.strip_prefix('.').and_then(|n| n.strip_suffix(".tmp")) else {
+        return false;
+    };
+    inner.rsplit_once('.').is_some_and(|(output, random)| {
+        !output.is_empty() && random.len() == 6 && random.bytes().all(|b| b.is_ascii_alphanumeric())
+    })
+}
+
+/// Remove temporary files of ours in `dir` that a killed build left behind,
+/// once per folder and process.
+fn sweep(dir: &Path) {
+    {
+        let mut swept = SWEPT
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if swept.iter().any(|d| d == dir) {
+            return;
+        }
+        swept.push(dir.to_owned());
+    }
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let stale = entry
+            .metadata()
+            .ok()
+            .filter(std::fs::Metadata::is_file)
+            .and_then(|m| m.modified().ok())
+            .and_then(|t| t.elapsed().ok())
+            .is_some_and(|age| age > STALE_AFTER);
+        if stale && is_our_temp(&entry.file_name().to_string_lossy()) {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
+}
+
 /// A temporary file in `path`'s folder (created if needed), so that the
 /// final rename stays on one file system and is atomic.
 fn temp_for(path: &Path) -> Result<tempfile::NamedTempFile, Error> {
@@ -465,15 +527,22 @@ fn temp_for(path: &Path) -> Result<tempfile::NamedTempFile, Error> {
         _ => Path::new("."),
     };
     std::fs::create_dir_all(dir).map_err(fail)?;
+    sweep(dir);
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    tempfile::Builder::new()
+    let tmp = tempfile::Builder::new()
         .prefix(&format!(".{name}."))
         .suffix(".tmp")
+        .rand_bytes(6)
         .tempfile_in(dir)
-        .map_err(fail)
+        .map_err(fail)?;
+    STAGED
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+        .push(tmp.path().to_owned());
+    Ok(tmp)
 }
 
 /// Make a staged file durable and as readable as the file it replaces.

@@ -225,3 +225,92 @@ fn symlinked_feed_is_written_through() {
         "no temp file left"
     );
 }
+
+// Test that a build started after one that was killed removes the temporary
+// files the killed one left (older than ten minutes), and leaves fresh ones
+// (a build running now) and files that are not ours alone.
+#[test]
+fn stale_temporary_files_are_removed() {
+    let dir = course("public/schedule.md");
+    let public = dir.path().join("public");
+    std::fs::create_dir_all(&public).expect("mkdir");
+    let hour_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+    for name in [
+        ".schedule.ics.ab12CD.tmp",
+        ".notes.txt",
+        ".schedule.ics.fresh1.tmp",
+    ] {
+        let f = std::fs::File::create(public.join(name)).expect("create");
+        if name != ".schedule.ics.fresh1.tmp" {
+            f.set_modified(hour_ago).expect("mtime");
+        }
+    }
+    let o = run(dir.path(), &["build", "schedule.yaml"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(
+        files(&public),
+        vec![
+            ".notes.txt",
+            ".schedule.ics.fresh1.tmp",
+            "schedule.ics",
+            "schedule.md"
+        ]
+    );
+}
+
+// Test that a build stopped with SIGTERM while it writes removes its
+// temporary files and leaves the published feed as it was.
+#[cfg(unix)]
+#[test]
+fn terminated_build_leaves_no_temporary_files() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let yaml = coursefeed::synthetic::schedule_yaml(60_000);
+    std::fs::write(dir.path().join("big.yaml"), yaml).expect("write");
+    std::fs::create_dir(dir.path().join("out")).expect("mkdir");
+    std::fs::write(
+        dir.path().join("out/big.ics"),
+        "BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n",
+    )
+    .expect("seed");
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("coursefeed"))
+        .args(["build", "big.yaml", "-o", "out/big.ics", "--fresh"])
+        .current_dir(dir.path())
+        .env("TZDIR", common::zoneinfo(common::TZDATA))
+        .env("SOURCE_DATE_EPOCH", common::EPOCH)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("spawn");
+    let temp_seen = loop {
+        let temps = files(&dir.path().join("out"))
+            .into_iter()
+            .any(|f| f.ends_with(".tmp"));
+        if temps {
+            break true;
+        }
+        if child.try_wait().expect("wait").is_some() {
+            break false;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(2));
+    };
+    assert!(
+        temp_seen,
+        "the build finished before it could be stopped; make the schedule larger"
+    );
+    let status = std::process::Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .expect("kill");
+    assert!(status.success());
+    let exit = child.wait().expect("wait");
+    use std::os::unix::process::ExitStatusExt;
+    assert!(
+        exit.code() == Some(143) || exit.signal() == Some(15),
+        "{exit:?}"
+    );
+    assert_eq!(files(&dir.path().join("out")), vec!["big.ics"]);
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("out/big.ics")).expect("feed"),
+        "BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n"
+    );
+}
