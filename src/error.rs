@@ -217,16 +217,37 @@ pub struct Diagnostic {
 impl Diagnostic {
     /// The one-line form, then the source line and a hint when there are any.
     pub fn render(&self) -> String {
-        let mut out = self.to_string();
+        let mut out = printable(&self.to_string()).into_owned();
         if let Some(src) = &self.source_line {
             let gutter = self.line.to_string();
-            out.push_str(&format!("\n {gutter} | {src}"));
+            out.push_str(&format!("\n {gutter} | {}", printable(src)));
         }
         if let Some(hint) = self.problem.hint() {
-            out.push_str(&format!("\n  hint: {hint}"));
+            out.push_str(&format!("\n  hint: {}", printable(&hint)));
         }
         out
     }
+}
+
+/// Text for a terminal: control characters from the YAML (ESC, CR, NUL...)
+/// are shown escaped, `\u{1b}`, so that they can neither move the cursor,
+/// clear the screen nor hide what is printed. Tabs stay.
+pub fn printable(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text
+        .chars()
+        .any(|c| c.is_control() && c != '\t' && c != '\n')
+    {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if c.is_control() && c != '\t' && c != '\n' {
+            out.push_str(&format!("\\u{{{:x}}}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
 }
 
 /// `file:line:col: session, field `x`: message`: everything needed on one line.
@@ -269,6 +290,12 @@ pub enum Problem {
     /// YAML syntax error.
     #[error("not valid YAML: {0}")]
     NotYaml(String),
+    /// A key given twice in one mapping.
+    #[error("`{0}` is given twice")]
+    DuplicateField(String),
+    /// A file of more than one YAML document (a `---` after the schedule).
+    #[error("a second YAML document starts here; a schedule is one document")]
+    SecondDocument,
     /// A key the format does not know.
     #[error("unknown field `{field}`")]
     UnknownField {
@@ -388,6 +415,15 @@ impl Problem {
             } => format!("did you mean `{s}`?"),
             Problem::UnknownField { expected, .. } if !expected.is_empty() => {
                 format!("expected one of: {}", expected.join(", "))
+            }
+            Problem::DuplicateField(_) => "keep one of the two".into(),
+            Problem::SecondDocument => {
+                "remove the `---` line, or move what follows into another file".into()
+            }
+            // libyaml: "found a tab character that violates indentation",
+            // "while scanning a plain scalar, found a tab".
+            Problem::NotYaml(m) if m.contains(" tab") => {
+                "YAML indents with spaces: replace the tab".into()
             }
             Problem::BadDate(_) => "write dates as YYYY-MM-DD, e.g. 2020-09-28".into(),
             Problem::BadTime(_) => {

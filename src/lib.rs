@@ -76,9 +76,10 @@ pub fn load_str(source: &str, file: &Path, tz: &TzDatabase) -> Result<Loaded, Er
         let positions = load::Positions::build(source).unwrap_or_default();
         // A problem of the whole file (a syntax error, an alias bomb) is
         // where the reader found it, not at the root node.
-        let at = match p.path.is_empty() {
-            true => p.position.or_else(|| positions.exact(&p.path)),
-            false => positions.exact(&p.path).or(p.position),
+        let at = match (&p.problem, p.path.is_empty()) {
+            (Problem::DuplicateField(_), _) => positions.repeated(&p.path).or(p.position),
+            (_, true) => p.position.or_else(|| positions.exact(&p.path)),
+            (_, false) => positions.exact(&p.path).or(p.position),
         };
         Error::Invalid(vec![diagnostic(
             &Lines::new(source),

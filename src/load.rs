@@ -302,14 +302,17 @@ pub fn parse(source: &str) -> Result<RawSchedule, Box<LoadProblem>> {
     serde_yaml::from_str::<RawSchedule>(source).map_err(|err| {
         // serde_yaml reads lazily and may report a misplaced key before it
         // reaches a syntax error further on; the syntax error is the real one.
-        Box::new(match Positions::build(source) {
-            Err((position, message)) => LoadProblem {
-                path: String::new(),
-                position: Some(position),
-                problem: Problem::NotYaml(message),
+        Box::new(pinpoint(
+            source,
+            match Positions::build(source) {
+                Err((position, message)) => LoadProblem {
+                    path: String::new(),
+                    position: Some(position),
+                    problem: Problem::NotYaml(message),
+                },
+                Ok(_) => from_serde(&err),
             },
-            Ok(_) => from_serde(&err),
-        })
+        ))
     })
 }
 
@@ -439,6 +442,65 @@ fn is_blank(source: &str) -> bool {
     })
 }
 
+/// Move a problem to its cause where the parser reports it elsewhere: a tab
+/// is reported where the scalar before it started, and a second document
+/// at the top of the file rather than at its `---`.
+fn pinpoint(source: &str, mut p: LoadProblem) -> LoadProblem {
+    match &p.problem {
+        Problem::NotYaml(m) if m.contains(" tab") => {
+            let (line, col) = p.position.unwrap_or((1, 1));
+            let start = line_start(source, line) + col.saturating_sub(1);
+            if let Some(tab) = source.get(start..).and_then(|rest| rest.find('\t')) {
+                p.position = Some(line_col(source, start + tab));
+            }
+        }
+        Problem::Shape(m) if m.contains("more than one document") => {
+            p.problem = Problem::SecondDocument;
+            p.path = String::new();
+            p.position = second_document(source).or(p.position);
+        }
+        _ => {}
+    }
+    p
+}
+
+/// Byte offset of the start of 1-based `line`.
+fn line_start(source: &str, line: usize) -> usize {
+    if line <= 1 {
+        return 0;
+    }
+    source
+        .match_indices('\n')
+        .nth(line - 2)
+        .map_or(source.len(), |(i, _)| i + 1)
+}
+
+/// 1-based line and column (in characters) of byte `offset`.
+fn line_col(source: &str, offset: usize) -> (usize, usize) {
+    let before = &source[..offset];
+    let line = before.matches('\n').count() + 1;
+    let col = before[before.rfind('\n').map_or(0, |i| i + 1)..]
+        .chars()
+        .count()
+        + 1;
+    (line, col)
+}
+
+/// Where the second YAML document of `source` starts (its `---`).
+fn second_document(source: &str) -> Option<(usize, usize)> {
+    let mut documents = 0;
+    for event in Parser::new_from_str(source) {
+        let (event, span) = event.ok()?;
+        if matches!(event, Event::DocumentStart(_)) {
+            documents += 1;
+            if documents == 2 {
+                return Some((span.start.line(), span.start.col() + 1));
+            }
+        }
+    }
+    None
+}
+
 /// Turn a serde_yaml error into a problem with a path.
 fn from_serde(err: &serde_yaml::Error) -> LoadProblem {
     let position = err.location().map(|l| (l.line(), l.column()));
@@ -448,6 +510,15 @@ fn from_serde(err: &serde_yaml::Error) -> LoadProblem {
         _ => &text[..],
     };
     let (path, message) = split_path(text);
+    if let Some(rest) = message.strip_prefix("duplicate field `") {
+        // Located at the second key by [`Positions::repeated`].
+        let field = rest.split('`').next().unwrap_or_default().to_owned();
+        return LoadProblem {
+            path: join(path, &field),
+            position,
+            problem: Problem::DuplicateField(field),
+        };
+    }
     let problem = if let Some(rest) = message.strip_prefix("unknown field `") {
         let field = rest.split('`').next().unwrap_or_default().to_owned();
         let expected = expected_fields(rest);
@@ -533,6 +604,8 @@ pub(crate) fn join(parent: &str, key: &str) -> String {
 #[derive(Debug, Default)]
 pub struct Positions {
     at: HashMap<String, (usize, usize)>,
+    /// Where a key comes a second time in one mapping.
+    again: HashMap<String, (usize, usize)>,
 }
 
 /// Nodes nested deeper than this are not indexed: the schedule format is at
@@ -594,7 +667,14 @@ impl Positions {
                                 _ => String::from("?"),
                             };
                             let p = join(path, &name);
-                            positions.at.entry(p).or_insert(here);
+                            match positions.at.entry(p) {
+                                std::collections::hash_map::Entry::Occupied(e) => {
+                                    positions.again.entry(e.key().clone()).or_insert(here);
+                                }
+                                std::collections::hash_map::Entry::Vacant(e) => {
+                                    e.insert(here);
+                                }
+                            }
                             *key = Some(name);
                             if matches!(event, Event::Scalar(..) | Event::Alias(_)) {
                                 continue;
@@ -615,6 +695,11 @@ impl Positions {
             }
         }
         Ok(positions)
+    }
+
+    /// Where the key at `path` is given a second time, if it is.
+    pub fn repeated(&self, path: &str) -> Option<(usize, usize)> {
+        self.again.get(path).copied()
     }
 
     /// The position of `path`, or of its nearest ancestor that has one.

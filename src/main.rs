@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
+use coursefeed::error::printable;
 use coursefeed::publish::{self, Previous};
 use coursefeed::{feed, Error, Loaded, TzDatabase};
 
@@ -179,7 +180,7 @@ fn parse_hhmm(s: &str) -> Result<chrono::NaiveTime, String> {
 fn prefixed(e: &Error) -> String {
     match e {
         Error::Invalid(_) => e.to_string(),
-        _ => format!("error: {e}"),
+        _ => format!("error: {}", printable(&e.to_string())),
     }
 }
 
@@ -269,7 +270,12 @@ fn run(command: Command) -> Result<(), Error> {
             };
             let imported = coursefeed::import::import(&text, &page, &options)?;
             for w in &imported.warnings {
-                eprintln!("warning: {}:{}: {}", page.display(), w.line, w.message);
+                eprintln!(
+                    "warning: {}:{}: {}",
+                    page.display(),
+                    w.line,
+                    printable(&w.message)
+                );
             }
             // The result must be a schedule we accept, or nothing is written.
             // Its problems come from the page: name the page, not an output
@@ -366,7 +372,8 @@ fn build_one(
     let outcome = publish::publish(&loaded.schedule, &flags.options(output, previous, page))?;
     match flags.format {
         Format::Text => {
-            println!("{}", outcome.report);
+            // Summaries are the YAML's text: no raw ESC or CR to the terminal.
+            println!("{}", printable(&outcome.report.to_string()));
             println!(
                 "{}: {}; {} ({})",
                 output.display(),

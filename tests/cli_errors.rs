@@ -385,3 +385,59 @@ fn large_schedule_error_in_second_half() {
         "{first}"
     );
 }
+
+/// The whole stderr of a build of `yaml` that fails over a published feed.
+fn fails_whole(yaml: &str) -> String {
+    let (code, stderr) = build_over_previous(yaml.as_bytes());
+    assert_eq!(code, 1, "{stderr}");
+    stderr
+}
+
+// Test that a tab is reported on its own line, with the advice to indent
+// with spaces (libyaml reports where the scalar before it started).
+#[test]
+fn tab_is_reported_where_it_is() {
+    let yaml = "course: {name: T, timezone: Europe/Stockholm}\nsessions:\n  - kind: L\n    number: 1\n\tdate: 2020-09-28\n";
+    assert_eq!(
+        fails_whole(yaml),
+        "error: schedule.yaml:5:1: not valid YAML: while scanning a plain scalar, found a tab\n 5 | \tdate: 2020-09-28\n  hint: YAML indents with spaces: replace the tab\n"
+    );
+}
+
+// Test that a key given twice is reported at its second occurrence.
+#[test]
+fn duplicate_key_is_reported_at_the_duplicate() {
+    let yaml = "course: {name: T, timezone: Europe/Stockholm}\nsessions:\n  - kind: L\n    number: 1\n    date: 2020-09-28\n    start: \"15:00\"\n    end: \"16:00\"\n    topic: a\n    topic: b\n";
+    assert_eq!(
+        fails_whole(yaml),
+        "error: schedule.yaml:9:5: L 1, field `topic`: `topic` is given twice\n 9 |     topic: b\n  hint: keep one of the two\n"
+    );
+}
+
+// Test that a second YAML document is reported at its `---`.
+#[test]
+fn second_document_is_reported_at_its_start() {
+    let yaml = "course: {name: T, timezone: Europe/Stockholm}\nsessions: []\n\n# another\n---\ncourse: {name: U}\n";
+    assert_eq!(
+        fails_whole(yaml),
+        "error: schedule.yaml:5:1: a second YAML document starts here; a schedule is one document\n 5 | ---\n  hint: remove the `---` line, or move what follows into another file\n"
+    );
+}
+
+// Test that control characters from the YAML reach the terminal escaped in
+// the change report: no ESC sequence can recolour or clear the screen.
+#[test]
+fn control_characters_are_escaped_for_the_terminal() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(
+        dir.path().join("s.yaml"),
+        "course: {name: T, timezone: Europe/Stockholm}\nsessions:\n  - {kind: \"L\\u001b[31m\\r\\u0000x\", number: 1, date: 2020-09-28, start: \"15:00\", end: \"16:00\", topic: \"a\\u001b[2Jb\"}\n",
+    )
+    .expect("write");
+    let o = common::run(dir.path(), &["build", "s.yaml", "-o", "s.ics"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(
+        String::from_utf8(o.stdout).expect("utf8"),
+        "added      L\\u{1b}[31m\\u{d}\\u{0}x 1: a\\u{1b}[2Jb (2020-09-28 15:00)\n1 added, 0 changed, 0 removed, 0 unchanged\ns.ics: 1 session, on 2020-09-28; tz database 2026f (TZDIR) (written)\n"
+    );
+}
