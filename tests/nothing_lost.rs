@@ -314,3 +314,43 @@ fn terminated_build_leaves_no_temporary_files() {
         "BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n"
     );
 }
+
+// Test that a folder build is all or nothing: when one course's feed cannot
+// be replaced (its path is a folder), no course's feed and no combined feed
+// is replaced either.
+#[test]
+fn folder_build_all_or_nothing() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let courses = dir.path().join("courses");
+    std::fs::create_dir(&courses).expect("mkdir");
+    let yaml = std::fs::read_to_string(common::root().join("examples/minimal.yaml")).expect("read");
+    std::fs::write(courses.join("a.yaml"), &yaml).expect("write");
+    std::fs::write(courses.join("b.yaml"), yaml.replace("id: ", "id: b-")).expect("write");
+    let o = run(dir.path(), &["build", "courses", "-o", "out"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let before: Vec<Vec<u8>> = ["out/a.ics", "out/all.ics"]
+        .iter()
+        .map(|f| std::fs::read(dir.path().join(f)).expect("feed"))
+        .collect();
+    // A change to both courses, and a folder where b's feed goes.
+    for f in ["a.yaml", "b.yaml"] {
+        let p = courses.join(f);
+        let text = std::fs::read_to_string(&p).expect("read");
+        std::fs::write(&p, text.replacen("15:00", "14:00", 1)).expect("write");
+    }
+    std::fs::remove_file(dir.path().join("out/b.ics")).expect("rm");
+    std::fs::create_dir(dir.path().join("out/b.ics")).expect("mkdir");
+    let o = run(dir.path(), &["build", "courses", "-o", "out"]);
+    assert_eq!(o.status.code(), Some(1));
+    // Reading b's previous feed is the first step to fail.
+    assert_eq!(
+        stderr(&o),
+        "error: cannot read `out/b.ics`: Is a directory (os error 21)\n"
+    );
+    let after: Vec<Vec<u8>> = ["out/a.ics", "out/all.ics"]
+        .iter()
+        .map(|f| std::fs::read(dir.path().join(f)).expect("feed"))
+        .collect();
+    assert_eq!(after, before);
+    assert_eq!(files(&dir.path().join("out")), vec!["a.ics", "all.ics"]);
+}
