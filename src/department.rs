@@ -5,10 +5,135 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
+use chrono::{DateTime, Utc};
+
 use crate::error::{Diagnostic, Problem, Severity};
 use crate::model::{Course, FeedSettings, PageSettings, Schedule};
+use crate::publish::{self, Previous};
 use crate::tzdb::{TzDatabase, Zone};
 use crate::{Error, Loaded};
+
+/// How to publish a folder of courses.
+#[derive(Debug, Clone, Copy)]
+pub struct FolderOptions<'a> {
+    /// Where the feeds go: `<name>.ics` per course and `all.ics`.
+    pub output: &'a Path,
+    /// The combined feed's calendar name.
+    pub combined_name: &'a str,
+    /// Ignore the previous feeds: every event starts at SEQUENCE 0.
+    pub fresh: bool,
+    /// Let published sessions that are gone disappear.
+    pub allow_removal: bool,
+    /// Report only; write nothing.
+    pub dry_run: bool,
+    /// The build time for new and changed events.
+    pub now: DateTime<Utc>,
+}
+
+/// One feed of a folder build.
+#[derive(Debug, Clone)]
+pub struct FeedOutcome {
+    /// The feed's path.
+    pub feed: PathBuf,
+    /// The course's name (the combined name for `all.ics`).
+    pub course: String,
+    /// What was loaded: sessions, dates, warnings.
+    pub summary: String,
+    /// What publishing it did.
+    pub outcome: publish::Outcome,
+}
+
+/// Every schedule in `dir` to `<output>/<name>.ics`, and all of them to
+/// `<output>/all.ics`: all written, or on any error none. `warnings` gets
+/// each course's warnings as soon as it is loaded.
+pub fn publish_all(
+    dir: &Path,
+    options: &FolderOptions,
+    tz: &TzDatabase,
+    mut warnings: impl FnMut(&[Diagnostic]),
+) -> Result<Vec<FeedOutcome>, Error> {
+    let files = schedule_files(dir)?;
+    let courses = load_all(&files, tz)?;
+    for c in &courses {
+        if !c.warnings.is_empty() {
+            warnings(&c.warnings);
+        }
+    }
+    let feeds: Vec<PathBuf> = files
+        .iter()
+        .map(|f| {
+            options
+                .output
+                .join(f.file_stem().unwrap_or_default())
+                .with_extension("ics")
+        })
+        .collect();
+    let all_path = options.output.join("all.ics");
+    let roles: Vec<String> = files
+        .iter()
+        .map(|f| format!("feed of `{}`", f.display()))
+        .collect();
+    let inputs: Vec<(&str, &Path)> = files.iter().map(|f| ("schedule", f.as_path())).collect();
+    let mut outputs: Vec<(&str, &Path)> = roles
+        .iter()
+        .map(String::as_str)
+        .zip(feeds.iter().map(PathBuf::as_path))
+        .collect();
+    outputs.push(("combined feed", &all_path));
+    publish::check_distinct(&inputs, &outputs)?;
+
+    let pairs: Vec<(&Path, &Schedule)> = files
+        .iter()
+        .map(PathBuf::as_path)
+        .zip(courses.iter().map(|c| &c.schedule))
+        .collect();
+    let combined = combine(&pairs, options.combined_name)?;
+    let publish_options = |output| publish::Options {
+        output,
+        previous: if options.fresh {
+            Previous::Fresh
+        } else {
+            Previous::Output
+        },
+        allow_removal: options.allow_removal,
+        dry_run: options.dry_run,
+        now: options.now,
+        page: None,
+    };
+    let mut prepared = Vec::with_capacity(courses.len() + 1);
+    for (c, feed) in courses.iter().zip(&feeds) {
+        prepared.push(publish::prepare(&c.schedule, &publish_options(feed))?);
+    }
+    prepared.push(publish::prepare(&combined, &publish_options(&all_path))?);
+    let outcomes: Vec<publish::Outcome> = prepared.iter().map(|p| p.outcome.clone()).collect();
+    publish::Prepared::commit_all(prepared)?;
+
+    let mut out: Vec<FeedOutcome> = courses
+        .iter()
+        .zip(feeds)
+        .zip(&outcomes)
+        .map(|((c, feed), outcome)| FeedOutcome {
+            feed,
+            course: c.schedule.course.name.clone(),
+            summary: c.summary(),
+            outcome: outcome.clone(),
+        })
+        .collect();
+    if let Some(outcome) = outcomes.last() {
+        out.push(FeedOutcome {
+            feed: all_path,
+            course: options.combined_name.to_owned(),
+            summary: format!(
+                "{} sessions from {} courses; {}",
+                combined.sessions.len(),
+                courses.len(),
+                tz.provenance()
+            ),
+            outcome: outcome.clone(),
+        });
+    }
+    Ok(out)
+}
 
 /// The schedule files of `dir`: `*.yaml` and `*.yml`, sorted by name.
 pub fn schedule_files(dir: &Path) -> Result<Vec<PathBuf>, Error> {

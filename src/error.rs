@@ -89,6 +89,12 @@ pub enum Error {
         /// Why.
         source: std::io::Error,
     },
+    /// `--previous` given with a folder of schedules.
+    #[error(
+        "--previous `{}` names one published feed, but a folder build compares each course with its own feed in the output folder\n  hint: leave out --previous, or build the course's file on its own",
+        .0.display()
+    )]
+    PreviousWithFolder(PathBuf),
     /// `SOURCE_DATE_EPOCH` is set but is not a Unix timestamp.
     #[error("SOURCE_DATE_EPOCH must be a whole number of seconds since 1970-01-01 UTC, in the years 1 to 9999, not `{0}`")]
     SourceDateEpoch(String),

@@ -36,6 +36,41 @@ pub struct Loaded {
     pub warnings: Vec<Diagnostic>,
 }
 
+impl Loaded {
+    /// `12 sessions and 6 deadlines, 2020-09-28 to 2020-12-18, 1 warning`:
+    /// what a command says it loaded.
+    pub fn summary(&self) -> String {
+        let events = &self.schedule.sessions;
+        let first = events.iter().map(|s| s.date).min();
+        let last = events.iter().map(|s| s.date).max();
+        let deadlines = events.iter().filter(|s| s.deadline).count();
+        let sessions = events.len() - deadlines;
+        let plural = |n: usize, one: &str, many: &str| match n {
+            1 => format!("1 {one}"),
+            n => format!("{n} {many}"),
+        };
+        let what = match deadlines {
+            0 => plural(sessions, "session", "sessions"),
+            d => format!(
+                "{} and {}",
+                plural(sessions, "session", "sessions"),
+                plural(d, "deadline", "deadlines")
+            ),
+        };
+        let mut out = match (first, last) {
+            (Some(a), Some(_)) if events.len() == 1 => format!("{what}, on {a}"),
+            (Some(a), Some(b)) => format!("{what}, {a} to {b}"),
+            _ => "no sessions".to_string(),
+        };
+        match self.warnings.len() {
+            0 => {}
+            1 => out.push_str(", 1 warning"),
+            n => out.push_str(&format!(", {n} warnings")),
+        }
+        out
+    }
+}
+
 /// From this many sessions on, validation and rendering use two threads.
 /// Below it, a thread costs more than it saves.
 pub const PARALLEL_FROM: usize = 2_000;

@@ -144,3 +144,58 @@ fn clashing_course_ids() {
     assert!(stderr.starts_with("error: courses/other.yml: Lecture 1: same identity as Lecture 1 in courses/fid3024.yaml: both would get UID `fid3024-ht2020-lecture-1@coursefeed`"), "{stderr}");
     assert!(!dir.path().join("out").exists());
 }
+
+// Test that `--previous` with a folder is refused: each course is compared
+// with its own feed, and one file cannot stand for all of them.
+#[test]
+fn previous_with_a_folder_is_refused() {
+    let d = department();
+    let o = run(d.path(), &["build", "courses", "--previous", "x.ics"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(
+        String::from_utf8_lossy(&o.stderr),
+        "error: --previous `x.ics` names one published feed, but a folder build compares each course with its own feed in the output folder\n  hint: leave out --previous, or build the course's file on its own\n"
+    );
+    assert!(!d.path().join("public").exists());
+}
+
+// Test that a folder is published by a library call, as the binary does:
+// one outcome per course then the combined feed, nothing written on a dry
+// run, and each course's warnings handed over as it is loaded.
+#[test]
+fn publish_all_is_a_library_call() {
+    let d = department();
+    let out = d.path().join("out");
+    let options = coursefeed::department::FolderOptions {
+        output: &out,
+        combined_name: "Dept",
+        fresh: false,
+        allow_removal: false,
+        dry_run: true,
+        now: coursefeed::feed::stamp(Some(common::EPOCH)).expect("stamp"),
+    };
+    let mut warned = 0;
+    let feeds = coursefeed::department::publish_all(
+        &d.path().join("courses"),
+        &options,
+        common::tzdb(),
+        |_| warned += 1,
+    )
+    .expect("publishes");
+    let names: Vec<String> = feeds
+        .iter()
+        .map(|f| {
+            f.feed
+                .strip_prefix(&out)
+                .expect("in out")
+                .display()
+                .to_string()
+        })
+        .collect();
+    assert_eq!(names, vec!["fid3024.ics", "other.ics", "all.ics"]);
+    assert_eq!(feeds[2].course, "Dept");
+    assert_eq!(feeds[2].outcome.report.added.len(), 36);
+    assert_eq!(warned, 0);
+    assert!(feeds.iter().all(|f| !f.outcome.written));
+    assert!(!out.exists());
+}

@@ -1,0 +1,166 @@
+//! `coursefeed build`: publish a schedule's feed (and page), or a folder's.
+
+use std::path::{Path, PathBuf};
+
+use coursefeed::department::{self, FolderOptions};
+use coursefeed::error::printable;
+use coursefeed::publish::{self, Previous};
+use coursefeed::{feed, Error, TzDatabase};
+
+use super::{load, tzdata_json, Format};
+
+/// `build`'s arguments, as clap parsed them.
+pub struct Args {
+    pub schedule: PathBuf,
+    pub output: Option<PathBuf>,
+    pub previous: Option<PathBuf>,
+    pub fresh: bool,
+    pub allow_removal: bool,
+    pub dry_run: bool,
+    pub format: Format,
+    pub combined_name: String,
+}
+
+pub fn run(args: Args, tz: &TzDatabase) -> Result<(), Error> {
+    let epoch = std::env::var("SOURCE_DATE_EPOCH").ok();
+    let now = feed::stamp(epoch.as_deref())?;
+    if args.schedule.is_dir() {
+        if let Some(previous) = args.previous {
+            return Err(Error::PreviousWithFolder(previous));
+        }
+        let output = args.output.unwrap_or_else(|| PathBuf::from("public"));
+        let options = FolderOptions {
+            output: &output,
+            combined_name: &args.combined_name,
+            fresh: args.fresh,
+            allow_removal: args.allow_removal,
+            dry_run: args.dry_run,
+            now,
+        };
+        folder(&args.schedule, &options, args.format, tz)
+    } else {
+        let output = args
+            .output
+            .clone()
+            .unwrap_or_else(|| PathBuf::from("public/schedule.ics"));
+        let previous = match (args.previous.as_deref(), args.fresh) {
+            (_, true) => Previous::Fresh,
+            (Some(p), false) => Previous::File(p),
+            (None, false) => Previous::Output,
+        };
+        one(&args, &output, previous, now, tz)
+    }
+}
+
+/// What happened to an output, in the summary line.
+fn status(dry_run: bool, written: bool) -> &'static str {
+    match (dry_run, written) {
+        (true, _) => "dry run, nothing written",
+        (false, true) => "written",
+        (false, false) => "unchanged, not rewritten",
+    }
+}
+
+fn one(
+    args: &Args,
+    output: &Path,
+    previous: Previous,
+    now: chrono::DateTime<chrono::Utc>,
+    tz: &TzDatabase,
+) -> Result<(), Error> {
+    let schedule = args.schedule.as_path();
+    let loaded = load(schedule, tz)?;
+    let page = loaded.schedule.page.output.as_deref();
+    let mut outputs = vec![("feed", output)];
+    outputs.extend(page.map(|p| ("page", p)));
+    publish::check_distinct(&[("schedule", schedule)], &outputs)?;
+    if let (Some(previous), Some(page)) = (args.previous.as_deref(), page) {
+        publish::check_distinct(&[("previous feed", previous)], &[("page", page)])?;
+    }
+    let options = publish::Options {
+        output,
+        previous,
+        allow_removal: args.allow_removal,
+        dry_run: args.dry_run,
+        now,
+        page,
+    };
+    let outcome = publish::publish(&loaded.schedule, &options)?;
+    match args.format {
+        Format::Text => {
+            // Summaries are the YAML's text: no raw ESC or CR to the terminal.
+            println!("{}", printable(&outcome.report.to_string()));
+            println!(
+                "{}: {}; {} ({})",
+                output.display(),
+                loaded.summary(),
+                loaded.schedule.tzdata,
+                status(args.dry_run, outcome.written)
+            );
+            if let Some(page) = page {
+                println!(
+                    "{}: page ({})",
+                    page.display(),
+                    status(args.dry_run, outcome.page_written)
+                );
+            }
+        }
+        Format::Json => {
+            let json = serde_json::json!({
+                "feed": output,
+                "written": outcome.written,
+                "page": page,
+                "page_written": outcome.page_written,
+                "dry_run": args.dry_run,
+                "tzdata": tzdata_json(&loaded.schedule.tzdata),
+                "report": outcome.report,
+            });
+            println!("{json:#}");
+        }
+    }
+    // The process ends next: freeing a large schedule piece by piece costs
+    // a tenth of a second at 100,000 sessions, the OS reclaims it at once.
+    std::mem::forget(loaded);
+    Ok(())
+}
+
+fn folder(
+    dir: &Path,
+    options: &FolderOptions,
+    format: Format,
+    tz: &TzDatabase,
+) -> Result<(), Error> {
+    let feeds = department::publish_all(dir, options, tz, |warnings| {
+        eprintln!("{}", coursefeed::error::render_capped(warnings));
+    })?;
+    match format {
+        Format::Text => {
+            for f in &feeds {
+                let r = &f.outcome.report;
+                println!(
+                    "{}: {}: {}; {} added, {} changed, {} removed ({})",
+                    f.feed.display(),
+                    printable(&f.course),
+                    printable(&f.summary),
+                    r.added.len(),
+                    r.changed.len(),
+                    r.removed.len(),
+                    status(options.dry_run, f.outcome.written)
+                );
+            }
+        }
+        Format::Json => {
+            let json: Vec<_> = feeds
+                .iter()
+                .map(|f| {
+                    serde_json::json!({"feed": f.feed, "course": f.course, "written": f.outcome.written, "report": f.outcome.report})
+                })
+                .collect();
+            println!(
+                "{:#}",
+                serde_json::json!({"dry_run": options.dry_run, "tzdata": tzdata_json(tz.provenance()), "feeds": json})
+            );
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,25 @@
+//! `coursefeed check`: validate, summarise, and compare the published feed
+//! with today's tz rules.
+
+use std::path::Path;
+
+use coursefeed::{publish, Error, TzDatabase};
+
+use super::load;
+
+pub fn run(schedule: &Path, previous: &Path, tz: &TzDatabase) -> Result<(), Error> {
+    let loaded = load(schedule, tz)?;
+    println!(
+        "{}: {}; {}",
+        schedule.display(),
+        loaded.summary(),
+        loaded.schedule.tzdata
+    );
+    if let Some(drift) = publish::tz_drift(&loaded.schedule, previous)? {
+        eprintln!(
+            "warning: {}: {drift}\n  hint: run `coursefeed build` to publish the new times",
+            previous.display()
+        );
+    }
+    Ok(())
+}
