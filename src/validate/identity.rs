@@ -1,0 +1,86 @@
+//! What makes events distinct: slugs for UIDs, duplicates and overlaps.
+
+use super::*;
+
+impl Validator<'_> {
+    pub(super) fn duplicates(&mut self, sessions: &[Session]) {
+        let mut seen: HashMap<&str, usize> = HashMap::new();
+        for (i, s) in sessions.iter().enumerate() {
+            if let Some(&first) = seen.get(s.uid.as_str()) {
+                self.findings.push(Finding {
+                    severity: Severity::Error,
+                    path: format!("sessions[{i}]"),
+                    session: Some(s.label()),
+                    field: None,
+                    problem: Problem::DuplicateSession {
+                        uid: s.uid.clone(),
+                        other: sessions[first].label(),
+                        other_line: 0,
+                    },
+                    related: Some(format!("sessions[{first}]")),
+                });
+            } else {
+                seen.insert(&s.uid, i);
+            }
+        }
+    }
+
+    /// Overlaps are legal (parallel labs exist) but usually a typo in a date.
+    pub(super) fn overlaps(&mut self, sessions: &[Session]) {
+        let mut order: Vec<usize> = (0..sessions.len())
+            .filter(|&i| sessions[i].status != Status::Cancelled && !sessions[i].deadline)
+            .collect();
+        order.sort_by_key(|&i| (sessions[i].starts_at, i));
+        let mut latest: Option<usize> = None;
+        for &i in &order {
+            let s = &sessions[i];
+            if let Some(l) = latest {
+                if sessions[l].ends_at > s.starts_at {
+                    self.findings.push(Finding {
+                        severity: Severity::Warning,
+                        path: format!("sessions[{i}]"),
+                        session: Some(s.label()),
+                        field: None,
+                        problem: Problem::Overlap {
+                            other: sessions[l].label(),
+                            other_line: 0,
+                        },
+                        related: Some(format!("sessions[{l}]")),
+                    });
+                }
+            }
+            if latest.is_none_or(|l| s.ends_at > sessions[l].ends_at) {
+                latest = Some(i);
+            }
+        }
+    }
+}
+
+/// Lowercase letters and digits joined by single dashes: safe in a UID.
+pub(crate) fn slug(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars().flat_map(char::to_lowercase) {
+        if c.is_alphanumeric() {
+            out.push(c);
+        } else if !out.is_empty() && !out.ends_with('-') {
+            out.push('-');
+        }
+    }
+    while out.ends_with('-') {
+        out.pop();
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // Test that slugs are stable, lowercase and dash-separated.
+    #[test]
+    fn slugs() {
+        assert_eq!(slug("Lecture"), "lecture");
+        assert_eq!(slug("  Guest Talk: Övning! "), "guest-talk-övning");
+        assert_eq!(slug("FID3024 HT2020"), "fid3024-ht2020");
+    }
+}

@@ -1,0 +1,354 @@
+//! Checking the raw schedule and turning it into the model.
+//!
+//! Every check reports the YAML path of the value it rejects (a default's
+//! own path when the value came from `defaults:`), so the message points at
+//! the line to edit. All problems are collected, not just the first, so staff
+//! fix a schedule in one pass.
+
+use std::collections::HashMap;
+
+use chrono::{Datelike, NaiveDate, NaiveTime, Utc};
+use url::Url;
+
+use crate::error::{Problem, Severity};
+use crate::load::{closest, join, RawLink, RawReading, RawSchedule, RawSession, Scalar};
+use crate::model::{
+    self, Course, FeedSettings, LabelledLink, Link, Module, PageSettings, Reading, Schedule,
+    Session, Status,
+};
+use crate::tzdb::{LocalTime, TzDatabase, Zone};
+
+mod course;
+mod deadline;
+mod identity;
+mod links;
+mod session;
+
+pub(crate) use identity::slug;
+
+/// A problem found by validation, located by YAML path.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Finding {
+    /// Error or warning.
+    pub severity: Severity,
+    /// YAML path of the value concerned.
+    pub path: String,
+    /// The session concerned, e.g. "Lecture 3".
+    pub session: Option<String>,
+    /// The field concerned, relative to the session.
+    pub field: Option<String>,
+    /// What is wrong.
+    pub problem: Problem,
+    /// Path of a second place the problem involves (the other duplicate or overlapping session).
+    pub related: Option<String>,
+}
+
+/// Check `raw`; the schedule is returned only when there is no error.
+pub fn validate(raw: RawSchedule, tz: &TzDatabase) -> (Option<Schedule>, Vec<Finding>) {
+    let mut v = Validator {
+        findings: Vec::new(),
+        session: None,
+        last_link: None,
+        tz,
+        zone_names: None,
+    };
+    let schedule = v.schedule(raw);
+    let has_error = v.findings.iter().any(|f| f.severity == Severity::Error);
+    (schedule.filter(|_| !has_error), v.findings)
+}
+
+struct Validator<'db> {
+    findings: Vec<Finding>,
+    /// Where zone names are looked up.
+    tz: &'db TzDatabase,
+    /// The database's zone names, listed once for "did you mean" hints.
+    zone_names: Option<Vec<String>>,
+    session: Option<String>,
+    /// The last link resolved and its result: a zoom link from `defaults:`
+    /// is the same for every session.
+    last_link: Option<(String, String)>,
+}
+
+/// Where a session's value was read from. The YAML path is formatted only
+/// when there is a problem to report: a large schedule has millions of values.
+#[derive(Debug, Clone, Copy)]
+enum At {
+    /// `sessions[i].field`.
+    Own(usize, &'static str),
+    /// `defaults.field`.
+    Defaults(&'static str),
+}
+
+impl At {
+    pub(super) fn path(self) -> String {
+        match self {
+            At::Own(i, field) => format!("sessions[{i}].{field}"),
+            At::Defaults(field) => format!("defaults.{field}"),
+        }
+    }
+}
+
+/// A value and where it was read from.
+type Sourced<'a> = (&'a Scalar, At);
+
+/// Anything that names a place in the YAML, turned into a path when reported.
+trait Place {
+    fn path(self) -> String;
+}
+
+impl Place for String {
+    fn path(self) -> String {
+        self
+    }
+}
+
+impl Place for &str {
+    fn path(self) -> String {
+        self.to_owned()
+    }
+}
+
+impl Place for At {
+    fn path(self) -> String {
+        At::path(self)
+    }
+}
+
+impl Validator<'_> {
+    pub(super) fn report(
+        &mut self,
+        severity: Severity,
+        place: impl Place,
+        field: Option<&str>,
+        problem: Problem,
+    ) {
+        self.findings.push(Finding {
+            severity,
+            path: place.path(),
+            session: self.session.clone(),
+            field: field.map(str::to_owned),
+            problem,
+            related: None,
+        });
+    }
+
+    pub(super) fn error(&mut self, place: impl Place, field: &str, problem: Problem) {
+        self.report(Severity::Error, place.path(), Some(field), problem);
+    }
+
+    pub(super) fn schedule(&mut self, raw: RawSchedule) -> Option<Schedule> {
+        let course = match raw.course {
+            Some(c) => self.course(c),
+            None => {
+                self.report(
+                    Severity::Error,
+                    String::new(),
+                    None,
+                    Problem::MissingField("course".into()),
+                );
+                None
+            }
+        };
+        let feed = self.feed(raw.feed, course.as_ref().and_then(|c| c.url.as_ref()));
+        let page = self.page(raw.page);
+        let Some(mut raw_sessions) = raw.sessions else {
+            self.report(
+                Severity::Error,
+                String::new(),
+                None,
+                Problem::MissingField("sessions".into()),
+            );
+            return None;
+        };
+        if raw_sessions.is_empty() {
+            self.report(Severity::Warning, "sessions", None, Problem::NoSessions);
+        }
+        let course = course?;
+        let defaults = raw.defaults.unwrap_or_default();
+        let modules = self.modules(&course, raw.modules.unwrap_or_default());
+        let mut sessions = self.sessions(&course, &modules, &defaults, &mut raw_sessions);
+        let raw_deadlines = raw.deadlines.unwrap_or_default();
+        let expected_deadlines = raw_deadlines.len();
+        let deadlines: Vec<Session> = raw_deadlines
+            .into_iter()
+            .enumerate()
+            .filter_map(|(i, d)| self.deadline(&course, d, i))
+            .collect();
+        let complete =
+            sessions.len() == raw_sessions.len() && deadlines.len() == expected_deadlines;
+        sessions.extend(deadlines);
+        self.session = None;
+        if complete {
+            self.duplicates(&sessions);
+            self.overlaps(&sessions);
+        }
+        Some(Schedule {
+            course,
+            feed,
+            page,
+            sessions,
+            modules,
+            tzdata: self.tz.provenance().clone(),
+        })
+    }
+
+    /// Check every session. A large schedule is split in two halves checked
+    /// on two threads; the findings keep the order of the sessions.
+    pub(super) fn sessions(
+        &mut self,
+        course: &Course,
+        modules: &[Module],
+        defaults: &RawSession,
+        raw: &mut [RawSession],
+    ) -> Vec<Session> {
+        let check = |v: &mut Validator, part: &mut [RawSession], offset: usize| -> Vec<Session> {
+            part.iter_mut()
+                .enumerate()
+                .filter_map(|(k, s)| v.session(course, modules, defaults, s, offset + k))
+                .collect()
+        };
+        if raw.len() < crate::PARALLEL_FROM {
+            return check(self, raw, 0);
+        }
+        let mid = raw.len() / 2;
+        let (first, second) = raw.split_at_mut(mid);
+        let (mut sessions, (rest, findings)) = std::thread::scope(|scope| {
+            let other = scope.spawn(|| {
+                let mut v = Validator {
+                    findings: Vec::new(),
+                    session: None,
+                    last_link: None,
+                    tz: self.tz,
+                    zone_names: None,
+                };
+                let sessions = check(&mut v, second, mid);
+                (sessions, v.findings)
+            });
+            let sessions = check(self, first, 0);
+            let joined = other
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            (sessions, joined)
+        });
+        self.session = None;
+        sessions.extend(rest);
+        self.findings.extend(findings);
+        sessions
+    }
+
+    /// A required value below `parent`; `field` is its qualified name.
+    pub(super) fn required<'a>(
+        &mut self,
+        value: Option<&'a Scalar>,
+        parent: &str,
+        field: &str,
+    ) -> Option<&'a Scalar> {
+        match value.filter(|v| !v.as_str().is_empty()) {
+            Some(v) => Some(v),
+            None => {
+                let key = field.rsplit('.').next().unwrap_or(field);
+                self.error(join(parent, key), field, Problem::MissingField(key.into()));
+                None
+            }
+        }
+    }
+
+    /// Parse a required value at `path` with `parse`.
+    pub(super) fn with_at<T>(
+        &mut self,
+        value: Option<&Scalar>,
+        path: String,
+        field: &str,
+        parse: impl Fn(&str) -> Result<T, Problem>,
+    ) -> Option<T> {
+        let Some(value) = value.filter(|v| !v.as_str().is_empty()) else {
+            self.error(path, field, Problem::MissingField(field.into()));
+            return None;
+        };
+        match parse(value.as_str()) {
+            Ok(t) => Some(t),
+            Err(problem) => {
+                self.error(path, field, problem);
+                None
+            }
+        }
+    }
+
+    /// Parse a required field with `parse`, reporting a missing or bad value.
+    pub(super) fn with<T>(
+        &mut self,
+        value: Option<Sourced<'_>>,
+        index: usize,
+        field: &str,
+        parse: impl Fn(&str) -> Result<T, Problem>,
+    ) -> Option<T> {
+        let Some((value, path)) = value.filter(|(v, _)| !v.as_str().is_empty()) else {
+            self.error(
+                format!("sessions[{index}].{field}"),
+                field,
+                Problem::MissingField(field.into()),
+            );
+            return None;
+        };
+        match parse(value.as_str()) {
+            Ok(t) => Some(t),
+            Err(problem) => {
+                self.error(path.path(), field, problem);
+                None
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // Test that problems found on both threads of a large schedule come back
+    // in session order, and that duplicates across the two halves are found.
+    #[test]
+    fn parallel_validation_keeps_order() {
+        let n = crate::PARALLEL_FROM + 100;
+        let yaml = crate::synthetic::schedule_yaml(n);
+        // Break the 11th and the last session's dates, and copy the first
+        // session's identity into the last but one.
+        let mut sessions: Vec<&str> = yaml.split("\n  - kind: ").collect();
+        let last = sessions.len() - 1;
+        let broken_first = sessions[11].replacen("date: 20", "date: 19x", 1);
+        let broken_last = sessions[last].replacen("date: 20", "date: 19x", 1);
+        let first_identity: String = sessions[1].lines().take(2).collect::<Vec<_>>().join("\n");
+        let rest: String = sessions[last - 1]
+            .lines()
+            .skip(2)
+            .collect::<Vec<_>>()
+            .join("\n");
+        let duplicate = format!("{first_identity}\n{rest}");
+        sessions[11] = &broken_first;
+        sessions[last] = &broken_last;
+        sessions[last - 1] = &duplicate;
+        let yaml = sessions.join("\n  - kind: ");
+        let raw = crate::load::parse(&yaml).expect("parses");
+        let (schedule, findings) = validate(raw, &TzDatabase::bundled());
+        assert!(schedule.is_none());
+        let paths: Vec<&str> = findings.iter().map(|f| f.path.as_str()).collect();
+        assert_eq!(
+            paths,
+            vec![
+                "sessions[10].date".to_string(),
+                format!("sessions[{}].date", n - 1)
+            ]
+        );
+        // With the dates mended, the duplicate across halves is reported.
+        let yaml = yaml.replace("date: 19x", "date: 20");
+        let (_, findings) = validate(
+            crate::load::parse(&yaml).expect("parses"),
+            &TzDatabase::bundled(),
+        );
+        assert_eq!(findings.len(), 1, "{findings:?}");
+        assert!(matches!(
+            findings[0].problem,
+            Problem::DuplicateSession { .. }
+        ));
+        assert_eq!(findings[0].path, format!("sessions[{}]", n - 2));
+    }
+}

@@ -1,0 +1,311 @@
+//! One session: its identity, times in its zone, text and links.
+
+use super::*;
+
+impl Validator<'_> {
+    pub(super) fn session(
+        &mut self,
+        course: &Course,
+        modules: &[Module],
+        defaults: &RawSession,
+        raw_mut: &mut RawSession,
+        i: usize,
+    ) -> Option<Session> {
+        let own = || format!("sessions[{i}]");
+        // Look everything up through a shared borrow first; texts are moved
+        // out of `raw` at the end instead of copied.
+        let raw: &RawSession = raw_mut;
+        // A field's value and where it came from: the session, else `defaults:`.
+        let pick =
+            |get: fn(&RawSession) -> Option<&Scalar>, field: &'static str| -> Option<Sourced<'_>> {
+                get(raw)
+                    .map(|v| (v, At::Own(i, field)))
+                    .or_else(|| get(defaults).map(|v| (v, At::Defaults(field))))
+            };
+        let kind = pick(|s| s.kind.as_ref(), "kind");
+        let number = pick(|s| s.number.as_ref(), "number");
+        let id = pick(|s| s.id.as_ref(), "id");
+
+        let kind_text = kind
+            .as_ref()
+            .map(|(k, _)| k.as_str().to_owned())
+            .unwrap_or_default();
+        let number_value = number
+            .as_ref()
+            .and_then(|(n, _)| n.as_str().parse::<u32>().ok());
+        let id_text = id
+            .as_ref()
+            .map(|(v, _)| v.as_str().to_owned())
+            .filter(|s| !s.is_empty());
+        self.session = Some(if kind_text.is_empty() {
+            format!("session #{}", i + 1)
+        } else {
+            model::label(&kind_text, number_value, id_text.as_deref())
+        });
+
+        let mut ok = true;
+        if kind_text.is_empty() {
+            self.error(own(), "kind", Problem::MissingField("kind".into()));
+            ok = false;
+        }
+        if let Some((n, at)) = &number {
+            if number_value.is_none() {
+                self.error(at.path(), "number", Problem::BadNumber(n.as_str().into()));
+                ok = false;
+            }
+        }
+        let key = match (&id_text, number_value) {
+            (Some(id), _) => slug(id),
+            (None, Some(n)) => format!("{}-{n}", slug(&kind_text)),
+            (None, None) => String::new(),
+        };
+        if key.is_empty() && number.is_none() {
+            self.error(own(), "number", Problem::NoIdentity);
+            ok = false;
+        }
+
+        let timezone = match pick(|s| s.timezone.as_ref(), "timezone") {
+            Some((tz, path)) => self.timezone(tz, path, "timezone"),
+            None => Some(course.timezone.clone()),
+        };
+        let date = self.with(pick(|s| s.date.as_ref(), "date"), i, "date", |s| {
+            NaiveDate::parse_from_str(s, "%Y-%m-%d")
+                .ok()
+                // iCalendar dates have four-digit years.
+                .filter(|d| (1000..=9999).contains(&d.year()))
+                .ok_or_else(|| Problem::BadDate(s.into()))
+        });
+        let start_src = pick(|s| s.start.as_ref(), "start");
+        let end_src = pick(|s| s.end.as_ref(), "end");
+        let end_path = end_src.as_ref().map(|(_, p)| *p);
+        let start_path = start_src.as_ref().map(|(_, p)| *p);
+        let start = self.with(start_src, i, "start", parse_time);
+        let end = self.with(end_src, i, "end", parse_time);
+        let status = match pick(|s| s.status.as_ref(), "status") {
+            Some(given) => self.with(Some(given), i, "status", parse_status),
+            None => Some(Status::Confirmed),
+        };
+
+        let base = course.url.as_ref();
+        let zoom = match pick(|s| s.zoom.as_ref(), "zoom") {
+            Some((v, path)) => self.link(v, path, "zoom", base).map(Some).ok_or(()),
+            None => Ok(None),
+        };
+        let url = self.optional_url(pick(|s| s.url.as_ref(), "url"), "url", base);
+        let module = match pick(|s| s.module.as_ref(), "module") {
+            Some((m, at)) => match modules.iter().find(|x| x.id == m.as_str()) {
+                Some(found) => Ok(Some(found)),
+                None => {
+                    let suggestion = closest(m.as_str(), modules.iter().map(|x| x.id.as_str()));
+                    let hint =
+                        suggestion.map_or(String::new(), |s| format!("; did you mean `{s}`?"));
+                    self.error(
+                        at,
+                        "module",
+                        Problem::Shape(format!("no module has the id `{}`{hint}", m.as_str())),
+                    );
+                    Err(())
+                }
+            },
+            None => Ok(None),
+        };
+        let readings = self.readings(raw_mut, defaults, module.ok().flatten(), i, base);
+        let (links, from_defaults) = match (raw_mut.links.take(), &defaults.links) {
+            (Some(l), _) => (l, false),
+            (None, Some(l)) => (l.clone(), true),
+            (None, None) => (Vec::new(), false),
+        };
+        let links = self.labelled_links(
+            links,
+            |k, leaf| {
+                let path = match from_defaults {
+                    false => format!("sessions[{i}].links[{k}].{leaf}"),
+                    true => format!("defaults.links[{k}].{leaf}"),
+                };
+                (path, format!("links[{k}].{leaf}"))
+            },
+            base,
+        );
+        let topic = take_text(&mut raw_mut.topic, &defaults.topic)
+            .or_else(|| module.ok().flatten().map(|m| m.title.clone()));
+        let room = take_text(&mut raw_mut.room, &defaults.room);
+        let note = take_text(&mut raw_mut.note, &defaults.note);
+
+        let (
+            Some(tz),
+            Some(date),
+            Some(start),
+            Some(end),
+            Some(status),
+            Ok(zoom),
+            Ok(url),
+            Some(readings),
+            Some(links),
+            Ok(module),
+        ) = (
+            timezone, date, start, end, status, zoom, url, readings, links, module,
+        )
+        else {
+            return None;
+        };
+        if end <= start {
+            self.error(
+                end_path.map_or_else(own, At::path),
+                "end",
+                Problem::EndNotAfterStart {
+                    start: start.format("%H:%M").to_string(),
+                    end: end.format("%H:%M").to_string(),
+                },
+            );
+            return None;
+        }
+        let starts_at = self.instant(
+            &tz,
+            date,
+            start,
+            start_path.unwrap_or(At::Own(i, "start")),
+            "start",
+        );
+        let ends_at = self.instant(&tz, date, end, end_path.unwrap_or(At::Own(i, "end")), "end");
+        let (Some(starts_at), Some(ends_at), true) = (starts_at, ends_at, ok) else {
+            return None;
+        };
+        Some(Session {
+            uid: format!("{}-{key}@coursefeed", course.id),
+            kind: kind_text,
+            number: number_value,
+            id: id_text,
+            timezone: tz,
+            date,
+            start,
+            end,
+            starts_at,
+            ends_at,
+            topic,
+            zoom,
+            room,
+            note,
+            url,
+            readings,
+            links,
+            module: module.map(|m| m.id.clone()),
+            status,
+            course_name: None,
+            deadline: false,
+            all_day: false,
+        })
+    }
+
+    /// The instant a local time stands for. A time skipped by DST is an
+    /// error; a repeated one is a warning and takes the earlier instant, which
+    /// is also what RFC 5545 §3.3.5 tells clients to pick for such a DTSTART.
+    pub(super) fn instant(
+        &mut self,
+        tz: &Zone,
+        date: NaiveDate,
+        time: NaiveTime,
+        path: impl Place,
+        field: &str,
+    ) -> Option<chrono::DateTime<Utc>> {
+        match tz.resolve(date, time) {
+            LocalTime::Single(t) => Some(t),
+            LocalTime::Ambiguous { earlier, .. } => {
+                let utc = earlier;
+                self.report(
+                    Severity::Warning,
+                    path,
+                    Some(field),
+                    Problem::AmbiguousLocalTime {
+                        date: date.to_string(),
+                        time: time.format("%H:%M").to_string(),
+                        zone: tz.name().into(),
+                        utc: utc.format("%H:%MZ").to_string(),
+                    },
+                );
+                Some(utc)
+            }
+            LocalTime::Skipped => {
+                self.error(
+                    path,
+                    field,
+                    Problem::NonexistentLocalTime {
+                        date: date.to_string(),
+                        time: time.format("%H:%M").to_string(),
+                        zone: tz.name().into(),
+                    },
+                );
+                None
+            }
+        }
+    }
+}
+
+/// `H:MM`, `HH:MM` or `HH:MM:SS`, 00:00 to 23:59:59.
+pub(super) fn parse_time(s: &str) -> Result<NaiveTime, Problem> {
+    let bad = || Problem::BadTime(s.into());
+    let mut parts = s.split(':');
+    let mut field = |max_len: usize| -> Result<Option<u32>, Problem> {
+        match parts.next() {
+            None => Ok(None),
+            Some(p)
+                if (1..=max_len).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_digit()) =>
+            {
+                p.parse().map(Some).map_err(|_| bad())
+            }
+            Some(_) => Err(bad()),
+        }
+    };
+    let h = field(2)?.ok_or_else(bad)?;
+    let m = field(2)?.ok_or_else(bad)?;
+    let sec = field(2)?.unwrap_or(0);
+    if parts.next().is_some() {
+        return Err(bad());
+    }
+    NaiveTime::from_hms_opt(h, m, sec).ok_or_else(bad)
+}
+
+pub(super) fn parse_status(s: &str) -> Result<Status, Problem> {
+    match s.to_ascii_lowercase().as_str() {
+        "confirmed" => Ok(Status::Confirmed),
+        "tentative" => Ok(Status::Tentative),
+        "cancelled" | "canceled" => Ok(Status::Cancelled),
+        _ => Err(Problem::BadStatus(s.into())),
+    }
+}
+
+/// A text field: the session's own value, moved out, else the default's;
+/// trimmed, and None when empty.
+pub(super) fn take_text(own: &mut Option<Scalar>, default: &Option<Scalar>) -> Option<String> {
+    let text = match own.take() {
+        Some(v) => v.into_text(),
+        None => default.as_ref()?.as_str().to_owned(),
+    };
+    (!text.is_empty()).then_some(text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // Test that the accepted time forms parse and impossible times do not.
+    #[test]
+    fn times() {
+        assert_eq!(
+            parse_time("15:00"),
+            Ok(NaiveTime::from_hms_opt(15, 0, 0).expect("time"))
+        );
+        assert_eq!(
+            parse_time("9:30"),
+            Ok(NaiveTime::from_hms_opt(9, 30, 0).expect("time"))
+        );
+        assert_eq!(
+            parse_time("23:59:59"),
+            Ok(NaiveTime::from_hms_opt(23, 59, 59).expect("time"))
+        );
+        for bad in [
+            "25:00", "24:00", "15", "15:60", "15:0:0:0", "1500", "15h", "-1:00", ":30", "900",
+        ] {
+            assert!(parse_time(bad).is_err(), "{bad} accepted");
+        }
+    }
+}
