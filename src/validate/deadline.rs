@@ -1,5 +1,6 @@
 //! Deadlines: dated items, all day or at a time, as events of their own.
 
+use super::identity;
 use super::session::parse_time;
 use super::*;
 
@@ -78,7 +79,7 @@ impl Validator<'_> {
             return None;
         };
         Some(Session {
-            uid: format!("{}-deadline-{key}@coursefeed", course.id),
+            uid: identity::deadline_uid(&course.id, &key),
             kind: "Deadline".into(),
             number: None,
             id: Some(format!("deadline-{key}")),

@@ -56,6 +56,28 @@ impl Validator<'_> {
     }
 }
 
+/// The part of a session's UID that names it: its explicit `id`, else its
+/// kind and number (`lecture-3`). Empty when it has neither.
+pub(super) fn session_key(id: Option<&str>, kind: &str, number: Option<u32>) -> String {
+    match (id, number) {
+        (Some(id), _) => slug(id),
+        (None, Some(n)) => format!("{}-{n}", slug(kind)),
+        (None, None) => String::new(),
+    }
+}
+
+/// A session's UID: made from the course and the session's identity only,
+/// never from its content or time, so that moving or retitling a session
+/// updates the same calendar entry.
+pub(super) fn session_uid(course_id: &str, key: &str) -> String {
+    format!("{course_id}-{key}@coursefeed")
+}
+
+/// A deadline's UID, apart from every session's.
+pub(super) fn deadline_uid(course_id: &str, key: &str) -> String {
+    format!("{course_id}-deadline-{key}@coursefeed")
+}
+
 /// Lowercase letters and digits joined by single dashes: safe in a UID.
 pub(crate) fn slug(s: &str) -> String {
     let mut out = String::with_capacity(s.len());

@@ -1,5 +1,6 @@
 //! One session: its identity, times in its zone, text and links.
 
+use super::identity;
 use super::*;
 
 impl Validator<'_> {
@@ -54,11 +55,7 @@ impl Validator<'_> {
                 ok = false;
             }
         }
-        let key = match (&id_text, number_value) {
-            (Some(id), _) => slug(id),
-            (None, Some(n)) => format!("{}-{n}", slug(&kind_text)),
-            (None, None) => String::new(),
-        };
+        let key = identity::session_key(id_text.as_deref(), &kind_text, number_value);
         if key.is_empty() && number.is_none() {
             self.error(own(), "number", Problem::NoIdentity);
             ok = false;
@@ -92,40 +89,9 @@ impl Validator<'_> {
             None => Ok(None),
         };
         let url = self.optional_url(pick(|s| s.url.as_ref(), "url"), "url", base);
-        let module = match pick(|s| s.module.as_ref(), "module") {
-            Some((m, at)) => match modules.iter().find(|x| x.id == m.as_str()) {
-                Some(found) => Ok(Some(found)),
-                None => {
-                    let suggestion = closest(m.as_str(), modules.iter().map(|x| x.id.as_str()));
-                    let hint =
-                        suggestion.map_or(String::new(), |s| format!("; did you mean `{s}`?"));
-                    self.error(
-                        at,
-                        "module",
-                        Problem::Shape(format!("no module has the id `{}`{hint}", m.as_str())),
-                    );
-                    Err(())
-                }
-            },
-            None => Ok(None),
-        };
+        let module = self.module(pick(|s| s.module.as_ref(), "module"), modules);
         let readings = self.readings(raw_mut, defaults, module.ok().flatten(), i, base);
-        let (links, from_defaults) = match (raw_mut.links.take(), &defaults.links) {
-            (Some(l), _) => (l, false),
-            (None, Some(l)) => (l.clone(), true),
-            (None, None) => (Vec::new(), false),
-        };
-        let links = self.labelled_links(
-            links,
-            |k, leaf| {
-                let path = match from_defaults {
-                    false => format!("sessions[{i}].links[{k}].{leaf}"),
-                    true => format!("defaults.links[{k}].{leaf}"),
-                };
-                (path, format!("links[{k}].{leaf}"))
-            },
-            base,
-        );
+        let links = self.session_links(raw_mut, defaults, i, base);
         let topic = take_text(&mut raw_mut.topic, &defaults.topic)
             .or_else(|| module.ok().flatten().map(|m| m.title.clone()));
         let room = take_text(&mut raw_mut.room, &defaults.room);
@@ -171,7 +137,7 @@ impl Validator<'_> {
             return None;
         };
         Some(Session {
-            uid: format!("{}-{key}@coursefeed", course.id),
+            uid: identity::session_uid(&course.id, &key),
             kind: kind_text,
             number: number_value,
             id: id_text,
@@ -194,6 +160,54 @@ impl Validator<'_> {
             deadline: false,
             all_day: false,
         })
+    }
+
+    /// The module a session names, if it names one that exists.
+    fn module<'m>(
+        &mut self,
+        given: Option<Sourced<'_>>,
+        modules: &'m [Module],
+    ) -> Result<Option<&'m Module>, ()> {
+        let Some((m, at)) = given else {
+            return Ok(None);
+        };
+        if let Some(found) = modules.iter().find(|x| x.id == m.as_str()) {
+            return Ok(Some(found));
+        }
+        let suggestion = closest(m.as_str(), modules.iter().map(|x| x.id.as_str()));
+        let hint = suggestion.map_or(String::new(), |s| format!("; did you mean `{s}`?"));
+        self.error(
+            at,
+            "module",
+            Problem::Shape(format!("no module has the id `{}`{hint}", m.as_str())),
+        );
+        Err(())
+    }
+
+    /// A session's labelled links: its own, else the defaults'.
+    fn session_links(
+        &mut self,
+        raw: &mut RawSession,
+        defaults: &RawSession,
+        i: usize,
+        base: Option<&Url>,
+    ) -> Option<Vec<LabelledLink>> {
+        let (links, from_defaults) = match (raw.links.take(), &defaults.links) {
+            (Some(l), _) => (l, false),
+            (None, Some(l)) => (l.clone(), true),
+            (None, None) => (Vec::new(), false),
+        };
+        self.labelled_links(
+            links,
+            |k, leaf| {
+                let path = match from_defaults {
+                    false => format!("sessions[{i}].links[{k}].{leaf}"),
+                    true => format!("defaults.links[{k}].{leaf}"),
+                };
+                (path, format!("links[{k}].{leaf}"))
+            },
+            base,
+        )
     }
 
     /// The instant a local time stands for. A time skipped by DST is an
