@@ -63,18 +63,24 @@ fn read_page(page: &str) -> Vec<PageSession> {
     out
 }
 
-// Test that the seed fixture is the course's current page, when shared/ is beside the checkout.
+// Test that the seed fixture is the course's current page. The page lives
+// in shared/, beside the checkout (CI lays it there); without it this test
+// fails rather than pass without comparing anything.
 #[test]
 fn fixture_is_the_seed() {
     let shared = common::root().join("../shared/seed/schedule.md");
-    if let Ok(page) = std::fs::read_to_string(&shared) {
-        assert_eq!(
-            page,
-            seed(),
-            "tests/fixtures/seed_schedule.md differs from {}",
+    let page = std::fs::read_to_string(&shared).unwrap_or_else(|e| {
+        panic!(
+            "{}: {e}; the course's page must be beside the checkout to compare the fixture with",
             shared.display()
-        );
-    }
+        )
+    });
+    assert_eq!(
+        page,
+        seed(),
+        "tests/fixtures/seed_schedule.md differs from {}",
+        shared.display()
+    );
 }
 
 // Test that every session of the page is in the YAML with the same date,
