@@ -1,0 +1,424 @@
+//! Regenerating a published feed: what changed since the last build, and
+//! what each event's revision properties must become.
+//!
+//! Calendar apps decide whether their copy of an event is stale from UID,
+//! SEQUENCE, DTSTAMP and LAST-MODIFIED (RFC 5545 §3.8.7). Stamping every
+//! event anew on every build makes apps churn and the published file change
+//! when nothing did; keeping SEQUENCE on a changed event makes some apps keep
+//! the stale copy. So an unchanged event keeps its revision byte for byte, a
+//! changed one gets SEQUENCE + 1 and the build time, a new one starts at 0.
+
+mod published;
+mod report;
+
+use std::collections::{HashMap, HashSet};
+
+use chrono::{DateTime, NaiveDateTime, Utc};
+
+use crate::feed::{self, Revision};
+use crate::ics;
+use crate::model::{Schedule, Session, Status};
+use crate::tzdb::Zone;
+
+use published::{fingerprint, is_content, Prop};
+pub use published::{Published, PublishedEvent};
+pub use report::{Added, Changed, Moved, Removed, Report, TzdataChange, TZ_RULES};
+
+/// BEGIN and END nor anything inside it, and not its revision.
+/// The content lines of the event we are about to write, kept as
+/// [`EventLines`] keeps a published one's: the event's own lines, not
+fn new_content(schedule: &Schedule, s: &Session) -> String {
+    let text = feed::event_content(schedule, s);
+    let mut content = String::with_capacity(text.len());
+    let mut depth = 0usize;
+    for (_, line) in ics::read::lines(&text) {
+        let Some(p) = ics::read::property(&line) else {
+            // Our own output always parses; were it not to, the event
+            // would count as changed, the safe side.
+            content.push_str(&line);
+            content.push('\n');
+            continue;
+        };
+        if p.name == "BEGIN" {
+            depth += 1;
+        } else if p.name == "END" {
+            depth = depth.saturating_sub(1);
+        } else if depth == 1 && is_content(p.name) {
+            content.push_str(&line);
+            content.push('\n');
+        }
+    }
+    content
+}
+
+/// What the build will do, per session, and the report of it.
+#[derive(Debug, Clone)]
+pub struct Plan {
+    /// Each session's revision, in session order.
+    pub revisions: Vec<Revision>,
+    /// What changed since the published feed.
+    pub report: Report,
+}
+
+/// Decide each session's revision against `published` (None: a first build).
+pub fn plan(schedule: &Schedule, published: Option<&Published>, now: DateTime<Utc>) -> Plan {
+    let fresh = Revision::new_at(now);
+    let by_uid: HashMap<&str, &PublishedEvent> = published
+        .map(|p| p.events.iter().map(|e| (e.uid.as_str(), e)).collect())
+        .unwrap_or_default();
+    let sessions = &schedule.sessions;
+    // Same release, same generator: equal text is an equal instant, and the
+    // published zones need not be evaluated.
+    let same_rules =
+        published.is_some_and(|p| p.tzdata.is_some() && p.tzdata == schedule.tzdata.version);
+    let zones = published.filter(|_| !same_rules);
+    // Each session is compared on its own: a large schedule is split in two
+    // halves planned on two threads, then joined in order.
+    let mut plan = if sessions.len() < crate::PARALLEL_FROM {
+        plan_part(schedule, sessions, &by_uid, zones, &fresh)
+    } else {
+        let (first, second) = sessions.split_at(sessions.len() / 2);
+        let (mut a, b) = std::thread::scope(|scope| {
+            let other = scope.spawn(|| plan_part(schedule, second, &by_uid, zones, &fresh));
+            let a = plan_part(schedule, first, &by_uid, zones, &fresh);
+            (
+                a,
+                other
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+            )
+        });
+        a.revisions.extend(b.revisions);
+        a.report.added.extend(b.report.added);
+        a.report.changed.extend(b.report.changed);
+        a.report.unchanged += b.report.unchanged;
+        a
+    };
+    if let Some(p) = published {
+        let moved = plan
+            .report
+            .changed
+            .iter()
+            .filter(|c| c.moved.as_ref().is_some_and(|m| m.reason.is_some()))
+            .count();
+        let current = schedule.tzdata.version.clone();
+        if moved > 0 || (p.tzdata.is_some() && p.tzdata != current) {
+            plan.report.tzdata = Some(TzdataChange {
+                published: p.tzdata.clone(),
+                current,
+                moved,
+            });
+        }
+        let ours: HashSet<&str> = sessions.iter().map(|s| s.uid.as_str()).collect();
+        plan.report.removed = p
+            .events
+            .iter()
+            .filter(|e| !ours.contains(e.uid.as_str()))
+            .map(|e| Removed {
+                uid: e.uid.clone(),
+                summary: e.summary.clone(),
+            })
+            .collect();
+    }
+    plan
+}
+
+/// The plan for some of the sessions: their revisions and report entries.
+/// With `zones`, an event whose text is unchanged is also checked for an
+/// instant the published feed's VTIMEZONE puts elsewhere.
+fn plan_part(
+    schedule: &Schedule,
+    sessions: &[Session],
+    by_uid: &HashMap<&str, &PublishedEvent>,
+    zones: Option<&Published>,
+    fresh: &Revision,
+) -> Plan {
+    let mut report = Report::default();
+    let mut revisions = Vec::with_capacity(sessions.len());
+    for s in sessions {
+        let Some(old) = by_uid.get(s.uid.as_str()) else {
+            report.added.push(Added {
+                uid: s.uid.clone(),
+                summary: feed::summary(s),
+                start: local(s.local_start()),
+            });
+            revisions.push(fresh.clone());
+            continue;
+        };
+        let new = new_content(schedule, s);
+        // The same text is the usual case and the quick one; another tool's
+        // feed differs in form and is compared property by property.
+        let (old_props, new_props) = match new == old.content {
+            true => (Vec::new(), Vec::new()),
+            false => (fingerprint(&old.content), fingerprint(&new)),
+        };
+        let (fields, moved) = if old_props == new_props {
+            match zones.and_then(|p| moved_by_rules(p, old, s)) {
+                Some(change) => change,
+                None => {
+                    report.unchanged += 1;
+                    revisions.push(old.revision.clone());
+                    continue;
+                }
+            }
+        } else {
+            let fields = changed_fields(&old_props, &new_props);
+            let moved = fields
+                .iter()
+                .any(|f| f == "start" || f == "end")
+                .then(|| Moved {
+                    from: old
+                        .start
+                        .as_ref()
+                        .map(|(v, tzid)| published_local(v, tzid.as_deref(), &s.timezone))
+                        .unwrap_or_default(),
+                    to: local(s.local_start()),
+                    reason: None,
+                });
+            (fields, moved)
+        };
+        let sequence = old.revision.sequence.saturating_add(1);
+        report.changed.push(Changed {
+            uid: s.uid.clone(),
+            summary: feed::summary(s),
+            fields,
+            cancelled: s.status == Status::Cancelled
+                && !old
+                    .status
+                    .as_deref()
+                    .is_some_and(|st| st.eq_ignore_ascii_case("CANCELLED")),
+            moved,
+            sequence,
+        });
+        revisions.push(Revision {
+            created: old.revision.created.clone(),
+            sequence,
+            ..fresh.clone()
+        });
+    }
+    Plan { revisions, report }
+}
+
+/// For an event whose text is as published: the fields whose instant the
+/// published feed's own VTIMEZONE puts elsewhere than today's rules do.
+fn moved_by_rules(
+    published: &Published,
+    old: &PublishedEvent,
+    s: &Session,
+) -> Option<(Vec<String>, Option<Moved>)> {
+    if s.all_day {
+        return None;
+    }
+    let differs = |value: &Option<(String, Option<String>)>, now: DateTime<Utc>| {
+        value
+            .as_ref()
+            .and_then(|v| published.instant(v))
+            .filter(|then| *then != now)
+    };
+    let start = differs(&old.start, s.starts_at);
+    let end = differs(&old.end, s.ends_at);
+    let mut fields = Vec::new();
+    if start.is_some() {
+        fields.push("start".to_owned());
+    }
+    if end.is_some() {
+        fields.push("end".to_owned());
+    }
+    let (from, to) = match (start, end) {
+        (Some(then), _) => (then, s.starts_at),
+        (None, Some(then)) => (then, s.ends_at),
+        (None, None) => return None,
+    };
+    Some((
+        fields,
+        Some(Moved {
+            from: utc_minutes(from),
+            to: utc_minutes(to),
+            reason: Some(TZ_RULES.to_owned()),
+        }),
+    ))
+}
+
+fn utc_minutes(t: DateTime<Utc>) -> String {
+    format!("{}Z", local(t.naive_utc()))
+}
+
+/// Names of the properties that differ, as people call them.
+fn changed_fields(old: &[Prop], new: &[Prop]) -> Vec<String> {
+    let names: std::collections::BTreeSet<&str> =
+        old.iter().chain(new).map(|p| p.0.as_str()).collect();
+    let of = |list: &[Prop], name: &str| -> Vec<Prop> {
+        list.iter().filter(|p| p.0 == name).cloned().collect()
+    };
+    let mut fields: Vec<String> = names
+        .into_iter()
+        .filter(|n| of(old, n) != of(new, n))
+        .map(|n| match n {
+            "DTSTART" => "start".to_owned(),
+            "DTEND" => "end".to_owned(),
+            other => other.to_ascii_lowercase(),
+        })
+        .collect();
+    fields.sort_by_key(|f| (f != "start", f != "end", f.clone()));
+    fields
+}
+
+fn local(t: NaiveDateTime) -> String {
+    use chrono::{Datelike, Timelike};
+    format!(
+        "{:04}-{:02}-{:02} {:02}:{:02}",
+        t.year(),
+        t.month(),
+        t.day(),
+        t.hour(),
+        t.minute()
+    )
+}
+
+/// A published DTSTART value as local time: as written when it has a TZID,
+/// converted to `tz` when it is UTC.
+fn published_local(value: &str, tzid: Option<&str>, tz: &Zone) -> String {
+    let (text, is_utc) = match value.strip_suffix('Z') {
+        Some(t) => (t, true),
+        None => (value, false),
+    };
+    let Ok(t) = NaiveDateTime::parse_from_str(text, "%Y%m%dT%H%M%S") else {
+        return value.to_owned();
+    };
+    if is_utc && tzid.is_none() {
+        local(tz.local_at(t.and_utc()))
+    } else {
+        local(t)
+    }
+}
+
+/// The text report shows at most this many lines of each kind; the JSON
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // Test that a previous feed is read leniently: LF line ends, tab folds,
+    // unknown properties, lowercase names, a BOM and missing revision properties.
+    #[test]
+    fn reads_other_tools_feeds() {
+        let text = "\u{feff}BEGIN:VCALENDAR\nVERSION:2.0\nX-OTHER;P=1:x\nBEGIN:VEVENT\nuid:a@x\nSUMMARY:Hello\n\tworld\nDTSTART;TZID=Europe/Stockholm:20201019T150000\nX-UNKNOWN:1\nEND:VEVENT\nEND:VCALENDAR\n";
+        let p = Published::read(text).expect("lenient");
+        assert_eq!(p.events().len(), 1);
+        let e = &p.events()[0];
+        assert_eq!((e.uid.as_str(), e.summary.as_str()), ("a@x", "Helloworld"));
+        assert_eq!(e.revision.sequence, 0);
+    }
+
+    // Test that another tool's form of the same event compares equal:
+    // properties in another order, lower-case names, parameters reordered,
+    // escaping that differs but means the same, and an alarm inside the
+    // event, whose properties are not the event's.
+    #[test]
+    fn same_event_in_another_form_is_unchanged() {
+        let ours = "DTSTART;TZID=Europe/Stockholm;VALUE=DATE-TIME:20201019T150000\nSUMMARY:A\\, b\nCATEGORIES:Lecture,Deadline\n";
+        let theirs = "categories:Lecture,Deadline\nsummary:A, b\nDTSTART;value=DATE-TIME;TZID=\"Europe/Stockholm\":20201019T150000\n";
+        assert_ne!(ours, theirs);
+        assert_eq!(fingerprint(ours), fingerprint(theirs));
+        let text = format!(
+            "BEGIN:VCALENDAR\nBEGIN:VEVENT\nUID:a\nSEQUENCE:3\n{theirs}BEGIN:VALARM\nTRIGGER:-PT15M\nDESCRIPTION:x\nEND:VALARM\nX-TOOL:1\nEND:VEVENT\nEND:VCALENDAR\n"
+        );
+        let p = Published::read(&text).expect("reads");
+        let e = &p.events()[0];
+        assert_eq!(fingerprint(&e.content), fingerprint(ours));
+        assert_eq!((e.summary.as_str(), e.revision.sequence), ("A, b", 3));
+        // A list's escaped comma is text, not a separator: that differs.
+        assert_ne!(
+            fingerprint("CATEGORIES:a\\,b\n"),
+            fingerprint("CATEGORIES:a,b\n")
+        );
+    }
+
+    // Test that a feed whose components do not nest is refused, naming lines.
+    #[test]
+    fn refuses_broken_nesting() {
+        let reason = |text: &str| Published::read(text).expect_err("refused");
+        assert_eq!(
+            reason("BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nEND:VCALENDAR\r\n"),
+            "END:VCALENDAR on line 3 does not end BEGIN:VEVENT of line 2"
+        );
+        assert_eq!(
+            reason("BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nUID:a\r\n"),
+            "BEGIN:VEVENT of line 2 never ends"
+        );
+        assert_eq!(
+            reason("BEGIN:VCALENDAR\r\n<html>\r\nEND:VCALENDAR\r\n"),
+            "line 2 is not an iCalendar content line"
+        );
+        assert_eq!(
+            reason("BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\nEND:VEVENT\r\n"),
+            "END:VEVENT on line 3 ends nothing"
+        );
+    }
+
+    // Test that text that is not a calendar is refused with a reason.
+    #[test]
+    fn refuses_garbage() {
+        assert!(Published::read("<html>not found</html>").is_err());
+        assert!(Published::read("BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nUID:a\r\n").is_err());
+    }
+
+    // Test that planning a large schedule on two threads gives the same plan
+    // as one thread: revisions and report in session order.
+    #[test]
+    fn parallel_plan_is_sequential_plan() {
+        let n = crate::PARALLEL_FROM + 301;
+        let schedule = crate::synthetic::schedule(n);
+        let t0 = DateTime::from_timestamp(1_600_000_000, 0).expect("t0");
+        let t1 = DateTime::from_timestamp(1_700_000_000, 0).expect("t1");
+        let published = Published::read(&feed::render(&schedule, t0)).expect("reads");
+        // Change one session in each half.
+        let mut changed = schedule.clone();
+        changed.sessions[5].topic = Some("New".into());
+        changed.sessions[n - 5].topic = Some("New".into());
+        let parallel = plan(&changed, Some(&published), t1);
+        let by_uid: HashMap<&str, &PublishedEvent> = published
+            .events
+            .iter()
+            .map(|e| (e.uid.as_str(), e))
+            .collect();
+        let sequential = plan_part(
+            &changed,
+            &changed.sessions,
+            &by_uid,
+            None,
+            &Revision::new_at(t1),
+        );
+        assert_eq!(parallel.revisions, sequential.revisions);
+        assert_eq!(parallel.report, sequential.report);
+        let uids: Vec<&str> = parallel
+            .report
+            .changed
+            .iter()
+            .map(|c| c.uid.as_str())
+            .collect();
+        assert_eq!(
+            uids,
+            vec![
+                changed.sessions[5].uid.as_str(),
+                changed.sessions[n - 5].uid.as_str()
+            ]
+        );
+        assert_eq!(parallel.report.unchanged, n - 2);
+    }
+
+    // Test that published local times read back as local, UTC ones converted.
+    #[test]
+    fn published_times() {
+        let tz = crate::TzDatabase::bundled()
+            .zone("Europe/Stockholm")
+            .expect("zone");
+        assert_eq!(
+            published_local("20201019T150000", Some("Europe/Stockholm"), &tz),
+            "2020-10-19 15:00"
+        );
+        assert_eq!(
+            published_local("20201026T140000Z", None, &tz),
+            "2020-10-26 15:00"
+        );
+    }
+}

@@ -1,0 +1,166 @@
+//! The change report: what a rebuild adds, changes and removes, for people
+//! (Display) and for scripts (Serialize).
+
+use serde::Serialize;
+
+/// What changed since the previously published feed.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Report {
+    /// Sessions not in the published feed.
+    pub added: Vec<Added>,
+    /// Published events whose session is gone from the schedule.
+    pub removed: Vec<Removed>,
+    /// Sessions whose event changed (time, text, links, status...).
+    pub changed: Vec<Changed>,
+    /// How many events are exactly as published.
+    pub unchanged: usize,
+    /// The tz database the published feed was built with, when it differs
+    /// from this build's or moved an event.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tzdata: Option<TzdataChange>,
+}
+
+/// A rebuild with other tz rules than the published feed's.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TzdataChange {
+    /// The release the published feed records, if it records one.
+    pub published: Option<String>,
+    /// The release this build uses.
+    pub current: Option<String>,
+    /// How many events the new rules move to another instant.
+    pub moved: usize,
+}
+
+/// A new session.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Added {
+    /// Its UID.
+    pub uid: String,
+    /// Its SUMMARY.
+    pub summary: String,
+    /// Local start, `YYYY-MM-DD HH:MM`.
+    pub start: String,
+}
+
+/// A published event no longer in the schedule.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Removed {
+    /// Its UID.
+    pub uid: String,
+    /// Its SUMMARY as published.
+    pub summary: String,
+}
+
+/// A session whose event changed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Changed {
+    /// Its UID.
+    pub uid: String,
+    /// Its new SUMMARY.
+    pub summary: String,
+    /// What changed: start, end, summary, description, location, url, categories, status.
+    pub fields: Vec<String>,
+    /// Whether this change cancels it.
+    pub cancelled: bool,
+    /// Old and new local start, when the time changed.
+    pub moved: Option<Moved>,
+    /// The SEQUENCE it now has.
+    pub sequence: u32,
+}
+
+impl std::fmt::Display for TzdataChange {
+    /// `published with tz database 2025b, built with tz database 2026f: 5 events move`
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let version = |v: &Option<String>| match v {
+            Some(v) => format!("tz database {v}"),
+            None => "an unrecorded tz database".to_owned(),
+        };
+        write!(
+            f,
+            "published with {}, built with {}: ",
+            version(&self.published),
+            version(&self.current)
+        )?;
+        match self.moved {
+            1 => write!(f, "1 event moves"),
+            n => write!(f, "{n} events move"),
+        }
+    }
+}
+
+/// A change of time.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Moved {
+    /// Old start: local `YYYY-MM-DD HH:MM`, or UTC `YYYY-MM-DD HH:MMZ` when
+    /// only the time zone rules moved it.
+    pub from: String,
+    /// New start, in the same form.
+    pub to: String,
+    /// Why, when the schedule itself did not change: `time zone rules`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+}
+
+/// What [`Moved::reason`] says when only the tz rules moved an event.
+pub const TZ_RULES: &str = "time zone rules";
+
+/// report has them all.
+const MAX_SHOWN: usize = 50;
+
+fn more(f: &mut std::fmt::Formatter<'_>, total: usize, what: &str) -> std::fmt::Result {
+    if total > MAX_SHOWN {
+        writeln!(f, "... and {} more {what}", total - MAX_SHOWN)?;
+    }
+    Ok(())
+}
+
+impl std::fmt::Display for Report {
+    /// One line per change, then a count; stable wording for people.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if let Some(t) = &self.tzdata {
+            writeln!(f, "tz rules   {t}")?;
+        }
+        for a in self.added.iter().take(MAX_SHOWN) {
+            writeln!(f, "added      {} ({})", a.summary, a.start)?;
+        }
+        more(f, self.added.len(), "added")?;
+        for c in self.changed.iter().take(MAX_SHOWN) {
+            if c.cancelled {
+                writeln!(f, "cancelled  {}", c.summary)?;
+            }
+            if let Some(m) = &c.moved {
+                match &m.reason {
+                    Some(why) => writeln!(
+                        f,
+                        "moved      ({why}) {}: {} -> {}",
+                        c.summary, m.from, m.to
+                    )?,
+                    None => writeln!(f, "moved      {}: {} -> {}", c.summary, m.from, m.to)?,
+                }
+            }
+            let rest: Vec<&str> = c
+                .fields
+                .iter()
+                .map(String::as_str)
+                .filter(|f| !(c.moved.is_some() && (*f == "start" || *f == "end")))
+                .filter(|f| !(c.cancelled && (*f == "status" || *f == "summary")))
+                .collect();
+            if !rest.is_empty() {
+                writeln!(f, "changed    {}: {}", c.summary, rest.join(", "))?;
+            }
+        }
+        more(f, self.changed.len(), "changed")?;
+        for r in self.removed.iter().take(MAX_SHOWN) {
+            writeln!(f, "removed    {} ({})", r.summary, r.uid)?;
+        }
+        more(f, self.removed.len(), "removed")?;
+        write!(
+            f,
+            "{} added, {} changed, {} removed, {} unchanged",
+            self.added.len(),
+            self.changed.len(),
+            self.removed.len(),
+            self.unchanged
+        )
+    }
+}
