@@ -1,0 +1,206 @@
+//! The schedule YAML an import writes: the page's sessions, modules and
+//! settings in the format `check` reads.
+
+use std::collections::HashMap;
+
+use chrono::NaiveTime;
+use serde::Serialize;
+
+use super::heading::PageSession;
+use super::{Options, PageModule};
+
+#[derive(Debug, Serialize)]
+pub(super) struct OutSchedule {
+    pub(super) course: OutCourse,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(super) page: Option<OutPage>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub(super) modules: Vec<OutModule>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(super) defaults: Option<OutSession>,
+    pub(super) sessions: Vec<OutSession>,
+}
+
+#[derive(Debug, Serialize)]
+pub(super) struct OutCourse {
+    pub(super) name: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(super) id: Option<String>,
+    pub(super) timezone: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(super) url: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub(super) struct OutModule {
+    pub(super) id: String,
+    pub(super) title: String,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub(super) readings: Vec<OutReading>,
+}
+
+#[derive(Debug, Serialize)]
+pub(super) struct OutPage {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(super) layout: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(super) front_matter: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(super) intro: Option<String>,
+}
+
+#[derive(Debug, Default, Serialize)]
+pub(super) struct OutSession {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(super) kind: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(super) number: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(super) date: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(super) start: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(super) end: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(super) topic: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(super) zoom: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(super) room: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(super) url: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(super) status: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(super) note: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(super) readings: Option<Vec<OutReading>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(super) links: Option<Vec<OutLink>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(super) module: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub(super) struct OutReading {
+    pub(super) title: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(super) url: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(super) links: Option<Vec<OutLink>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(super) optional: Option<bool>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub(super) struct OutLink {
+    pub(super) label: String,
+    pub(super) url: String,
+}
+
+/// The value every session shares, if they all have the same one.
+pub(super) fn shared<T: Clone + PartialEq>(values: impl Iterator<Item = Option<T>>) -> Option<T> {
+    let mut first: Option<Option<T>> = None;
+    for v in values {
+        match &first {
+            None => first = Some(v),
+            Some(f) if *f != v => return None,
+            Some(_) => {}
+        }
+    }
+    first.flatten()
+}
+
+pub(super) fn to_schedule(
+    modules: &[PageModule],
+    sessions: Vec<PageSession>,
+    front_matter: Option<String>,
+    intro: Vec<String>,
+    options: &Options,
+    title: Option<String>,
+    permalink: Option<String>,
+) -> OutSchedule {
+    let hhmm = |t: NaiveTime| t.format("%H:%M").to_string();
+    // Values all sessions share go to `defaults:`, as staff would write them.
+    let start = shared(sessions.iter().map(|s| s.start.map(hhmm)));
+    let end = shared(sessions.iter().map(|s| s.end.map(hhmm)));
+    let zoom = shared(sessions.iter().map(|s| s.zoom.clone()));
+    let page_url = match (&options.url, &permalink) {
+        (Some(base), Some(p)) => url::Url::parse(base)
+            .and_then(|b| b.join(p))
+            .ok()
+            .map(String::from),
+        _ => None,
+    };
+    let defaults = OutSession {
+        start: start.clone(),
+        end: end.clone(),
+        zoom: zoom.clone(),
+        url: page_url,
+        ..OutSession::default()
+    };
+    let has_defaults =
+        defaults.start.is_some() || defaults.zoom.is_some() || defaults.url.is_some();
+    let mut numbers: HashMap<String, u32> = HashMap::new();
+    let out_sessions = sessions
+        .into_iter()
+        .map(|s| {
+            // Sessions without a number are numbered in order of appearance.
+            let number = s.number.unwrap_or_else(|| {
+                let n = numbers.entry(s.kind.clone()).or_insert(0);
+                *n += 1;
+                *n
+            });
+            OutSession {
+                kind: Some(s.kind),
+                number: Some(number),
+                date: s.date.map(|d| d.format("%Y-%m-%d").to_string()),
+                start: s.start.map(hhmm).filter(|v| Some(v) != start.as_ref()),
+                end: s.end.map(hhmm).filter(|v| Some(v) != end.as_ref()),
+                topic: s.topic,
+                zoom: s.zoom.filter(|z| Some(z) != zoom.as_ref()),
+                room: s.room,
+                url: None,
+                status: s.status.map(str::to_owned),
+                note: (!s.notes.is_empty()).then(|| s.notes.join("\n")),
+                readings: (!s.readings.is_empty()).then_some(s.readings),
+                links: (!s.links.is_empty()).then_some(s.links),
+                module: s.module.map(|m| format!("m{}", m + 1)),
+            }
+        })
+        .collect();
+    let intro = intro.join("\n").trim().to_owned();
+    let used: Vec<usize> = (0..modules.len())
+        .filter(|&m| modules[m].sessions > 0)
+        .collect();
+    let out_modules: Vec<OutModule> = used
+        .iter()
+        .map(|&m| OutModule {
+            id: format!("m{}", m + 1),
+            title: modules[m].title.clone(),
+            readings: modules[m].readings.clone(),
+        })
+        .collect();
+    let layout = (!out_modules.is_empty()).then(|| "modules".to_owned());
+    let page = (front_matter.is_some() || !intro.is_empty() || layout.is_some()).then(|| OutPage {
+        layout,
+        front_matter,
+        intro: (!intro.is_empty()).then_some(intro),
+    });
+    OutSchedule {
+        modules: out_modules,
+        course: OutCourse {
+            name: options
+                .name
+                .clone()
+                .or(title)
+                .unwrap_or_else(|| "Course".into()),
+            id: options.id.clone(),
+            timezone: options.timezone.clone(),
+            url: options.url.clone(),
+        },
+        page,
+        defaults: has_defaults.then_some(defaults),
+        sessions: out_sessions,
+    }
+}
