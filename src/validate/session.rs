@@ -3,6 +3,14 @@
 use super::identity;
 use super::*;
 
+/// What names a session: its kind, number and id, and the UID key made of them.
+struct Name {
+    kind: String,
+    number: Option<u32>,
+    id: Option<String>,
+    key: String,
+}
+
 impl Validator<'_> {
     pub(super) fn session(
         &mut self,
@@ -23,43 +31,18 @@ impl Validator<'_> {
                     .map(|v| (v, At::Own(i, field)))
                     .or_else(|| get(defaults).map(|v| (v, At::Defaults(field))))
             };
-        let kind = pick(|s| s.kind.as_ref(), "kind");
-        let number = pick(|s| s.number.as_ref(), "number");
-        let id = pick(|s| s.id.as_ref(), "id");
-
-        let kind_text = kind
-            .as_ref()
-            .map(|(k, _)| k.as_str().to_owned())
-            .unwrap_or_default();
-        let number_value = number
-            .as_ref()
-            .and_then(|(n, _)| n.as_str().parse::<u32>().ok());
-        let id_text = id
-            .as_ref()
-            .map(|(v, _)| v.as_str().to_owned())
-            .filter(|s| !s.is_empty());
-        self.session = Some(if kind_text.is_empty() {
-            format!("session #{}", i + 1)
-        } else {
-            model::label(&kind_text, number_value, id_text.as_deref())
-        });
-
-        let mut ok = true;
-        if kind_text.is_empty() {
-            self.error(own(), "kind", Problem::MissingField("kind".into()));
-            ok = false;
-        }
-        if let Some((n, at)) = &number {
-            if number_value.is_none() {
-                self.error(at.path(), "number", Problem::BadNumber(n.as_str().into()));
-                ok = false;
-            }
-        }
-        let key = identity::session_key(id_text.as_deref(), &kind_text, number_value);
-        if key.is_empty() && number.is_none() {
-            self.error(own(), "number", Problem::NoIdentity);
-            ok = false;
-        }
+        let (name, ok) = self.identity(
+            pick(|s| s.kind.as_ref(), "kind"),
+            pick(|s| s.number.as_ref(), "number"),
+            pick(|s| s.id.as_ref(), "id"),
+            i,
+        );
+        let Name {
+            kind: kind_text,
+            number: number_value,
+            id: id_text,
+            key,
+        } = name;
 
         let timezone = match pick(|s| s.timezone.as_ref(), "timezone") {
             Some((tz, path)) => self.timezone(tz, path, "timezone"),
@@ -160,6 +143,57 @@ impl Validator<'_> {
             deadline: false,
             all_day: false,
         })
+    }
+
+    /// What names a session, checked: it needs a kind, and a number or an
+    /// id for its UID. Also sets the session's label for messages.
+    fn identity(
+        &mut self,
+        kind: Option<Sourced<'_>>,
+        number: Option<Sourced<'_>>,
+        id: Option<Sourced<'_>>,
+        i: usize,
+    ) -> (Name, bool) {
+        let own = || format!("sessions[{i}]");
+        let kind_text = kind
+            .as_ref()
+            .map(|(k, _)| k.as_str().to_owned())
+            .unwrap_or_default();
+        let number_value = number
+            .as_ref()
+            .and_then(|(n, _)| n.as_str().parse::<u32>().ok());
+        let id_text = id
+            .as_ref()
+            .map(|(v, _)| v.as_str().to_owned())
+            .filter(|s| !s.is_empty());
+        self.session = Some(if kind_text.is_empty() {
+            format!("session #{}", i + 1)
+        } else {
+            model::label(&kind_text, number_value, id_text.as_deref())
+        });
+        let mut ok = true;
+        if kind_text.is_empty() {
+            self.error(own(), "kind", Problem::MissingField("kind".into()));
+            ok = false;
+        }
+        if let Some((n, at)) = &number {
+            if number_value.is_none() {
+                self.error(at.path(), "number", Problem::BadNumber(n.as_str().into()));
+                ok = false;
+            }
+        }
+        let key = identity::session_key(id_text.as_deref(), &kind_text, number_value);
+        if key.is_empty() && number.is_none() {
+            self.error(own(), "number", Problem::NoIdentity);
+            ok = false;
+        }
+        let name = Name {
+            kind: kind_text,
+            number: number_value,
+            id: id_text,
+            key,
+        };
+        (name, ok)
     }
 
     /// The module a session names, if it names one that exists.
