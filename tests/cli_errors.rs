@@ -441,3 +441,70 @@ fn control_characters_are_escaped_for_the_terminal() {
         "added      L\\u{1b}[31m\\u{d}\\u{0}x 1: a\\u{1b}[2Jb (2020-09-28 15:00)\n1 added, 0 changed, 0 removed, 0 unchanged\ns.ics: 1 session, on 2020-09-28; tz database 2026f (TZDIR) (written)\n"
     );
 }
+
+// Test the exact text of a bad refresh interval, a bad session number and
+// a bad status, all reported together with their count.
+#[test]
+fn bad_refresh_number_and_status() {
+    let yaml = "course: {name: T, timezone: Europe/Stockholm}\nfeed: {refresh: soon}\nsessions:\n  - {kind: L, number: x1, date: 2020-09-28, start: \"15:00\", end: \"16:00\", status: maybe}\n";
+    assert_eq!(
+        fails_whole(yaml),
+        "error: schedule.yaml:2:8: field `feed.refresh`: `soon` is not a refresh interval\n 2 | feed: {refresh: soon}\n  hint: write a number of minutes, hours or days: 30m, 12h, 1d\n\
+         error: schedule.yaml:4:15: L, field `number`: `x1` is not a session number\n 4 |   - {kind: L, number: x1, date: 2020-09-28, start: \"15:00\", end: \"16:00\", status: maybe}\n  hint: use a whole number such as 3\n\
+         error: schedule.yaml:4:75: L, field `status`: `maybe` is not a status\n 4 |   - {kind: L, number: x1, date: 2020-09-28, start: \"15:00\", end: \"16:00\", status: maybe}\n  hint: use confirmed, tentative or cancelled\n\
+         3 problems found; nothing was written\n"
+    );
+}
+
+// Test the exact text of a module id given twice.
+#[test]
+fn module_defined_twice() {
+    let yaml = "course: {name: T, timezone: Europe/Stockholm}\nmodules:\n  - {id: m1, title: A}\n  - {id: m1, title: B}\nsessions:\n  - {kind: L, number: 1, date: 2020-09-28, start: \"15:00\", end: \"16:00\"}\n";
+    assert_eq!(
+        fails_whole(yaml),
+        "error: schedule.yaml:4:6: field `id`: module `m1` is defined twice\n 4 |   - {id: m1, title: B}\n"
+    );
+}
+
+// Test that past 50 problems the rest are counted, not printed.
+#[test]
+fn more_problems_than_shown() {
+    let mut yaml = String::from("course: {name: T, timezone: Europe/Stockholm}\nsessions:\n");
+    for n in 1..=53 {
+        yaml.push_str(&format!(
+            "  - {{kind: L, number: {n}, date: 2020-09-28, start: \"15:00\", end: \"14:00\"}}\n"
+        ));
+    }
+    let stderr = fails_whole(&yaml);
+    assert_eq!(stderr.matches("error: schedule.yaml:").count(), 50);
+    assert!(
+        stderr.ends_with("\n... and 3 more not shown\n53 problems found; nothing was written\n"),
+        "{}",
+        &stderr[stderr.len().saturating_sub(200)..]
+    );
+}
+
+// Test the exact text when the feed cannot be written: its folder is a file.
+#[test]
+fn write_failure() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(dir.path().join("schedule.yaml"), BASE).expect("write");
+    std::fs::write(dir.path().join("public"), "a file where the folder goes").expect("write");
+    let o = common::run(dir.path(), &["build", "schedule.yaml"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(
+        String::from_utf8_lossy(&o.stderr),
+        "error: cannot read `public/schedule.ics`: Not a directory (os error 20)\n"
+    );
+    // Without a previous feed to read, writing is what fails.
+    let o = common::run(dir.path(), &["build", "schedule.yaml", "--fresh"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(
+        String::from_utf8_lossy(&o.stderr),
+        "error: cannot write `public/schedule.ics`: File exists (os error 17)\n"
+    );
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("public")).expect("untouched"),
+        "a file where the folder goes"
+    );
+}
