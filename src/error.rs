@@ -16,14 +16,16 @@ pub enum Error {
         source: std::io::Error,
     },
     /// An input is larger than any real one of its kind.
-    #[error("{}", too_large(path, *size, *kind))]
+    #[error("{}", too_large(path, *size, *limit, what))]
     TooLarge {
         /// The file.
         path: PathBuf,
         /// Its size, when the file says (a stream does not).
         size: Option<u64>,
-        /// What it is.
-        kind: crate::input::Kind,
+        /// The largest input of its kind, in bytes.
+        limit: u64,
+        /// What it is, plural: `schedules`.
+        what: &'static str,
     },
     /// The schedule has one or more problems; nothing was written.
     #[error("{}", render_all(.0))]
@@ -53,11 +55,11 @@ pub enum Error {
         /// The previous feed.
         path: PathBuf,
         /// The events that would vanish from subscribers' calendars.
-        sessions: Vec<crate::regenerate::Removed>,
+        sessions: Vec<Removed>,
     },
     /// A page that cannot be imported.
     #[error("{0}")]
-    Import(#[from] crate::import::ImportError),
+    Import(#[from] ImportError),
     /// An output that exists and would be replaced without `--force`.
     #[error("`{}` already exists; pass --force to replace it", .0.display())]
     Exists(PathBuf),
@@ -110,20 +112,40 @@ impl Error {
     }
 }
 
-fn too_large(path: &std::path::Path, size: Option<u64>, kind: crate::input::Kind) -> String {
-    let limit = kind.limit() / 1024 / 1024;
-    let what = match size {
+/// A published event no longer in the schedule.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Removed {
+    /// Its UID.
+    pub uid: String,
+    /// Its SUMMARY as published.
+    pub summary: String,
+}
+
+/// A page the importer cannot turn into a schedule.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{}:{line}: {message}", file.display())]
+pub struct ImportError {
+    /// The page.
+    pub file: std::path::PathBuf,
+    /// 1-based line, 0 for the page as a whole.
+    pub line: usize,
+    /// What is wrong.
+    pub message: String,
+}
+
+fn too_large(path: &std::path::Path, size: Option<u64>, limit: u64, what: &str) -> String {
+    let limit = limit / 1024 / 1024;
+    let size = match size {
         Some(size) => format!("{size} bytes"),
         None => format!("over {limit} MiB"),
     };
     format!(
-        "`{}` is {what}; {} over {limit} MiB are refused",
+        "`{}` is {size}; {what} over {limit} MiB are refused",
         path.display(),
-        kind.plural()
     )
 }
 
-fn removed_message(path: &std::path::Path, sessions: &[crate::regenerate::Removed]) -> String {
+fn removed_message(path: &std::path::Path, sessions: &[Removed]) -> String {
     let mut out = format!(
         "{} published in `{}` {} missing from the schedule; subscribers would silently lose {}:",
         plural(sessions.len(), "session"),

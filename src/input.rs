@@ -62,7 +62,8 @@ pub fn read(path: &Path, kind: Kind) -> Result<Vec<u8>, Error> {
     let too_large = |size| Error::TooLarge {
         path: path.to_owned(),
         size,
-        kind,
+        limit: kind.limit(),
+        what: kind.plural(),
     };
     let file = std::fs::File::open(path).map_err(fail)?;
     let meta = file.metadata().map_err(fail)?;

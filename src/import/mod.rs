@@ -60,17 +60,7 @@ pub struct Warning {
     pub message: String,
 }
 
-/// A page the importer cannot turn into a schedule.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{}:{line}: {message}", file.display())]
-pub struct ImportError {
-    /// The page.
-    pub file: std::path::PathBuf,
-    /// 1-based line, 0 for the page as a whole.
-    pub line: usize,
-    /// What is wrong.
-    pub message: String,
-}
+pub use crate::error::ImportError;
 
 /// A module heading of the page and the readings listed under it.
 #[derive(Debug)]

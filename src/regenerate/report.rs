@@ -42,14 +42,9 @@ pub struct Added {
     pub start: String,
 }
 
-/// A published event no longer in the schedule.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Removed {
-    /// Its UID.
-    pub uid: String,
-    /// Its SUMMARY as published.
-    pub summary: String,
-}
+/// A published event no longer in the schedule: defined with the error that
+/// refuses to drop it silently, so that errors depend on no higher module.
+pub use crate::error::Removed;
 
 /// A session whose event changed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
