@@ -20,7 +20,6 @@ impl Validator<'_> {
         raw_mut: &mut RawSession,
         i: usize,
     ) -> Option<Session> {
-        let own = || format!("sessions[{i}]");
         // Look everything up through a shared borrow first; texts are moved
         // out of `raw` at the end instead of copied.
         let raw: &RawSession = raw_mut;
@@ -97,28 +96,12 @@ impl Validator<'_> {
         else {
             return None;
         };
-        if end <= start {
-            self.error(
-                end_path.map_or_else(own, At::path),
-                "end",
-                Problem::EndNotAfterStart {
-                    start: start.format("%H:%M").to_string(),
-                    end: end.format("%H:%M").to_string(),
-                },
-            );
+        let start_at = start_path.unwrap_or(At::Own(i, "start"));
+        let end_at = end_path.unwrap_or(At::Own(i, "end"));
+        let (starts_at, ends_at) = self.instants(&tz, date, (start, start_at), (end, end_at))?;
+        if !ok {
             return None;
         }
-        let starts_at = self.instant(
-            &tz,
-            date,
-            start,
-            start_path.unwrap_or(At::Own(i, "start")),
-            "start",
-        );
-        let ends_at = self.instant(&tz, date, end, end_path.unwrap_or(At::Own(i, "end")), "end");
-        let (Some(starts_at), Some(ends_at), true) = (starts_at, ends_at, ok) else {
-            return None;
-        };
         Some(Session {
             uid: identity::session_uid(&course.id, &key),
             kind: kind_text,
@@ -194,6 +177,31 @@ impl Validator<'_> {
             key,
         };
         (name, ok)
+    }
+
+    /// The instants a session starts and ends, after checking that it ends
+    /// after it starts, on its date.
+    fn instants(
+        &mut self,
+        tz: &Zone,
+        date: NaiveDate,
+        (start, start_at): (NaiveTime, At),
+        (end, end_at): (NaiveTime, At),
+    ) -> Option<(chrono::DateTime<Utc>, chrono::DateTime<Utc>)> {
+        if end <= start {
+            self.error(
+                end_at,
+                "end",
+                Problem::EndNotAfterStart {
+                    start: start.format("%H:%M").to_string(),
+                    end: end.format("%H:%M").to_string(),
+                },
+            );
+            return None;
+        }
+        let starts_at = self.instant(tz, date, start, start_at, "start");
+        let ends_at = self.instant(tz, date, end, end_at, "end");
+        Some((starts_at?, ends_at?))
     }
 
     /// The module a session names, if it names one that exists.
