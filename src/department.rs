@@ -124,8 +124,8 @@ pub fn publish_all(
             feed: all_path,
             course: options.combined_name.to_owned(),
             summary: format!(
-                "{} sessions from {} courses; {}",
-                combined.sessions.len(),
+                "{} from {} courses; {}",
+                crate::counted(&combined.sessions),
                 courses.len(),
                 tz.provenance()
             ),

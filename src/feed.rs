@@ -427,7 +427,9 @@ fn duration(d: chrono::Duration) -> String {
 /// builds), else the clock.
 pub fn stamp(source_date_epoch: Option<&str>) -> Result<DateTime<Utc>, crate::Error> {
     match source_date_epoch {
+        // The reproducible-builds spec reads an empty value as unset.
         None => Ok(Utc::now()),
+        Some(v) if v.trim().is_empty() => Ok(Utc::now()),
         Some(v) => v
             .trim()
             .parse::<i64>()

@@ -44,20 +44,7 @@ impl Loaded {
         let events = &self.schedule.sessions;
         let first = events.iter().map(|s| s.date).min();
         let last = events.iter().map(|s| s.date).max();
-        let deadlines = events.iter().filter(|s| s.deadline).count();
-        let sessions = events.len() - deadlines;
-        let plural = |n: usize, one: &str, many: &str| match n {
-            1 => format!("1 {one}"),
-            n => format!("{n} {many}"),
-        };
-        let what = match deadlines {
-            0 => plural(sessions, "session", "sessions"),
-            d => format!(
-                "{} and {}",
-                plural(sessions, "session", "sessions"),
-                plural(d, "deadline", "deadlines")
-            ),
-        };
+        let what = counted(events);
         let mut out = match (first, last) {
             (Some(a), Some(_)) if events.len() == 1 => format!("{what}, on {a}"),
             (Some(a), Some(b)) => format!("{what}, {a} to {b}"),
@@ -69,6 +56,25 @@ impl Loaded {
             n => out.push_str(&format!(", {n} warnings")),
         }
         out
+    }
+}
+
+/// `12 sessions and 6 deadlines`, `1 session`: sessions and deadlines
+/// counted apart, as people count them.
+pub fn counted(events: &[Session]) -> String {
+    let deadlines = events.iter().filter(|s| s.deadline).count();
+    let sessions = events.len() - deadlines;
+    let plural = |n: usize, one: &str, many: &str| match n {
+        1 => format!("1 {one}"),
+        n => format!("{n} {many}"),
+    };
+    match deadlines {
+        0 => plural(sessions, "session", "sessions"),
+        d => format!(
+            "{} and {}",
+            plural(sessions, "session", "sessions"),
+            plural(d, "deadline", "deadlines")
+        ),
     }
 }
 

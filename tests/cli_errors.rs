@@ -508,3 +508,16 @@ fn write_failure() {
         "a file where the folder goes"
     );
 }
+
+// Test that an empty SOURCE_DATE_EPOCH is unset, as the reproducible-builds
+// specification reads it: the build uses the clock and succeeds.
+#[test]
+fn empty_source_date_epoch_is_unset() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(dir.path().join("schedule.yaml"), BASE).expect("write");
+    let o = common::run_at(dir.path(), &["build", "schedule.yaml"], Some(""));
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let ics = std::fs::read_to_string(dir.path().join("public/schedule.ics")).expect("feed");
+    let year = chrono::Utc::now().format("DTSTAMP:%Y").to_string();
+    assert!(ics.contains(&year), "stamped now");
+}

@@ -52,7 +52,7 @@ fn feeds_per_course_and_combined() {
     assert_eq!(stdout.lines().count(), 3, "{stdout}");
     assert!(stdout.contains("out/other.ics: Other Course: 12 sessions and 6 deadlines, 2021-09-28 to 2021-12-18; 18 added, 0 changed, 0 removed (written)"));
     assert!(stdout.contains(
-        "out/all.ics: KTH EECS: 36 sessions from 2 courses; tz database 2026f (TZDIR); 36 added"
+        "out/all.ics: KTH EECS: 24 sessions and 12 deadlines from 2 courses; tz database 2026f (TZDIR); 36 added"
     ));
 
     let fid = parse(&read(&dir.path().join("out/fid3024.ics")));

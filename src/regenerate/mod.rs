@@ -140,7 +140,10 @@ fn plan_part(
             report.added.push(Added {
                 uid: s.uid.clone(),
                 summary: feed::summary(s),
-                start: local(s.local_start()),
+                start: match s.all_day {
+                    true => s.date.to_string(),
+                    false => local(s.local_start()),
+                },
             });
             revisions.push(fresh.clone());
             continue;

@@ -38,7 +38,7 @@ pub struct Added {
     pub uid: String,
     /// Its SUMMARY.
     pub summary: String,
-    /// Local start, `YYYY-MM-DD HH:MM`.
+    /// Local start, `YYYY-MM-DD HH:MM`, or the day of an all-day item.
     pub start: String,
 }
 
@@ -138,7 +138,9 @@ impl std::fmt::Display for Report {
                 .iter()
                 .map(String::as_str)
                 .filter(|f| !(c.moved.is_some() && (*f == "start" || *f == "end")))
-                .filter(|f| !(c.cancelled && (*f == "status" || *f == "summary")))
+                // A cancellation is one change: its status, summary and
+                // description all say so.
+                .filter(|_| !c.cancelled)
                 .collect();
             if !rest.is_empty() {
                 writeln!(f, "changed    {}: {}", c.summary, rest.join(", "))?;
