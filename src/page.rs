@@ -191,7 +191,11 @@ fn reading_items(out: &mut String, readings: &[&Reading]) {
         out.push_str("* ");
         out.push_str(&text(&r.title));
         if let Some(link) = &r.url {
-            out.push_str(&format!(" [[pdf]({})]", href(&link.written)));
+            out.push_str(&format!(
+                " [[{}]({})]",
+                reading_label(&link.url),
+                href(&link.written)
+            ));
         }
         for extra in &r.links {
             out.push_str(&format!(
@@ -201,6 +205,24 @@ fn reading_items(out: &mut String, readings: &[&Reading]) {
             ));
         }
         out.push('\n');
+    }
+}
+
+/// What a reading's link leads to, as its label: `pdf` for a PDF (the
+/// course page's own word), `arXiv`, `DOI`, else `web`.
+fn reading_label(url: &str) -> &'static str {
+    let Ok(u) = url::Url::parse(url) else {
+        return "web";
+    };
+    let host = u.host_str().unwrap_or_default().to_ascii_lowercase();
+    if u.path().to_ascii_lowercase().ends_with(".pdf") {
+        "pdf"
+    } else if host == "arxiv.org" || host.ends_with(".arxiv.org") {
+        "arXiv"
+    } else if host == "doi.org" || host == "dx.doi.org" {
+        "DOI"
+    } else {
+        "web"
     }
 }
 

@@ -244,6 +244,55 @@ fn session_links_in_heading() {
     assert_eq!(labels, vec!["slides", "video"]);
 }
 
+// Test that a reading's link is labelled by what it leads to: pdf, arXiv,
+// DOI, or web, and that import takes the link back whatever its label.
+#[test]
+fn reading_links_are_labelled_by_kind() {
+    let dir = course_dir();
+    let p = dir.path().join("schedule.yaml");
+    let readings = "date: 2020-10-12\n    readings:\n      - {title: A, url: /papers/a.PDF}\n      - {title: B, url: \"https://arxiv.org/abs/1706.03762\"}\n      - {title: C, url: \"https://doi.org/10.1145/3341301.3359630\"}\n      - {title: D, url: \"https://www.usenix.org/conference/osdi20/presentation/x\"}\n";
+    std::fs::write(&p, read(&p).replacen("date: 2020-10-12\n", readings, 1)).expect("write");
+    assert!(run(dir.path(), &["page", "schedule.yaml", "-o", "page.md"])
+        .status
+        .success());
+    let page = read(&dir.path().join("page.md"));
+    assert!(
+        page.contains("#### **Reading material**\n* A [[pdf](/papers/a.PDF)]\n* B [[arXiv](https://arxiv.org/abs/1706.03762)]\n* C [[DOI](https://doi.org/10.1145/3341301.3359630)]\n* D [[web](https://www.usenix.org/conference/osdi20/presentation/x)]\n"),
+        "{page}"
+    );
+    let o = run(
+        dir.path(),
+        &[
+            "import",
+            "page.md",
+            "--year",
+            "2020",
+            "--url",
+            "https://fid3024.github.io/",
+            "-o",
+            "back.yaml",
+        ],
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let back = coursefeed::load_path(&dir.path().join("back.yaml"), common::tzdb())
+        .expect("valid")
+        .schedule;
+    let urls: Vec<_> = back.sessions[2]
+        .readings
+        .iter()
+        .map(|r| r.url.as_ref().map(|l| l.url.clone()).unwrap_or_default())
+        .collect();
+    assert_eq!(
+        urls,
+        vec![
+            "https://fid3024.github.io/papers/a.PDF",
+            "https://arxiv.org/abs/1706.03762",
+            "https://doi.org/10.1145/3341301.3359630",
+            "https://www.usenix.org/conference/osdi20/presentation/x"
+        ]
+    );
+}
+
 // Test that optional readings are listed apart from required ones on the
 // page and in the feed, and that import reads the split back.
 #[test]
