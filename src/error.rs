@@ -417,6 +417,9 @@ pub enum Problem {
     /// A link whose scheme calendar apps and browsers should not follow.
     #[error("`{0}` is not an http(s) link")]
     UnsupportedScheme(String),
+    /// A link that reads as a web address written without its scheme.
+    #[error("`{0}` looks like a web address without `https://`")]
+    LooksLikeHost(String),
     /// A relative link with no `course.url` to resolve it against.
     #[error("`{0}` is a relative link, but `course.url` is not set")]
     RelativeWithoutBase(String),
@@ -477,6 +480,9 @@ impl Problem {
                 "give each session its own kind + number, or an explicit `id`".into()
             }
             Problem::UnsupportedScheme(_) => "links must start with http:// or https://".into(),
+            Problem::LooksLikeHost(s) => {
+                format!("write `https://{s}`; a file on the course site starts with `/` or `./`")
+            }
             Problem::RelativeWithoutBase(_) => {
                 "set `course.url` to the course site, or write the full link".into()
             }

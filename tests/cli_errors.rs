@@ -521,3 +521,14 @@ fn empty_source_date_epoch_is_unset() {
     let year = chrono::Utc::now().format("DTSTAMP:%Y").to_string();
     assert!(ics.contains(&year), "stamped now");
 }
+
+// Test that a link that reads as a web address without its scheme is an
+// error with the fix, not a path joined to the course site.
+#[test]
+fn link_without_scheme() {
+    let yaml = "course: {name: T, timezone: Europe/Stockholm, url: \"https://example.org/c/\"}\nsessions:\n  - {kind: L, number: 1, date: 2020-09-28, start: \"15:00\", end: \"16:00\", readings: [{title: S, url: www.kth.se/slides.pdf}]}\n";
+    assert_eq!(
+        fails_whole(yaml),
+        "error: schedule.yaml:3:96: L 1, field `readings[0].url`: `www.kth.se/slides.pdf` looks like a web address without `https://`\n 3 |   - {kind: L, number: 1, date: 2020-09-28, start: \"15:00\", end: \"16:00\", readings: [{title: S, url: www.kth.se/slides.pdf}]}\n  hint: write `https://www.kth.se/slides.pdf`; a file on the course site starts with `/` or `./`\n"
+    );
+}

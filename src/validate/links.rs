@@ -245,8 +245,33 @@ pub(crate) fn resolve_link(s: &str, base: Option<&Url>) -> Result<String, Proble
     }
 }
 
+/// Whether a link without a scheme starts with what reads as a host name
+/// (`www.kth.se/slides.pdf`): joined to the course site it would become a
+/// path there, which is never what was meant. A first segment that starts
+/// with `www.` or ends in a common top-level domain counts; `slides.pdf` or
+/// `papers/x.pdf` do not.
+pub(super) fn looks_like_host(s: &str) -> bool {
+    const TLDS: &[&str] = &[
+        "se", "com", "org", "net", "edu", "io", "de", "uk", "eu", "gov", "fi", "no", "dk",
+    ];
+    if s.contains("://") || s.starts_with(['/', '.', '#', '?']) {
+        return false;
+    }
+    let Some((first, _)) = s.split_once('/') else {
+        return s.starts_with("www.");
+    };
+    let first = first.to_ascii_lowercase();
+    first.starts_with("www.")
+        || first
+            .rsplit_once('.')
+            .is_some_and(|(name, tld)| !name.is_empty() && TLDS.contains(&tld))
+}
+
 /// Resolve a link as written to an absolute http(s) URL.
 pub(crate) fn resolve_url(s: &str, base: Option<&Url>) -> Result<Url, Problem> {
+    if looks_like_host(s) {
+        return Err(Problem::LooksLikeHost(s.into()));
+    }
     let url = match Url::parse(s) {
         Ok(u) => u,
         Err(url::ParseError::RelativeUrlWithoutBase) => match base {
@@ -360,6 +385,29 @@ mod tests {
                 let slow = resolve_url(p, Some(&base)).expect("slow");
                 assert_eq!(fast, slow.as_str(), "{b} + {p}");
             }
+        }
+    }
+
+    // Test which scheme-less links read as a host name.
+    #[test]
+    fn host_like_links() {
+        for host in [
+            "www.kth.se/slides.pdf",
+            "kth.se/x",
+            "Example.ORG/a",
+            "www.kth.se",
+        ] {
+            assert!(looks_like_host(host), "{host}");
+        }
+        for path in [
+            "slides.pdf",
+            "papers/x.pdf",
+            "/www.kth.se/x",
+            "./kth.se/x",
+            "https://kth.se/x",
+            "v1.2/notes.pdf",
+        ] {
+            assert!(!looks_like_host(path), "{path}");
         }
     }
 }
