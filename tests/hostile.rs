@@ -195,7 +195,18 @@ fn import_of_nested_brackets_names_the_page() {
     std::fs::write(dir.path().join("page.md"), page).expect("write");
     let o = run(
         dir.path(),
-        &["import", "page.md", "--year", "2020", "-o", "s.yaml"],
+        &[
+            "import",
+            "page.md",
+            "--year",
+            "2020",
+            "--timezone",
+            "Europe/Stockholm",
+            "--name",
+            "N",
+            "-o",
+            "s.yaml",
+        ],
     );
     assert_eq!(o.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&o.stderr);

@@ -9,7 +9,8 @@ use chrono::{NaiveDate, NaiveTime};
 use common::{root, run};
 use coursefeed::model::{Schedule, Status};
 
-/// Import `page` with `args`; return (schedule, stderr).
+/// Import `page` with `args`; return (schedule, stderr without the notes
+/// of what was assumed, which `says_what_it_assumed` tests).
 fn import(page: &Path, args: &[&str]) -> (Schedule, String) {
     let dir = tempfile::tempdir().expect("tempdir");
     let out = dir.path().join("schedule.yaml");
@@ -21,7 +22,12 @@ fn import(page: &Path, args: &[&str]) -> (Schedule, String) {
     ];
     all.extend_from_slice(args);
     let o = run(&root(), &all);
-    let stderr = String::from_utf8(o.stderr).expect("utf8");
+    let stderr: String = String::from_utf8(o.stderr)
+        .expect("utf8")
+        .lines()
+        .filter(|l| !l.starts_with("note: "))
+        .map(|l| format!("{l}\n"))
+        .collect();
     assert!(o.status.success(), "{stderr}");
     let schedule = coursefeed::load_path(&out, common::tzdb())
         .expect("imported YAML is valid")
@@ -388,4 +394,35 @@ fn explicit_years() {
         .sessions
         .iter()
         .all(|x| (x.start, x.end) == (hm(10, 0), hm(11, 30))));
+}
+
+// Test that import says what it assumed: the zone when --timezone is not
+// given, and the calendar's name, from the page's title or a default.
+#[test]
+fn says_what_it_assumed() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let o = run(
+        dir.path(),
+        &[
+            "import",
+            seed().to_str().expect("utf8"),
+            "--year",
+            "2020",
+            "--url",
+            "https://fid3024.github.io/",
+            "-o",
+            "s.yaml",
+        ],
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let page = seed().display().to_string();
+    assert_eq!(
+        String::from_utf8_lossy(&o.stderr),
+        format!(
+            "note: {page}: course.timezone is Europe/Stockholm, assumed; pass --timezone if the page's times are elsewhere\n\
+             note: {page}: course.name is `Schedule`, the page's title; pass --name to change it\n"
+        )
+    );
+    let yaml = std::fs::read_to_string(dir.path().join("s.yaml")).expect("yaml");
+    assert!(yaml.contains("  timezone: Europe/Stockholm\n"), "{yaml}");
 }

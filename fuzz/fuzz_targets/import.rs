@@ -12,7 +12,7 @@ fuzz_target!(|data: &[u8]| {
         year: 2020,
         name: None,
         id: None,
-        timezone: "Europe/Stockholm".into(),
+        timezone: None,
         url: Some("https://example.org/".into()),
         start: chrono::NaiveTime::from_hms_opt(15, 0, 0),
         end: chrono::NaiveTime::from_hms_opt(17, 0, 0),

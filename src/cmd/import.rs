@@ -25,6 +25,9 @@ pub fn run(
         source: std::io::Error::new(std::io::ErrorKind::InvalidData, "it is not UTF-8 text"),
     })?;
     let imported = coursefeed::import::import(&text, page, options)?;
+    for a in &imported.assumed {
+        eprintln!("note: {}: {}", page.display(), printable(a));
+    }
     for w in &imported.warnings {
         eprintln!(
             "warning: {}:{}: {}",

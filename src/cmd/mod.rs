@@ -109,9 +109,9 @@ pub enum Command {
         /// Course id, the stable part of every UID.
         #[arg(long)]
         id: Option<String>,
-        /// The IANA zone of the page's times.
-        #[arg(long, default_value = "Europe/Stockholm")]
-        timezone: String,
+        /// The IANA zone of the page's times (default Europe/Stockholm, said when assumed).
+        #[arg(long)]
+        timezone: Option<String>,
         /// The course site, base of the page's relative links.
         #[arg(long)]
         url: Option<String>,

@@ -30,8 +30,8 @@ pub struct Options {
     pub name: Option<String>,
     /// Course id for UIDs.
     pub id: Option<String>,
-    /// IANA zone of the page's times.
-    pub timezone: String,
+    /// IANA zone of the page's times; [`DEFAULT_TIMEZONE`] when not given.
+    pub timezone: Option<String>,
     /// The course site; its page URL is derived from the front matter's permalink.
     pub url: Option<String>,
     /// Times for sessions whose heading has none.
@@ -49,7 +49,13 @@ pub struct Imported {
     pub sessions: usize,
     /// Lines that were kept as notes, and other things to check.
     pub warnings: Vec<Warning>,
+    /// What the import assumed because neither the options nor the page
+    /// said it (the zone, the calendar's name), and how to change it.
+    pub assumed: Vec<String>,
 }
+
+/// The zone of a page's times when `--timezone` does not say: the course's.
+pub const DEFAULT_TIMEZONE: &str = "Europe/Stockholm";
 
 /// Something the importer kept but could not map.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -309,6 +315,20 @@ impl<'a> PageReader<'a> {
         }
         let count = self.sessions.len();
         let title = front_matter_value(front_matter.as_deref(), "title");
+        let mut assumed = Vec::new();
+        if self.options.timezone.is_none() {
+            assumed.push(format!(
+                "course.timezone is {DEFAULT_TIMEZONE}, assumed; pass --timezone if the page's times are elsewhere"
+            ));
+        }
+        if self.options.name.is_none() {
+            assumed.push(match &title {
+                Some(t) => {
+                    format!("course.name is `{t}`, the page's title; pass --name to change it")
+                }
+                None => "course.name is `Course`, assumed; pass --name to name the calendar".into(),
+            });
+        }
         let permalink = front_matter_value(front_matter.as_deref(), "permalink");
         let schedule = to_schedule(
             &self.modules,
@@ -332,6 +352,7 @@ impl<'a> PageReader<'a> {
             yaml,
             sessions: count,
             warnings: self.warnings,
+            assumed,
         })
     }
 }

@@ -196,7 +196,10 @@ pub(super) fn to_schedule(
                 .or(title)
                 .unwrap_or_else(|| "Course".into()),
             id: options.id.clone(),
-            timezone: options.timezone.clone(),
+            timezone: options
+                .timezone
+                .clone()
+                .unwrap_or_else(|| super::DEFAULT_TIMEZONE.into()),
             url: options.url.clone(),
         },
         page,
