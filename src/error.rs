@@ -431,6 +431,17 @@ pub enum Problem {
         /// Where it is.
         other_line: usize,
     },
+    /// A session listed after one that comes later: the page lists them in
+    /// the order written.
+    #[error("is on {date}, before {other}{} listed above it; the page shows sessions in the order written", at_line(*other_line))]
+    OutOfOrder {
+        /// Its date.
+        date: String,
+        /// The later session listed above it.
+        other: String,
+        /// Where that one is.
+        other_line: usize,
+    },
     /// A schedule with no sessions.
     #[error("the schedule has no sessions")]
     NoSessions,
@@ -480,6 +491,9 @@ impl Problem {
                 "give each session its own kind + number, or an explicit `id`".into()
             }
             Problem::UnsupportedScheme(_) => "links must start with http:// or https://".into(),
+            Problem::OutOfOrder { .. } => {
+                "move it up to its date, unless the page should list it here".into()
+            }
             Problem::LooksLikeHost(s) => {
                 format!("write `https://{s}`; a file on the course site starts with `/` or `./`")
             }

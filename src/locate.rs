@@ -47,7 +47,8 @@ pub(crate) fn findings(
                 let line = positions.find(related).map_or(0, |p| p.0);
                 match &mut problem {
                     Problem::DuplicateSession { other_line, .. }
-                    | Problem::Overlap { other_line, .. } => *other_line = line,
+                    | Problem::Overlap { other_line, .. }
+                    | Problem::OutOfOrder { other_line, .. } => *other_line = line,
                     _ => {}
                 }
             }

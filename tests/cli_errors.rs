@@ -532,3 +532,25 @@ fn link_without_scheme() {
         "error: schedule.yaml:3:96: L 1, field `readings[0].url`: `www.kth.se/slides.pdf` looks like a web address without `https://`\n 3 |   - {kind: L, number: 1, date: 2020-09-28, start: \"15:00\", end: \"16:00\", readings: [{title: S, url: www.kth.se/slides.pdf}]}\n  hint: write `https://www.kth.se/slides.pdf`; a file on the course site starts with `/` or `./`\n"
     );
 }
+
+// Test that a session listed after a later one is a warning naming both,
+// since the page lists sessions in the order written.
+#[test]
+fn session_out_of_date_order_warns() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(
+        dir.path().join("s.yaml"),
+        "course: {name: T, timezone: Europe/Stockholm}\nsessions:\n  - {kind: L, number: 1, date: 2020-10-12, start: \"15:00\", end: \"16:00\"}\n  - {kind: L, number: 2, date: 2020-10-05, start: \"15:00\", end: \"16:00\"}\n",
+    )
+    .expect("write");
+    let o = common::run(dir.path(), &["check", "s.yaml"]);
+    assert!(o.status.success());
+    assert_eq!(
+        String::from_utf8_lossy(&o.stderr),
+        "warning: s.yaml:4:5: L 2: is on 2020-10-05, before L 1 (line 3) listed above it; the page shows sessions in the order written\n 4 |   - {kind: L, number: 2, date: 2020-10-05, start: \"15:00\", end: \"16:00\"}\n  hint: move it up to its date, unless the page should list it here\n"
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&o.stdout),
+        "s.yaml: 2 sessions, 2020-10-05 to 2020-10-12, 1 warning; tz database 2026f (TZDIR)\n"
+    );
+}

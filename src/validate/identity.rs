@@ -56,6 +56,35 @@ impl Validator<'_> {
     }
 }
 
+impl Validator<'_> {
+    /// Warn about a session listed after one that starts later: moved in
+    /// time but not in the file, it would stand out of order on the page.
+    /// Deadlines have their own list.
+    pub(super) fn order(&mut self, sessions: &[Session]) {
+        let mut latest: Option<usize> = None;
+        for (i, s) in sessions.iter().enumerate().filter(|(_, s)| !s.deadline) {
+            if let Some(l) = latest {
+                if s.starts_at < sessions[l].starts_at {
+                    self.findings.push(Finding {
+                        severity: Severity::Warning,
+                        path: format!("sessions[{i}]"),
+                        session: Some(s.label()),
+                        field: None,
+                        problem: Problem::OutOfOrder {
+                            date: s.date.to_string(),
+                            other: sessions[l].label(),
+                            other_line: 0,
+                        },
+                        related: Some(format!("sessions[{l}]")),
+                    });
+                    continue;
+                }
+            }
+            latest = Some(i);
+        }
+    }
+}
+
 /// The part of a session's UID that names it: its explicit `id`, else its
 /// kind and number (`lecture-3`). Empty when it has neither.
 pub(super) fn session_key(id: Option<&str>, kind: &str, number: Option<u32>) -> String {

@@ -181,6 +181,7 @@ impl Validator<'_> {
         if complete {
             self.duplicates(&sessions);
             self.overlaps(&sessions);
+            self.order(&sessions);
         }
         Some(Schedule {
             course,
