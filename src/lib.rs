@@ -78,17 +78,50 @@ pub fn counted(events: &[Session]) -> String {
     }
 }
 
+/// `path` taken relative to `folder`, with `.` and `..` resolved in the
+/// text (`data/../public/x.md` is `public/x.md`), so that it prints as
+/// people write it. An absolute path stays as it is.
+fn beside(folder: &Path, path: &Path) -> std::path::PathBuf {
+    use std::path::Component;
+    if path.is_absolute() {
+        return path.to_owned();
+    }
+    let mut out = std::path::PathBuf::new();
+    for part in folder.join(path).components() {
+        match part {
+            Component::CurDir => {}
+            Component::ParentDir
+                if matches!(out.components().next_back(), Some(Component::Normal(_))) =>
+            {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
 /// From this many sessions on, validation and rendering use two threads.
 /// Below it, a thread costs more than it saves.
 pub const PARALLEL_FROM: usize = 2_000;
 
 pub use input::MAX_SCHEDULE_BYTES;
 
-/// Read and validate the schedule file at `path`.
+/// Read and validate the schedule file at `path`. Paths written in it
+/// (`page.output`) are taken relative to its folder, as other tools read
+/// their configuration files, so that building a schedule from another
+/// folder writes its page where its staff meant.
 pub fn load_path(path: &Path, tz: &TzDatabase) -> Result<Loaded, Error> {
     let bytes = input::read(path, input::Kind::Schedule)?;
     match String::from_utf8(bytes) {
-        Ok(source) => load_str(&source, path, tz),
+        Ok(source) => {
+            let mut loaded = load_str(&source, path, tz)?;
+            let folder = path.parent().unwrap_or(Path::new(""));
+            if let Some(page) = loaded.schedule.page.output.take() {
+                loaded.schedule.page.output = Some(beside(folder, &page));
+            }
+            Ok(loaded)
+        }
         Err(e) => {
             let offset = e.utf8_error().valid_up_to();
             let line = e.as_bytes()[..offset]

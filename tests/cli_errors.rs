@@ -327,11 +327,7 @@ fn missing_file() {
 #[test]
 fn check_summarises() {
     let dir = tempfile::tempdir().expect("tempdir");
-    std::fs::copy(
-        common::root().join("data/schedule.yaml"),
-        dir.path().join("schedule.yaml"),
-    )
-    .expect("copy");
+    common::shipped_schedule_in(dir.path());
     let out = common::run(dir.path(), &["check", "schedule.yaml"]);
     assert!(out.status.success());
     assert_eq!(

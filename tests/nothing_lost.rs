@@ -11,13 +11,15 @@ use common::run;
 /// A course folder with the shipped schedule, its `page.output` as given.
 fn course(page_output: &str) -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("tempdir");
-    let yaml = std::fs::read_to_string(common::root().join("data/schedule.yaml")).expect("read");
+    common::shipped_schedule_in(dir.path());
+    let path = dir.path().join("schedule.yaml");
+    let yaml = std::fs::read_to_string(&path).expect("read");
     let yaml = yaml.replacen(
         "output: public/schedule.md",
         &format!("output: {page_output}"),
         1,
     );
-    std::fs::write(dir.path().join("schedule.yaml"), yaml).expect("write");
+    std::fs::write(path, yaml).expect("write");
     dir
 }
 
@@ -353,4 +355,31 @@ fn folder_build_all_or_nothing() {
         .collect();
     assert_eq!(after, before);
     assert_eq!(files(&dir.path().join("out")), vec!["a.ics", "all.ics"]);
+}
+
+// Test that `page.output` is relative to the schedule file: building
+// another course's file from this course's folder writes that course's page
+// beside its file and leaves this course's page alone.
+#[test]
+fn page_output_is_relative_to_the_schedule_file() {
+    let root = tempfile::tempdir().expect("tempdir");
+    let mine = root.path().join("mine");
+    let other = root.path().join("other");
+    std::fs::create_dir_all(mine.join("public")).expect("mkdir");
+    std::fs::create_dir_all(&other).expect("mkdir");
+    std::fs::write(mine.join("public/schedule.md"), "my page").expect("seed");
+    common::shipped_schedule_in(&other);
+    let o = run(&mine, &["build", "../other/schedule.yaml", "-o", "x.ics"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        String::from_utf8_lossy(&o.stdout)
+            .ends_with("../other/public/schedule.md: page (written)\n"),
+        "{}",
+        String::from_utf8_lossy(&o.stdout)
+    );
+    assert_eq!(
+        std::fs::read_to_string(mine.join("public/schedule.md")).expect("mine"),
+        "my page"
+    );
+    assert!(other.join("public/schedule.md").exists());
 }

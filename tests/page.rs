@@ -13,11 +13,7 @@ fn seed() -> String {
 
 fn course_dir() -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("tempdir");
-    std::fs::copy(
-        root().join("data/schedule.yaml"),
-        dir.path().join("schedule.yaml"),
-    )
-    .expect("copy");
+    common::shipped_schedule_in(dir.path());
     dir
 }
 

@@ -18,11 +18,7 @@ struct Course {
 impl Course {
     fn published() -> Course {
         let dir = tempfile::tempdir().expect("tempdir");
-        std::fs::copy(
-            common::root().join("data/schedule.yaml"),
-            dir.path().join("schedule.yaml"),
-        )
-        .expect("copy");
+        common::shipped_schedule_in(dir.path());
         let c = Course { dir };
         let out = c.build(&[], Some(T1));
         assert!(

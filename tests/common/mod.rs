@@ -24,6 +24,19 @@ pub fn run(dir: &Path, args: &[&str]) -> Output {
     run_at(dir, args, Some(EPOCH))
 }
 
+/// Put the shipped schedule in `dir` as `schedule.yaml`, its page beside it
+/// in `dir/public/` (the shipped file's `page.output` is relative to data/).
+pub fn shipped_schedule_in(dir: &Path) {
+    let yaml = std::fs::read_to_string(root().join("data/schedule.yaml")).expect("data");
+    assert!(yaml.contains("output: ../public/schedule.md"));
+    let yaml = yaml.replacen(
+        "output: ../public/schedule.md",
+        "output: public/schedule.md",
+        1,
+    );
+    std::fs::write(dir.join("schedule.yaml"), yaml).expect("write schedule");
+}
+
 /// The tz database release every test runs with, whatever the machine has.
 pub const TZDATA: &str = "2026f";
 
