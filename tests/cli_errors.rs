@@ -550,3 +550,14 @@ fn session_out_of_date_order_warns() {
         "s.yaml: 2 sessions, 2020-10-05 to 2020-10-12, 1 warning; tz database 2026f (TZDIR)\n"
     );
 }
+
+// Test that a misspelled zone is the one error: the course's url is fine,
+// so the feed's relative url is not blamed on it.
+#[test]
+fn misspelled_zone_is_one_error() {
+    let yaml = "course: {name: T, timezone: Europe/Stokholm, url: \"https://example.org/c/\"}\nfeed: {url: /schedule.ics}\nsessions:\n  - {kind: L, number: 1, date: 2020-09-28, start: \"15:00\", end: \"16:00\"}\n";
+    assert_eq!(
+        fails_whole(yaml),
+        "error: schedule.yaml:1:19: field `course.timezone`: unknown time zone `Europe/Stokholm`\n 1 | course: {name: T, timezone: Europe/Stokholm, url: \"https://example.org/c/\"}\n  hint: did you mean `Europe/Stockholm`?\n"
+    );
+}

@@ -1,5 +1,6 @@
 //! The course, feed and page settings, modules, and zone names.
 
+use super::links::resolve_url;
 use super::*;
 
 impl Validator<'_> {
@@ -37,13 +38,20 @@ impl Validator<'_> {
         &mut self,
         raw: Option<crate::load::RawFeed>,
         base: Option<&Url>,
+        course_ok: bool,
     ) -> FeedSettings {
         let mut settings = FeedSettings::default();
         let Some(raw) = raw else {
             return settings;
         };
         if let Some(url) = &raw.url {
-            settings.url = self.url(url, "feed.url", "feed.url", base);
+            settings.url = match (base, resolve_url(url.as_str(), None)) {
+                // The course failed (a misspelled zone...): its url may be
+                // fine, so a relative feed.url is not blamed on it. That
+                // error is reported; this would only follow from it.
+                (None, Err(Problem::RelativeWithoutBase(_))) if !course_ok => None,
+                _ => self.url(url, "feed.url", "feed.url", base),
+            };
         }
         if let Some(refresh) = raw.refresh {
             match parse_refresh(refresh.as_str()) {

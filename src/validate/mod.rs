@@ -149,7 +149,11 @@ impl Validator<'_> {
                 None
             }
         };
-        let feed = self.feed(raw.feed, course.as_ref().and_then(|c| c.url.as_ref()));
+        let feed = self.feed(
+            raw.feed,
+            course.as_ref().and_then(|c| c.url.as_ref()),
+            course.is_some(),
+        );
         let page = self.page(raw.page);
         let Some(mut raw_sessions) = raw.sessions else {
             self.report(
