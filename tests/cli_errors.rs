@@ -561,3 +561,14 @@ fn misspelled_zone_is_one_error() {
         "error: schedule.yaml:1:19: field `course.timezone`: unknown time zone `Europe/Stokholm`\n 1 | course: {name: T, timezone: Europe/Stokholm, url: \"https://example.org/c/\"}\n  hint: did you mean `Europe/Stockholm`?\n"
     );
 }
+
+// Test that a bad value under `defaults:` is one error at its line, not one
+// per session that takes it.
+#[test]
+fn bad_default_is_one_error() {
+    let yaml = "course: {name: T, timezone: Europe/Stockholm}\ndefaults: {start: \"15.00\", end: \"17:00\"}\nsessions:\n  - {kind: L, number: 1, date: 2020-09-28}\n  - {kind: L, number: 2, date: 2020-10-05}\n  - {kind: L, number: 3, date: 2020-10-12}\n";
+    assert_eq!(
+        fails_whole(yaml),
+        "error: schedule.yaml:2:12: field `start`: `15.00` is not a time of day\n 2 | defaults: {start: \"15.00\", end: \"17:00\"}\n  hint: write times as HH:MM from 00:00 to 23:59, e.g. \"15:00\"\n"
+    );
+}

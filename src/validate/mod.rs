@@ -51,6 +51,7 @@ pub fn validate(raw: RawSchedule, tz: &TzDatabase) -> (Option<Schedule>, Vec<Fin
         last_link: None,
         tz,
         zone_names: None,
+        from_defaults: Vec::new(),
     };
     let schedule = v.schedule(raw);
     let has_error = v.findings.iter().any(|f| f.severity == Severity::Error);
@@ -63,6 +64,9 @@ struct Validator<'db> {
     tz: &'db TzDatabase,
     /// The database's zone names, listed once for "did you mean" hints.
     zone_names: Option<Vec<String>>,
+    /// Problems found in `defaults:`, reported once however many sessions
+    /// take the value.
+    from_defaults: Vec<Finding>,
     session: Option<String>,
     /// The last link resolved and its result: a zoom link from `defaults:`
     /// is the same for every session.
@@ -122,14 +126,26 @@ impl Validator<'_> {
         field: Option<&str>,
         problem: Problem,
     ) {
-        self.findings.push(Finding {
+        let path = place.path();
+        // A bad value under `defaults:` is one mistake, reported once at
+        // its line, whatever number of sessions take it.
+        let from_defaults = path.starts_with("defaults");
+        let finding = Finding {
             severity,
-            path: place.path(),
-            session: self.session.clone(),
+            session: (!from_defaults).then(|| self.session.clone()).flatten(),
+            path,
             field: field.map(str::to_owned),
             problem,
             related: None,
-        });
+        };
+        if from_defaults {
+            // Few: one per field of `defaults:` at most.
+            if self.from_defaults.contains(&finding) {
+                return;
+            }
+            self.from_defaults.push(finding.clone());
+        }
+        self.findings.push(finding);
     }
 
     pub(super) fn error(&mut self, place: impl Place, field: &str, problem: Problem) {
@@ -225,6 +241,7 @@ impl Validator<'_> {
                     last_link: None,
                     tz: self.tz,
                     zone_names: None,
+                    from_defaults: Vec::new(),
                 };
                 let sessions = check(&mut v, second, mid);
                 (sessions, v.findings)
@@ -237,7 +254,11 @@ impl Validator<'_> {
         });
         self.session = None;
         sessions.extend(rest);
-        self.findings.extend(findings);
+        for f in findings {
+            if !(f.path.starts_with("defaults") && self.from_defaults.contains(&f)) {
+                self.findings.push(f);
+            }
+        }
         sessions
     }
 
