@@ -9,16 +9,35 @@ use coursefeed::{feed, Error, TzDatabase};
 
 use super::{load, tzdata_json, Format};
 
-/// `build`'s arguments, as clap parsed them.
+/// `build`'s arguments.
+#[derive(clap::Args)]
 pub struct Args {
+    /// The schedule file, or a folder of them: each `*.yaml` gets its
+    /// own `<name>.ics`, and `all.ics` combines them.
+    #[arg(default_value = "data/schedule.yaml")]
     pub schedule: PathBuf,
+    /// Where to write the feed (default public/schedule.ics); for a
+    /// folder of schedules, the folder for the feeds (default public/).
+    #[arg(short, long)]
     pub output: Option<PathBuf>,
+    /// The previously published feed to compare with (default: the output file).
+    #[arg(long, value_name = "FILE", conflicts_with = "fresh")]
     pub previous: Option<PathBuf>,
-    pub fresh: bool,
-    pub allow_removal: bool,
-    pub dry_run: bool,
-    pub format: Format,
+    /// For a folder of schedules: the combined feed's calendar name.
+    #[arg(long, default_value = "All courses")]
     pub combined_name: String,
+    /// Ignore any previous feed: every event starts again at SEQUENCE 0.
+    #[arg(long)]
+    pub fresh: bool,
+    /// Let sessions that were published but are gone from the schedule disappear.
+    #[arg(long)]
+    pub allow_removal: bool,
+    /// Print the change report and write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// How to print the change report.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
 }
 
 pub fn run(args: Args, tz: &TzDatabase) -> Result<(), Error> {

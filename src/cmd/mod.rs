@@ -35,34 +35,7 @@ pub enum Command {
     #[command(
         after_help = "Examples:\n  coursefeed build data/schedule.yaml -o public/schedule.ics\n  coursefeed build --dry-run --format json"
     )]
-    Build {
-        /// The schedule file, or a folder of them: each `*.yaml` gets its
-        /// own `<name>.ics`, and `all.ics` combines them.
-        #[arg(default_value = "data/schedule.yaml")]
-        schedule: PathBuf,
-        /// Where to write the feed (default public/schedule.ics); for a
-        /// folder of schedules, the folder for the feeds (default public/).
-        #[arg(short, long)]
-        output: Option<PathBuf>,
-        /// The previously published feed to compare with (default: the output file).
-        #[arg(long, value_name = "FILE", conflicts_with = "fresh")]
-        previous: Option<PathBuf>,
-        /// For a folder of schedules: the combined feed's calendar name.
-        #[arg(long, default_value = "All courses")]
-        combined_name: String,
-        /// Ignore any previous feed: every event starts again at SEQUENCE 0.
-        #[arg(long)]
-        fresh: bool,
-        /// Let sessions that were published but are gone from the schedule disappear.
-        #[arg(long)]
-        allow_removal: bool,
-        /// Print the change report and write nothing.
-        #[arg(long)]
-        dry_run: bool,
-        /// How to print the change report.
-        #[arg(long, value_enum, default_value_t = Format::Text)]
-        format: Format,
-    },
+    Build(build::Args),
     /// Render the schedule page (Jekyll Markdown) from a schedule.
     ///
     /// The output defaults to `page.output` in the schedule, else
@@ -152,28 +125,7 @@ pub fn run(command: Command) -> Result<(), Error> {
     // Today's rules, read when the feed is built (see README, Times).
     let tz = TzDatabase::from_env();
     match command {
-        Command::Build {
-            schedule,
-            output,
-            previous,
-            fresh,
-            allow_removal,
-            dry_run,
-            format,
-            combined_name,
-        } => build::run(
-            build::Args {
-                schedule,
-                output,
-                previous,
-                fresh,
-                allow_removal,
-                dry_run,
-                format,
-                combined_name,
-            },
-            &tz,
-        ),
+        Command::Build(args) => build::run(args, &tz),
         Command::Page {
             schedule,
             output,
