@@ -318,6 +318,14 @@ pub enum Problem {
     /// YAML syntax error.
     #[error("not valid YAML: {0}")]
     NotYaml(String),
+    /// A YAML syntax error of a common kind, with advice on it.
+    #[error("not valid YAML: {message}")]
+    YamlMistake {
+        /// What the reader said.
+        message: String,
+        /// What usually fixes it.
+        hint: String,
+    },
     /// A key given twice in one mapping.
     #[error("`{0}` is given twice")]
     DuplicateField(String),
@@ -459,6 +467,7 @@ impl Problem {
                 format!("expected one of: {}", expected.join(", "))
             }
             Problem::DuplicateField(_) => "keep one of the two".into(),
+            Problem::YamlMistake { hint, .. } => hint.clone(),
             Problem::SecondDocument => {
                 "remove the `---` line, or move what follows into another file".into()
             }

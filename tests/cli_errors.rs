@@ -572,3 +572,29 @@ fn bad_default_is_one_error() {
         "error: schedule.yaml:2:12: field `start`: `15.00` is not a time of day\n 2 | defaults: {start: \"15.00\", end: \"17:00\"}\n  hint: write times as HH:MM from 00:00 to 23:59, e.g. \"15:00\"\n"
     );
 }
+
+// Test the common YAML mistakes: each at its line, with one sentence of advice.
+#[test]
+fn yaml_mistakes_have_hints() {
+    let head = "course: {name: T, timezone: Europe/Stockholm}\nsessions:\n  - kind: L\n";
+    for (rest, expected) in [
+        (
+            "    number 1\n    date: 2020-09-28\n",
+            "error: schedule.yaml:4:13: not valid YAML: a key without its colon\n 4 |     number 1\n  hint: write the key, a colon and a space, then the value: `number: 1`\n",
+        ),
+        (
+            "    number: 1\n    topic: Intro: basics\n",
+            "error: schedule.yaml:5:17: not valid YAML: mapping values are not allowed in this context\n 5 |     topic: Intro: basics\n  hint: a value with `: ` in it must be quoted: `topic: \"Intro: basics\"`\n",
+        ),
+        (
+            "     number: 1\n",
+            "error: schedule.yaml:4:12: not valid YAML: mapping values are not allowed in this context\n 4 |      number: 1\n  hint: check the indentation: the keys of one session line up under each other\n",
+        ),
+        (
+            "    topic: \"open\n    number: 1\n",
+            "error: schedule.yaml:4:12: not valid YAML: invalid indentation in quoted scalar\n 4 |     topic: \"open\n  hint: a quote is opened and not closed: end the text with the same quote on its line\n",
+        ),
+    ] {
+        assert_eq!(fails_whole(&format!("{head}{rest}")), expected, "{rest}");
+    }
+}

@@ -133,6 +133,47 @@ fn pinpoint(source: &str, mut p: LoadProblem) -> LoadProblem {
                 p.position = Some(line_col(source, start + tab));
             }
         }
+        Problem::NotYaml(m)
+            if m.contains("expect ':'") || m.contains("could not find expected ':'") =>
+        {
+            // Reported where the next key starts: the colon is missing on
+            // the line before, at its end.
+            let (line, _) = p.position.unwrap_or((1, 1));
+            if let Some(prev) = (1..line)
+                .rev()
+                .find(|&l| !nth_line(source, l).trim().is_empty())
+            {
+                p.position = Some((prev, nth_line(source, prev).trim_end().chars().count() + 1));
+            }
+            p.problem = Problem::YamlMistake {
+                message: "a key without its colon".into(),
+                hint: "write the key, a colon and a space, then the value: `number: 1`".into(),
+            };
+        }
+        Problem::NotYaml(m) if m.contains("mapping values are not allowed") => {
+            let (line, col) = p.position.unwrap_or((1, 1));
+            let text = nth_line(source, line);
+            let before: String = text.chars().take(col.saturating_sub(1)).collect();
+            // `topic: Intro: basics`: a second `: ` in a value; otherwise a
+            // line indented unlike its neighbours.
+            let hint = if before.contains(": ") {
+                "a value with `: ` in it must be quoted: `topic: \"Intro: basics\"`"
+            } else {
+                "check the indentation: the keys of one session line up under each other"
+            };
+            p.problem = Problem::YamlMistake {
+                message: m.clone(),
+                hint: hint.into(),
+            };
+        }
+        Problem::NotYaml(m) if m.contains("quoted scalar") => {
+            p.problem = Problem::YamlMistake {
+                message: m.clone(),
+                hint:
+                    "a quote is opened and not closed: end the text with the same quote on its line"
+                        .into(),
+            };
+        }
         Problem::Shape(m) if m.contains("more than one document") => {
             p.problem = Problem::SecondDocument;
             p.path = String::new();
@@ -141,6 +182,14 @@ fn pinpoint(source: &str, mut p: LoadProblem) -> LoadProblem {
         _ => {}
     }
     p
+}
+
+/// The text of 1-based `line`.
+fn nth_line(source: &str, line: usize) -> &str {
+    source
+        .lines()
+        .nth(line.saturating_sub(1))
+        .unwrap_or_default()
 }
 
 /// Byte offset of the start of 1-based `line`.
