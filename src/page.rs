@@ -312,6 +312,26 @@ fn href(s: &str) -> String {
     out
 }
 
+/// What a page rendered from `schedule` lacks to work on a Jekyll site,
+/// and what to add; `subscribe` is whether the subscribe block was asked for.
+/// Empty when nothing is missing.
+pub fn advice(schedule: &Schedule, subscribe: bool) -> Vec<String> {
+    let mut out = Vec::new();
+    if schedule.page.front_matter.is_none() {
+        out.push(
+            "the page has no front matter, so Jekyll copies it as a raw .md file; add `page.front_matter:` (e.g. `layout: page` and `title: Schedule`)"
+                .to_owned(),
+        );
+    }
+    if subscribe && schedule.feed.url.is_none() {
+        out.push(
+            "the page has no subscribe block: it needs `feed.url`, where the site serves the feed (e.g. `/schedule.ics`)"
+                .to_owned(),
+        );
+    }
+    out
+}
+
 /// Everything but RFC 3986's unreserved characters, for a query value.
 const QUERY_VALUE: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
     .remove(b'-')

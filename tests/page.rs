@@ -333,3 +333,40 @@ fn optional_readings() {
         .collect();
     assert_eq!(r, vec![("Core paper", false), ("Extra paper", true)]);
 }
+
+// Test that writing a page that Jekyll would not render, or without its
+// subscribe block, says what to add; the shipped example needs nothing.
+#[test]
+fn page_says_what_it_lacks() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(
+        dir.path().join("s.yaml"),
+        "course: {name: T, timezone: Europe/Stockholm}\nsessions:\n  - {kind: L, number: 1, date: 2020-09-28, start: \"15:00\", end: \"16:00\"}\n",
+    )
+    .expect("write");
+    let o = run(dir.path(), &["page", "s.yaml", "-o", "p.md"]);
+    assert!(o.status.success());
+    assert_eq!(
+        String::from_utf8_lossy(&o.stderr),
+        "warning: p.md: the page has no front matter, so Jekyll copies it as a raw .md file; add `page.front_matter:` (e.g. `layout: page` and `title: Schedule`)\n\
+         warning: p.md: the page has no subscribe block: it needs `feed.url`, where the site serves the feed (e.g. `/schedule.ics`)\n"
+    );
+    let o = run(
+        dir.path(),
+        &["page", "s.yaml", "-o", "p.md", "--no-subscribe"],
+    );
+    assert_eq!(String::from_utf8_lossy(&o.stderr).lines().count(), 1);
+    let o = run(
+        &root(),
+        &[
+            "page",
+            "examples/minimal.yaml",
+            "-o",
+            dir.path().join("m.md").to_str().expect("utf8"),
+        ],
+    );
+    assert!(o.status.success());
+    assert_eq!(String::from_utf8_lossy(&o.stderr), "");
+    assert!(read(&dir.path().join("m.md"))
+        .starts_with("---\nlayout: page\ntitle: Schedule\n---\n\n**Subscribe to this schedule:**"));
+}

@@ -90,6 +90,12 @@ fn one(
     let schedule = args.schedule.as_path();
     let loaded = load(schedule, tz)?;
     let page = loaded.schedule.page.output.as_deref();
+    if let Some(path) = page {
+        let s = &loaded.schedule;
+        for advice in coursefeed::page::advice(s, s.page.subscribe) {
+            eprintln!("warning: {}: {advice}", path.display());
+        }
+    }
     let mut outputs = vec![("feed", output)];
     outputs.extend(page.map(|p| ("page", p)));
     publish::check_distinct(&[("schedule", schedule)], &outputs)?;
