@@ -17,6 +17,27 @@ fn course_dir() -> tempfile::TempDir {
     dir
 }
 
+/// Import `page.md` in `dir` back to `back.yaml`, and load it.
+fn import_back(dir: &Path) -> coursefeed::Schedule {
+    let o = run(
+        dir,
+        &[
+            "import",
+            "page.md",
+            "--year",
+            "2020",
+            "--url",
+            "https://fid3024.github.io/",
+            "-o",
+            "back.yaml",
+        ],
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    coursefeed::load_path(&dir.join("back.yaml"), common::tzdb())
+        .expect("valid")
+        .schedule
+}
+
 fn read(p: &Path) -> String {
     std::fs::read_to_string(p).expect("read")
 }
@@ -129,23 +150,7 @@ fn cancelled_and_escaped() {
     );
     // Importing the page gives the statuses back.
     std::fs::write(dir.path().join("page.md"), &page).expect("write");
-    let o = run(
-        dir.path(),
-        &[
-            "import",
-            "page.md",
-            "--year",
-            "2020",
-            "--url",
-            "https://fid3024.github.io/",
-            "-o",
-            "back.yaml",
-        ],
-    );
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    let back = coursefeed::load_path(&dir.path().join("back.yaml"), common::tzdb())
-        .expect("valid")
-        .schedule;
+    let back = import_back(dir.path());
     assert_eq!(
         back.sessions[3].status,
         coursefeed::model::Status::Cancelled
@@ -215,23 +220,7 @@ fn session_links_in_heading() {
     let page = read(&dir.path().join("page.md"));
     assert!(page.contains("\n# Lecture Session 2: Oct. 12, 15:00-17:00 [[zoom](https://kth-se.zoom.us/j/2884945301)] [[slides](/slides/l2.pdf)] [[video](https://play.kth.se/l2)]\n"), "{page}");
     std::fs::write(dir.path().join("page.md"), &page).expect("write");
-    let o = run(
-        dir.path(),
-        &[
-            "import",
-            "page.md",
-            "--year",
-            "2020",
-            "--url",
-            "https://fid3024.github.io/",
-            "-o",
-            "back.yaml",
-        ],
-    );
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    let back = coursefeed::load_path(&dir.path().join("back.yaml"), common::tzdb())
-        .expect("valid")
-        .schedule;
+    let back = import_back(dir.path());
     let labels: Vec<_> = back.sessions[2]
         .links
         .iter()
@@ -256,23 +245,7 @@ fn reading_links_are_labelled_by_kind() {
         page.contains("#### **Reading material**\n* A [[pdf](/papers/a.PDF)]\n* B [[arXiv](https://arxiv.org/abs/1706.03762)]\n* C [[DOI](https://doi.org/10.1145/3341301.3359630)]\n* D [[web](https://www.usenix.org/conference/osdi20/presentation/x)]\n"),
         "{page}"
     );
-    let o = run(
-        dir.path(),
-        &[
-            "import",
-            "page.md",
-            "--year",
-            "2020",
-            "--url",
-            "https://fid3024.github.io/",
-            "-o",
-            "back.yaml",
-        ],
-    );
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    let back = coursefeed::load_path(&dir.path().join("back.yaml"), common::tzdb())
-        .expect("valid")
-        .schedule;
+    let back = import_back(dir.path());
     let urls: Vec<_> = back.sessions[2]
         .readings
         .iter()
@@ -309,23 +282,7 @@ fn optional_readings() {
     assert!(events[2].description.contains("Reading material:\n- Core paper\n  https://fid3024.github.io/papers/core.pdf\n\nOptional reading:\n- Extra paper\n  https://fid3024.github.io/papers/extra.pdf"), "{}", events[2].description);
 
     std::fs::write(dir.path().join("page.md"), &page).expect("write");
-    let o = run(
-        dir.path(),
-        &[
-            "import",
-            "page.md",
-            "--year",
-            "2020",
-            "--url",
-            "https://fid3024.github.io/",
-            "-o",
-            "back.yaml",
-        ],
-    );
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    let back = coursefeed::load_path(&dir.path().join("back.yaml"), common::tzdb())
-        .expect("valid")
-        .schedule;
+    let back = import_back(dir.path());
     let r: Vec<_> = back.sessions[2]
         .readings
         .iter()
