@@ -6,7 +6,6 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::io::Write;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
 use crate::tzdb::{LocalTime, Zone};
@@ -54,68 +53,69 @@ impl Revision {
 /// `SOURCE_DATE_EPOCH` for reproducible output.
 pub fn render(schedule: &Schedule, stamp: DateTime<Utc>) -> String {
     let revisions = vec![Revision::new_at(stamp); schedule.sessions.len()];
-    render_revised(schedule, &revisions)
+    render_revised(schedule, &contents(schedule), &revisions)
 }
 
-/// Render the feed with each session's revision, in session order.
-pub fn render_revised(schedule: &Schedule, revisions: &[Revision]) -> String {
+/// Render the feed from each session's content (see [`contents`]) and
+/// revision, in session order.
+pub fn render_revised(
+    schedule: &Schedule,
+    contents: &[Arc<str>],
+    revisions: &[Revision],
+) -> String {
     let mut out = Vec::new();
     // Writing to a Vec cannot fail.
-    let _ = write_feed(schedule, revisions, &mut out);
+    let _ = write_feed(schedule, contents, revisions, &mut out);
     String::from_utf8(out).unwrap_or_default()
 }
 
-/// Sessions rendered per chunk when two threads share the work.
+/// Every session's content lines ([`event_content`]), in session order; a
+/// large schedule is rendered in two halves on two threads.
+pub fn contents(schedule: &Schedule) -> Vec<Arc<str>> {
+    let render = |sessions: &[Session]| -> Vec<Arc<str>> {
+        sessions
+            .iter()
+            .map(|s| event_content(schedule, s).into())
+            .collect()
+    };
+    let sessions = &schedule.sessions;
+    if sessions.len() < crate::PARALLEL_FROM {
+        return render(sessions);
+    }
+    let (first, second) = sessions.split_at(sessions.len() / 2);
+    std::thread::scope(|scope| {
+        let other = scope.spawn(|| render(second));
+        let mut all = render(first);
+        all.extend(
+            other
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+        );
+        all
+    })
+}
+
+/// Events written per chunk: the feed goes to `out` as it is folded, never
+/// held whole in memory a second time.
 const CHUNK: usize = 1_000;
 
-/// Write the feed to `out`. A large schedule is rendered in chunks on two
-/// threads, and each chunk is written, in order, as soon as it is ready:
-/// writing overlaps rendering, and the whole feed is never held in memory.
+/// Write the feed to `out`: the calendar's properties and zones, then each
+/// session's UID, revision and content, as rendered once by [`contents`].
 pub fn write_feed(
     schedule: &Schedule,
+    contents: &[Arc<str>],
     revisions: &[Revision],
     out: &mut impl Write,
 ) -> std::io::Result<()> {
     let mut w = Writer::new();
     header(&mut w, schedule);
     out.write_all(w.finish().as_bytes())?;
-    let sessions = &schedule.sessions;
-    if sessions.len() < crate::PARALLEL_FROM {
-        out.write_all(events(schedule, sessions, revisions).as_bytes())?;
-    } else {
-        let chunks: Vec<(&[Session], &[Revision])> = sessions
-            .chunks(CHUNK)
-            .zip(revisions.chunks(CHUNK))
-            .collect();
-        let next = AtomicUsize::new(0);
-        std::thread::scope(|scope| -> std::io::Result<()> {
-            let (tx, rx) = std::sync::mpsc::sync_channel::<(usize, String)>(4);
-            for _ in 0..2 {
-                let (tx, chunks, next) = (tx.clone(), &chunks, &next);
-                scope.spawn(move || loop {
-                    let i = next.fetch_add(1, Ordering::Relaxed);
-                    let Some((s, r)) = chunks.get(i) else {
-                        break;
-                    };
-                    // The receiver only goes away on a write error.
-                    if tx.send((i, events(schedule, s, r))).is_err() {
-                        break;
-                    }
-                });
-            }
-            drop(tx);
-            // Chunks arrive in any order; write them in session order.
-            let mut waiting: BTreeMap<usize, String> = BTreeMap::new();
-            let mut wanted = 0;
-            for (i, text) in rx {
-                waiting.insert(i, text);
-                while let Some(text) = waiting.remove(&wanted) {
-                    out.write_all(text.as_bytes())?;
-                    wanted += 1;
-                }
-            }
-            Ok(())
-        })?;
+    let sessions = schedule.sessions.chunks(CHUNK);
+    for ((s, c), r) in sessions
+        .zip(contents.chunks(CHUNK))
+        .zip(revisions.chunks(CHUNK))
+    {
+        out.write_all(events(s, c, r).as_bytes())?;
     }
     out.write_all(b"END:VCALENDAR\r\n")
 }
@@ -142,9 +142,9 @@ impl NumBuf {
     }
 }
 
-fn events(schedule: &Schedule, sessions: &[Session], revisions: &[Revision]) -> String {
+fn events(sessions: &[Session], contents: &[Arc<str>], revisions: &[Revision]) -> String {
     let mut w = Writer::new();
-    for (s, revision) in sessions.iter().zip(revisions) {
+    for ((s, content), revision) in sessions.iter().zip(contents).zip(revisions) {
         w.begin("VEVENT");
         w.text("UID", &s.uid);
         w.raw("DTSTAMP", &revision.dtstamp);
@@ -152,7 +152,7 @@ fn events(schedule: &Schedule, sessions: &[Session], revisions: &[Revision]) -> 
         w.raw("LAST-MODIFIED", &revision.last_modified);
         let mut seq = itoa_buf();
         w.raw("SEQUENCE", seq.format(revision.sequence));
-        content(&mut w, schedule, s);
+        content.lines().for_each(|line| w.line(line));
         w.end("VEVENT");
     }
     w.finish()
@@ -203,13 +203,13 @@ fn header(w: &mut Writer, schedule: &Schedule) {
     }
 }
 
-/// A VEVENT with only what students see: no UID or revision properties.
-/// Comparing it with the published event tells whether the session changed.
+/// An event's content lines, unfolded, each ended by `\n`: what students
+/// see, without UID, revision, BEGIN or END. Rendered once per build: the
+/// same text is compared with the published event (read back in the same
+/// form) and then written to the feed.
 pub fn event_content(schedule: &Schedule, s: &Session) -> String {
-    let mut w = Writer::new();
-    w.begin("VEVENT");
+    let mut w = Writer::unfolded();
     content(&mut w, schedule, s);
-    w.end("VEVENT");
     w.finish()
 }
 
@@ -445,20 +445,27 @@ pub fn stamp(source_date_epoch: Option<&str>) -> Result<DateTime<Utc>, crate::Er
 mod tests {
     use super::*;
 
-    // Test that the feed rendered on two threads is byte for byte the feed
-    // rendered event by event on one.
+    // Test that the contents rendered on two threads are those rendered
+    // session by session on one, and that the feed written in chunks is the
+    // feed written in one piece.
     #[test]
     fn parallel_rendering_is_sequential_rendering() {
         let n = crate::PARALLEL_FROM + 501;
         let schedule = crate::synthetic::schedule(n);
+        let one_by_one: Vec<Arc<str>> = schedule
+            .sessions
+            .iter()
+            .map(|s| event_content(&schedule, s).into())
+            .collect();
+        assert_eq!(contents(&schedule), one_by_one);
         let stamp = stamp(Some("1600000000")).expect("stamp");
         let revisions = vec![Revision::new_at(stamp); n];
         let mut w = Writer::new();
         header(&mut w, &schedule);
-        let mut sequential = w.finish();
-        sequential.push_str(&events(&schedule, &schedule.sessions, &revisions));
-        sequential.push_str("END:VCALENDAR\r\n");
-        assert_eq!(render_revised(&schedule, &revisions), sequential);
+        let mut whole = w.finish();
+        whole.push_str(&events(&schedule.sessions, &one_by_one, &revisions));
+        whole.push_str("END:VCALENDAR\r\n");
+        assert_eq!(render_revised(&schedule, &one_by_one, &revisions), whole);
     }
 
     // Test zero-padded digits as DATE-TIME values need them.

@@ -5,7 +5,7 @@
 //! serializer because, as of 0.17, it folds in the middle of an escape such as
 //! `\n` (Google then drops events), escapes the commas that separate
 //! CATEGORIES, leaves NAME unescaped, and adds a clock DTSTAMP and a random
-//! UID to any component lacking them, VTIMEZONE included. `tests/icalendar_traps.rs`
+//! UID to any component lacking them, VTIMEZONE included. `tests/cli/icalendar_traps.rs`
 //! shows each of these and that our output avoids it.
 
 use std::fmt::Write as _;
@@ -21,12 +21,31 @@ pub struct Writer {
     out: String,
     /// The current line before folding, reused to save an allocation a line.
     line: String,
+    /// Lines as they are read back: unfolded, each ended by `\n`. An event's
+    /// content is rendered once in this form, compared with the published
+    /// event's (which [`read`] gives in the same form) and then written with
+    /// [`Writer::line`].
+    unfolded: bool,
 }
 
 impl Writer {
     /// An empty document.
     pub fn new() -> Self {
         Writer::default()
+    }
+
+    /// An empty list of unfolded content lines, each ended by `\n`.
+    pub fn unfolded() -> Self {
+        Writer {
+            unfolded: true,
+            ..Writer::default()
+        }
+    }
+
+    /// A content line made by an unfolded writer, written as this writer
+    /// writes lines.
+    pub fn line(&mut self, line: &str) {
+        self.push(line);
     }
 
     /// `BEGIN:<name>`.
@@ -70,8 +89,13 @@ impl Writer {
     }
 
     fn push(&mut self, line: &str) {
-        fold_into(line, &mut self.out);
-        self.out.push_str("\r\n");
+        if self.unfolded {
+            self.out.push_str(line);
+            self.out.push('\n');
+        } else {
+            fold_into(line, &mut self.out);
+            self.out.push_str("\r\n");
+        }
     }
 
     /// The finished document.
@@ -255,6 +279,27 @@ mod tests {
             }
             assert_eq!(out.replace("\r\n ", ""), line);
         }
+    }
+
+    // Test that unfolded lines, written again, are the lines written folded.
+    #[test]
+    fn unfolded_lines_write_as_folded_ones() {
+        let text = format!("x{}", "å🎓\\n".repeat(30));
+        let mut folded = Writer::new();
+        let mut unfolded = Writer::unfolded();
+        for w in [&mut folded, &mut unfolded] {
+            w.text("SUMMARY", &text);
+            w.param(
+                "DTSTART",
+                &[("TZID", "Europe/Stockholm")],
+                "20201019T150000",
+            );
+        }
+        let unfolded = unfolded.finish();
+        assert_eq!(unfolded.lines().count(), 2);
+        let mut again = Writer::new();
+        unfolded.lines().for_each(|l| again.line(l));
+        assert_eq!(again.finish(), folded.finish());
     }
 
     // Test that lines end in CRLF and that parameters are quoted when needed.

@@ -296,7 +296,7 @@ pub fn prepare(schedule: &Schedule, options: &Options) -> Result<Prepared, Error
     let mut staged = Vec::new();
     let target = write_target(options.output);
     let feed = stage_with(&target, current, options.dry_run, |out| {
-        feed::write_feed(schedule, &plan.revisions, out)
+        feed::write_feed(schedule, &plan.contents, &plan.revisions, out)
     })?;
     let written = feed.is_some();
     staged.extend(feed.map(|tmp| (target, tmp)));

@@ -12,50 +12,26 @@ mod published;
 mod report;
 
 use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 
 use crate::feed::{self, Revision};
-use crate::ics;
 use crate::model::{Schedule, Session, Status};
 use crate::tzdb::Zone;
 
-use published::{fingerprint, is_content, Prop};
+use published::{fingerprint, Prop};
 pub use published::{Published, PublishedEvent};
 pub use report::{Added, Changed, Moved, Removed, Report, TzdataChange, TZ_RULES};
-
-/// BEGIN and END nor anything inside it, and not its revision.
-/// The content lines of the event we are about to write, kept as
-/// [`EventLines`] keeps a published one's: the event's own lines, not
-fn new_content(schedule: &Schedule, s: &Session) -> String {
-    let text = feed::event_content(schedule, s);
-    let mut content = String::with_capacity(text.len());
-    let mut depth = 0usize;
-    for (_, line) in ics::read::lines(&text) {
-        let Some(p) = ics::read::property(&line) else {
-            // Our own output always parses; were it not to, the event
-            // would count as changed, the safe side.
-            content.push_str(&line);
-            content.push('\n');
-            continue;
-        };
-        if p.name == "BEGIN" {
-            depth += 1;
-        } else if p.name == "END" {
-            depth = depth.saturating_sub(1);
-        } else if depth == 1 && is_content(p.name) {
-            content.push_str(&line);
-            content.push('\n');
-        }
-    }
-    content
-}
 
 /// What the build will do, per session, and the report of it.
 #[derive(Debug, Clone)]
 pub struct Plan {
     /// Each session's revision, in session order.
     pub revisions: Vec<Revision>,
+    /// Each session's content lines ([`feed::event_content`]), in session
+    /// order: rendered once, compared here and written by [`feed::write_feed`].
+    pub contents: Vec<Arc<str>>,
     /// What changed since the published feed.
     pub report: Report,
 }
@@ -89,6 +65,7 @@ pub fn plan(schedule: &Schedule, published: Option<&Published>, now: DateTime<Ut
             )
         });
         a.revisions.extend(b.revisions);
+        a.contents.extend(b.contents);
         a.report.added.extend(b.report.added);
         a.report.changed.extend(b.report.changed);
         a.report.unchanged += b.report.unchanged;
@@ -135,8 +112,11 @@ fn plan_part(
 ) -> Plan {
     let mut report = Report::default();
     let mut revisions = Vec::with_capacity(sessions.len());
+    let mut contents = Vec::with_capacity(sessions.len());
     for s in sessions {
+        let new = feed::event_content(schedule, s);
         let Some(old) = by_uid.get(s.uid.as_str()) else {
+            contents.push(new.into());
             report.added.push(Added {
                 uid: s.uid.clone(),
                 summary: feed::summary(s),
@@ -148,13 +128,19 @@ fn plan_part(
             revisions.push(fresh.clone());
             continue;
         };
-        let new = new_content(schedule, s);
         // The same text is the usual case and the quick one; another tool's
         // feed differs in form and is compared property by property.
-        let (old_props, new_props) = match new == old.content {
+        let same_text = *new == *old.content;
+        let (old_props, new_props) = match same_text {
             true => (Vec::new(), Vec::new()),
             false => (fingerprint(&old.content), fingerprint(&new)),
         };
+        // Equal text is kept once: the published event's copy, which the
+        // published feed holds anyway.
+        contents.push(match same_text {
+            true => old.content.clone(),
+            false => new.into(),
+        });
         let (fields, moved) = if old_props == new_props {
             match zones.and_then(|p| moved_by_rules(p, old, s)) {
                 Some(change) => change,
@@ -199,7 +185,11 @@ fn plan_part(
             ..fresh.clone()
         });
     }
-    Plan { revisions, report }
+    Plan {
+        revisions,
+        contents,
+        report,
+    }
 }
 
 /// For an event whose text is as published: the fields whose instant the

@@ -52,7 +52,7 @@ pub struct PublishedEvent {
     /// Its content lines, unfolded, as written: all but the revision and
     /// X- properties. Equal text means an unchanged event; other text is
     /// compared by [`fingerprint`].
-    pub(super) content: String,
+    pub(super) content: std::sync::Arc<str>,
 }
 
 /// The previously published feed, as far as regeneration needs it.
@@ -259,7 +259,7 @@ impl EventLines {
             start: self.start,
             end: self.end,
             status: self.status,
-            content: self.content,
+            content: self.content.into(),
         })
     }
 }
