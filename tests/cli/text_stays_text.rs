@@ -1,9 +1,9 @@
 //! Text stays text, through the real binary: values are kept as written,
 //! files read the way YAML reads them, and build times stay writable.
 
-mod common;
+use crate::common;
 
-use common::{build_yaml, parse};
+use crate::common::{build_yaml, parse};
 
 fn minimal(extra_session_fields: &str) -> String {
     format!(

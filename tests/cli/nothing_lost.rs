@@ -2,11 +2,11 @@
 //! or another output, a build writes all of its files or none, and a
 //! symlinked output is written through, the link kept.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 
-use common::run;
+use crate::common::run;
 
 /// A course folder with the shipped schedule, its `page.output` as given.
 fn course(page_output: &str) -> tempfile::TempDir {

@@ -1,9 +1,9 @@
 //! Hostile and broken input: nothing may create a calendar component, put
 //! markup on the page, or crash or hang the tool.
 
-mod common;
+use crate::common;
 
-use common::{root, run};
+use crate::common::run;
 
 fn course_with(topic_yaml: &str) -> String {
     format!(
@@ -296,5 +296,4 @@ fn garbage_pages() {
             "case {i}"
         );
     }
-    let _ = root();
 }

@@ -2,9 +2,10 @@
 //! feed back with the `icalendar` crate's parser, resolving local times
 //! through the feed's own VTIMEZONE the way a calendar app does.
 
-#![allow(dead_code)]
-
 pub mod readers;
+mod test;
+
+pub use test::Test;
 
 use std::path::{Path, PathBuf};
 use std::process::Output;

@@ -1,9 +1,9 @@
 //! Modules: sessions take their topic and readings from their module unless
 //! they set their own.
 
-mod common;
+use crate::common;
 
-use common::{build_yaml, parse, run};
+use crate::common::{build_yaml, parse, run};
 
 const YAML: &str = "course: {name: T, id: t, timezone: Europe/Stockholm, url: \"https://example.org/\"}
 defaults: {start: \"15:00\", end: \"17:00\"}

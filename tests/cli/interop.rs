@@ -6,9 +6,9 @@
 //! COURSEFEED_ICALJS at them), and Debian's libical (GObject introspection),
 //! ruby-icalendar and php-sabre-vobject, which it installs with apt.
 
-mod common;
+use crate::common;
 
-use common::readers::{
+use crate::common::readers::{
     agree, icaljs, libical, python_icalendar, ruby_icalendar, sabre_vobject, vobject, Reader,
 };
 

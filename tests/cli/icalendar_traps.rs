@@ -2,7 +2,7 @@
 //! our feed shown free of each. If a future icalendar release fixes one, its
 //! "crate" assertion fails and tells us the workaround may go.
 
-mod common;
+use crate::common;
 
 use icalendar::{Calendar, Component};
 

@@ -2,7 +2,7 @@
 //! The page is read here with a small parser of its own, independent of
 //! coursefeed, so a transcription error in the YAML cannot hide.
 
-mod common;
+use crate::common;
 
 use chrono::{NaiveDate, NaiveTime};
 

@@ -1,10 +1,10 @@
 //! `coursefeed build DIR`: a feed per course, a combined feed, all or nothing.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 
-use common::{parse, root, run};
+use crate::common::{parse, root, run};
 
 fn department() -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("tempdir");

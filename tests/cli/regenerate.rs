@@ -1,11 +1,11 @@
 //! Regenerating a published feed, through the real binary: what carries
 //! over, what is bumped, what the report says, and what is refused.
 
-mod common;
+use crate::common;
 
 use std::path::PathBuf;
 
-use common::{parse, run_at, Event};
+use crate::common::{parse, run_at, Event};
 
 const T1: &str = "1600000000"; // 2020-09-13T12:26:40Z, the first build
 const T2: &str = "1601000000"; // 2020-09-25T02:13:20Z, the rebuild

@@ -1,10 +1,10 @@
 //! The feed as subscribers' apps read it: the shipped course and fixtures,
 //! built by the real binary and parsed back with the `icalendar` crate.
 
-mod common;
+use crate::common;
 
+use crate::common::{build, build_yaml, parse, root};
 use chrono::{NaiveDate, Utc};
-use common::{build, build_yaml, parse, root};
 
 fn shipped() -> String {
     build(&root().join("data/schedule.yaml"))

@@ -4,7 +4,7 @@
 //! text back as written, and keep the wire format; a batch is also read by
 //! the independent parsers.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 
@@ -255,7 +255,7 @@ fn batches(count: usize, size: usize) -> Vec<Vec<Gen>> {
 // Test that Python's icalendar, vobject, ical.js, libical and sabre/vobject
 // agree with the tz database and the YAML on batches of generated sessions
 // across zones and years. (Ruby's icalendar gem cannot read zones whose rules
-// change inside the span, which these have: see tests/interop.rs.)
+// change inside the span, which these have: see interop.rs.)
 #[test]
 fn external_parsers_agree_on_generated_schedules() {
     let dir = tempfile::tempdir().expect("tempdir");

@@ -1,12 +1,12 @@
 //! `coursefeed import`: the seed round trip, the variety of real pages, a
 //! test per warning, and malformed pages that must write nothing.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 
+use crate::common::{root, run};
 use chrono::{NaiveDate, NaiveTime};
-use common::{root, run};
 use coursefeed::model::{Schedule, Status};
 
 /// Import `page` with `args`; return (schedule, stderr without the notes

@@ -3,11 +3,11 @@
 //! Every run pins the rules with TZDIR to a zoneinfo fixture (PyPI tzdata
 //! 2025.2 = 2025b, 2026.6 = 2026f), so the results hold on any machine.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 
-use common::{parse, run_with, truth_in, zoneinfo, Event};
+use crate::common::{parse, run_with, truth_in, zoneinfo, Event};
 
 const T1: &str = "1780000000"; // 2026-05-28, the build with the old rules
 const T2: &str = "1790000000"; // 2026-09-21T14:13:20Z, the rebuild with the new ones

@@ -4,7 +4,7 @@
 //! out of the build as the text written, with no tag, attribute or template
 //! of its own. `scripts/test` installs jekyll.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 use std::process::Command;

@@ -2,9 +2,11 @@
 //! line, column, session, field), a non-zero exit, and the previously
 //! published feed left byte for byte as it was.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
+
+use crate::common::Test;
 
 const BASE: &str = "course:
   name: T
@@ -52,16 +54,16 @@ fn assert_only_feed(dir: &Path) {
     );
 }
 
-/// Assert the build fails with exactly `expected` as its first line.
+/// Assert that building `yaml` over a published feed fails with exactly
+/// `expected` on stderr, and that the feed and the folder stay as they were.
 fn fails(yaml: &str, expected: &str) -> String {
-    let (code, stderr) = build_over_previous(yaml.as_bytes());
-    assert_eq!(code, 1, "{stderr}");
-    assert_eq!(
-        stderr.lines().next(),
-        Some(expected),
-        "full stderr:\n{stderr}"
-    );
-    stderr
+    Test::new()
+        .schedule(yaml)
+        .file("public/schedule.ics", PREVIOUS)
+        .args(["build", "schedule.yaml"])
+        .stderr(expected)
+        .failure()
+        .stderr
 }
 
 fn with(from: &str, to: &str) -> String {
@@ -77,7 +79,9 @@ fn unknown_field() {
             "    end: \"17:00\"\n",
             "    end: \"17:00\"\n    strat: \"15:00\"\n",
         ),
-        "error: schedule.yaml:11:5: Lecture 1, field `strat`: unknown field `strat`",
+        r#"error: schedule.yaml:11:5: Lecture 1, field `strat`: unknown field `strat`
+ 11 |     strat: "15:00"
+  hint: did you mean `start`?"#,
     );
     assert!(stderr.contains("hint: did you mean `start`?"));
     assert!(
@@ -91,7 +95,9 @@ fn unknown_field() {
 fn unknown_section() {
     let stderr = fails(
         &format!("{BASE}defualts:\n  start: \"15:00\"\n"),
-        "error: schedule.yaml:11:1: field `defualts`: unknown field `defualts`",
+        r"error: schedule.yaml:11:1: field `defualts`: unknown field `defualts`
+ 11 | defualts:
+  hint: did you mean `defaults`?",
     );
     assert!(stderr.contains("did you mean `defaults`?"), "{stderr}");
 }
@@ -101,7 +107,8 @@ fn unknown_section() {
 fn missing_field() {
     fails(
         &with("    date: 2020-09-28\n", ""),
-        "error: schedule.yaml:6:5: Lecture 1, field `date`: missing required field `date`",
+        r"error: schedule.yaml:6:5: Lecture 1, field `date`: missing required field `date`
+ 6 |   - kind: Lecture",
     );
 }
 
@@ -110,7 +117,10 @@ fn missing_field() {
 fn missing_course() {
     fails(
         "sessions: []\n",
-        "error: schedule.yaml:1:1: missing required field `course`",
+        r"error: schedule.yaml:1:1: missing required field `course`
+ 1 | sessions: []
+warning: schedule.yaml:1:1: the schedule has no sessions
+ 1 | sessions: []",
     );
 }
 
@@ -119,7 +129,9 @@ fn missing_course() {
 fn bad_date() {
     fails(
         &with("2020-09-28", "2020-02-30"),
-        "error: schedule.yaml:8:5: Lecture 1, field `date`: `2020-02-30` is not a date",
+        r"error: schedule.yaml:8:5: Lecture 1, field `date`: `2020-02-30` is not a date
+ 8 |     date: 2020-02-30
+  hint: write dates as YYYY-MM-DD, e.g. 2020-09-28",
     );
 }
 
@@ -128,7 +140,9 @@ fn bad_date() {
 fn five_digit_year() {
     fails(
         &with("2020-09-28", "12020-09-28"),
-        "error: schedule.yaml:8:5: Lecture 1, field `date`: `12020-09-28` is not a date",
+        r"error: schedule.yaml:8:5: Lecture 1, field `date`: `12020-09-28` is not a date
+ 8 |     date: 12020-09-28
+  hint: write dates as YYYY-MM-DD, e.g. 2020-09-28",
     );
 }
 
@@ -137,7 +151,9 @@ fn five_digit_year() {
 fn bad_time() {
     fails(
         &with("\"15:00\"", "\"25:00\""),
-        "error: schedule.yaml:9:5: Lecture 1, field `start`: `25:00` is not a time of day",
+        r#"error: schedule.yaml:9:5: Lecture 1, field `start`: `25:00` is not a time of day
+ 9 |     start: "25:00"
+  hint: write times as HH:MM from 00:00 to 23:59, e.g. "15:00""#,
     );
 }
 
@@ -146,7 +162,8 @@ fn bad_time() {
 fn end_not_after_start() {
     fails(
         &with("\"17:00\"", "\"15:00\""),
-        "error: schedule.yaml:10:5: Lecture 1, field `end`: ends at 15:00, which is not after its start at 15:00",
+        r#"error: schedule.yaml:10:5: Lecture 1, field `end`: ends at 15:00, which is not after its start at 15:00
+ 10 |     end: "15:00""#,
     );
 }
 
@@ -155,7 +172,9 @@ fn end_not_after_start() {
 fn unknown_time_zone() {
     let stderr = fails(
         &with("Europe/Stockholm", "Europe/Stokholm"),
-        "error: schedule.yaml:3:3: field `course.timezone`: unknown time zone `Europe/Stokholm`",
+        r"error: schedule.yaml:3:3: field `course.timezone`: unknown time zone `Europe/Stokholm`
+ 3 |   timezone: Europe/Stokholm
+  hint: did you mean `Europe/Stockholm`?",
     );
     assert!(stderr.contains("did you mean `Europe/Stockholm`?"));
 }
@@ -165,26 +184,28 @@ fn unknown_time_zone() {
 fn nonexistent_local_time() {
     fails(
         &with("2020-09-28", "2021-03-28").replacen("\"15:00\"", "\"02:30\"", 1),
-        "error: schedule.yaml:9:5: Lecture 1, field `start`: 02:30 on 2021-03-28 does not exist in Europe/Stockholm: clocks skip that hour",
+        r#"error: schedule.yaml:9:5: Lecture 1, field `start`: 02:30 on 2021-03-28 does not exist in Europe/Stockholm: clocks skip that hour
+ 9 |     start: "02:30"
+  hint: pick a time outside the DST change, e.g. an hour later"#,
     );
 }
 
 // Test that a repeated local time is a warning, the build succeeds, and the earlier instant is used.
 #[test]
 fn ambiguous_local_time_warns() {
-    let dir = tempfile::tempdir().expect("tempdir");
     let yaml = with("2020-09-28", "2020-10-25").replacen("\"15:00\"", "\"02:30\"", 1);
-    std::fs::write(dir.path().join("schedule.yaml"), yaml).expect("fixture");
-    let out = common::run(dir.path(), &["build", "schedule.yaml"]);
-    assert!(out.status.success());
-    let stderr = String::from_utf8(out.stderr).expect("utf8");
-    assert_eq!(
-        stderr.lines().next(),
-        Some("warning: schedule.yaml:9:5: Lecture 1, field `start`: 02:30 on 2020-10-25 happens twice in Europe/Stockholm; the earlier one (00:30Z) is used and written in UTC")
-    );
-    let events = common::parse(
-        &std::fs::read_to_string(dir.path().join("public/schedule.ics")).expect("feed"),
-    );
+    let done = Test::new()
+        .schedule(&yaml)
+        .args(["build", "schedule.yaml"])
+        .stderr(r#"warning: schedule.yaml:9:5: Lecture 1, field `start`: 02:30 on 2020-10-25 happens twice in Europe/Stockholm; the earlier one (00:30Z) is used and written in UTC
+ 9 |     start: "02:30""#)
+        .stdout(
+            "added      Lecture 1 (2020-10-25 02:30)
+1 added, 0 changed, 0 removed, 0 unchanged
+public/schedule.ics: 1 session, on 2020-10-25, 1 warning; tz database 2026f (TZDIR) (written)",
+        )
+        .success();
+    let events = common::parse(&done.read("public/schedule.ics"));
     assert_eq!(events[0].start.to_rfc3339(), "2020-10-25T00:30:00+00:00");
 }
 
@@ -193,7 +214,9 @@ fn ambiguous_local_time_warns() {
 fn duplicate_kind_and_number() {
     fails(
         &format!("{BASE}  - kind: Lecture\n    number: 1\n    date: 2020-10-05\n    start: \"15:00\"\n    end: \"17:00\"\n"),
-        "error: schedule.yaml:11:5: Lecture 1: same identity as Lecture 1 (line 6): both would get UID `t-lecture-1@coursefeed`",
+        r"error: schedule.yaml:11:5: Lecture 1: same identity as Lecture 1 (line 6): both would get UID `t-lecture-1@coursefeed`
+ 11 |   - kind: Lecture
+  hint: give each session its own kind + number, or an explicit `id`",
     );
 }
 
@@ -202,7 +225,9 @@ fn duplicate_kind_and_number() {
 fn duplicate_id() {
     fails(
         &format!("{BASE}  - kind: Lab\n    id: lecture-1\n    date: 2020-10-05\n    start: \"15:00\"\n    end: \"17:00\"\n"),
-        "error: schedule.yaml:11:5: Lab `lecture-1`: same identity as Lecture 1 (line 6): both would get UID `t-lecture-1@coursefeed`",
+        r"error: schedule.yaml:11:5: Lab `lecture-1`: same identity as Lecture 1 (line 6): both would get UID `t-lecture-1@coursefeed`
+ 11 |   - kind: Lab
+  hint: give each session its own kind + number, or an explicit `id`",
     );
 }
 
@@ -211,7 +236,8 @@ fn duplicate_id() {
 fn malformed_url() {
     fails(
         &format!("{BASE}    zoom: \"https://exa mple.org/j/1\"\n"),
-        "error: schedule.yaml:11:5: Lecture 1, field `zoom`: `https://exa mple.org/j/1` is not a valid link: invalid international domain name",
+        r#"error: schedule.yaml:11:5: Lecture 1, field `zoom`: `https://exa mple.org/j/1` is not a valid link: invalid international domain name
+ 11 |     zoom: "https://exa mple.org/j/1""#,
     );
 }
 
@@ -220,7 +246,9 @@ fn malformed_url() {
 fn non_http_link() {
     fails(
         &format!("{BASE}    readings:\n      - title: X\n        url: \"javascript:alert(1)\"\n"),
-        "error: schedule.yaml:13:9: Lecture 1, field `readings[0].url`: `javascript:alert(1)` is not an http(s) link",
+        r#"error: schedule.yaml:13:9: Lecture 1, field `readings[0].url`: `javascript:alert(1)` is not an http(s) link
+ 13 |         url: "javascript:alert(1)"
+  hint: links must start with http:// or https://"#,
     );
 }
 
@@ -228,8 +256,13 @@ fn non_http_link() {
 #[test]
 fn relative_link_without_base() {
     fails(
-        &format!("{}    readings: [{{title: X, url: /x.pdf}}]\n", with("  url: https://example.org/\n", "")),
-        "error: schedule.yaml:10:27: Lecture 1, field `readings[0].url`: `/x.pdf` is a relative link, but `course.url` is not set",
+        &format!(
+            "{}    readings: [{{title: X, url: /x.pdf}}]\n",
+            with("  url: https://example.org/\n", "")
+        ),
+        r"error: schedule.yaml:10:27: Lecture 1, field `readings[0].url`: `/x.pdf` is a relative link, but `course.url` is not set
+ 10 |     readings: [{title: X, url: /x.pdf}]
+  hint: set `course.url` to the course site, or write the full link",
     );
 }
 
@@ -238,7 +271,9 @@ fn relative_link_without_base() {
 fn no_identity() {
     fails(
         &with("    number: 1\n", ""),
-        "error: schedule.yaml:6:5: Lecture, field `number`: a session needs a `number` or an `id`",
+        r"error: schedule.yaml:6:5: Lecture, field `number`: a session needs a `number` or an `id`
+ 6 |   - kind: Lecture
+  hint: the UID that keeps calendars in sync is made from kind + number, or from id",
     );
 }
 
@@ -260,18 +295,22 @@ fn not_yaml() {
 // Test that YAML of the wrong shape is rejected.
 #[test]
 fn wrong_shape() {
-    fails("- a\n- b\n", "error: schedule.yaml:1:1: invalid type: sequence, expected a schedule: a mapping with `course` and `sessions`");
+    fails(
+        "- a\n- b\n",
+        r"error: schedule.yaml:1:1: invalid type: sequence, expected a schedule: a mapping with `course` and `sessions`
+ 1 | - a",
+    );
 }
 
 // Test that binary garbage is rejected before any parsing.
 #[test]
 fn binary_garbage() {
-    let (code, stderr) = build_over_previous(b"course:\n  name: \xff\xfe\x00\x01\n");
-    assert_eq!(code, 1);
-    assert_eq!(
-        stderr.lines().next(),
-        Some("error: schedule.yaml:2: the file is not UTF-8 text (byte 16 is invalid)")
-    );
+    Test::new()
+        .file("schedule.yaml", b"course:\n  name: \xff\xfe\x00\x01\n")
+        .file("public/schedule.ics", PREVIOUS)
+        .args(["build", "schedule.yaml"])
+        .stderr("error: schedule.yaml:2: the file is not UTF-8 text (byte 16 is invalid)")
+        .failure();
 }
 
 // Test that all problems are reported at once, with a count.
@@ -279,7 +318,13 @@ fn binary_garbage() {
 fn reports_every_problem() {
     let stderr = fails(
         &with("2020-09-28", "2020-13-01").replacen("\"17:00\"", "\"7pm\"", 1),
-        "error: schedule.yaml:8:5: Lecture 1, field `date`: `2020-13-01` is not a date",
+        r#"error: schedule.yaml:8:5: Lecture 1, field `date`: `2020-13-01` is not a date
+ 8 |     date: 2020-13-01
+  hint: write dates as YYYY-MM-DD, e.g. 2020-09-28
+error: schedule.yaml:10:5: Lecture 1, field `end`: `7pm` is not a time of day
+ 10 |     end: "7pm"
+  hint: write times as HH:MM from 00:00 to 23:59, e.g. "15:00"
+2 problems found; nothing was written"#,
     );
     assert!(stderr
         .contains("error: schedule.yaml:10:5: Lecture 1, field `end`: `7pm` is not a time of day"));
@@ -292,35 +337,24 @@ fn reports_every_problem() {
 // Test that overlapping sessions warn but build.
 #[test]
 fn overlap_warns() {
-    let dir = tempfile::tempdir().expect("tempdir");
     let yaml = format!(
         "{BASE}  - {{kind: Lab, number: 1, date: 2020-09-28, start: \"16:00\", end: \"18:00\"}}\n"
     );
-    std::fs::write(dir.path().join("schedule.yaml"), yaml).expect("fixture");
-    let out = common::run(dir.path(), &["check", "schedule.yaml"]);
-    assert!(out.status.success());
-    let stderr = String::from_utf8(out.stderr).expect("utf8");
-    assert_eq!(
-        stderr.lines().next(),
-        Some("warning: schedule.yaml:11:5: Lab 1: overlaps Lecture 1 (line 6)")
-    );
-    assert_eq!(
-        String::from_utf8(out.stdout).expect("utf8"),
-        "schedule.yaml: 2 sessions, 2020-09-28 to 2020-09-28, 1 warning; tz database 2026f (TZDIR)\n"
-    );
+    Test::new()
+        .schedule(&yaml)
+        .args(["check", "schedule.yaml"])
+        .stderr("warning: schedule.yaml:11:5: Lab 1: overlaps Lecture 1 (line 6)\n 11 |   - {kind: Lab, number: 1, date: 2020-09-28, start: \"16:00\", end: \"18:00\"}")
+        .stdout("schedule.yaml: 2 sessions, 2020-09-28 to 2020-09-28, 1 warning; tz database 2026f (TZDIR)")
+        .success();
 }
 
 // Test that a missing schedule file is a clear error.
 #[test]
 fn missing_file() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let out = common::run(dir.path(), &["check", "nope.yaml"]);
-    assert_eq!(out.status.code(), Some(1));
-    let stderr = String::from_utf8(out.stderr).expect("utf8");
-    assert!(
-        stderr.starts_with("error: cannot read `nope.yaml`: No such file"),
-        "{stderr}"
-    );
+    Test::new()
+        .args(["check", "nope.yaml"])
+        .stderr("error: cannot read `nope.yaml`: No such file or directory (os error 2)")
+        .failure();
 }
 
 // Test that check writes nothing and summarises the shipped data.

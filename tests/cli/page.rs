@@ -1,11 +1,11 @@
 //! The schedule page: the seed reproduced byte for byte, the subscribe
 //! block, cancelled sessions, and `build` writing feed and page together.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 
-use common::{root, run};
+use crate::common::{root, run};
 
 fn seed() -> String {
     std::fs::read_to_string(root().join("tests/fixtures/seed_schedule.md")).expect("seed")
