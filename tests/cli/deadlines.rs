@@ -1,8 +1,6 @@
 //! Deadlines: all-day DATE events or timed ones, with stable UIDs, their own
 //! category, right across DST, and on the page.
 
-use crate::common;
-
 use crate::common::{build_yaml, parse, run};
 
 const COURSE: &str = "course: {name: T, id: t, timezone: Europe/Stockholm, url: \"https://example.org/\"}\nsessions:\n  - {kind: Lecture, number: 1, date: 2020-09-28, start: \"15:00\", end: \"17:00\"}\n";

@@ -31,8 +31,6 @@ pub struct Test {
 pub struct Done {
     /// The folder it ran in.
     pub dir: tempfile::TempDir,
-    /// What it printed on stdout.
-    pub stdout: String,
     /// What it printed on stderr.
     pub stderr: String,
 }
@@ -144,7 +142,6 @@ impl Test {
         }
         Done {
             dir: self.dir,
-            stdout,
             stderr,
         }
     }
