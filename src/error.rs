@@ -57,9 +57,6 @@ pub enum Error {
         /// The events that would vanish from subscribers' calendars.
         sessions: Vec<Removed>,
     },
-    /// A page that cannot be imported.
-    #[error("{0}")]
-    Import(#[from] ImportError),
     /// An output that exists and would be replaced without `--force`.
     #[error("`{}` already exists; pass --force to replace it", .0.display())]
     Exists(PathBuf),
@@ -119,18 +116,6 @@ pub struct Removed {
     pub uid: String,
     /// Its SUMMARY as published.
     pub summary: String,
-}
-
-/// A page the importer cannot turn into a schedule.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{}:{line}: {message}", file.display())]
-pub struct ImportError {
-    /// The page.
-    pub file: std::path::PathBuf,
-    /// 1-based line, 0 for the page as a whole.
-    pub line: usize,
-    /// What is wrong.
-    pub message: String,
 }
 
 fn too_large(path: &std::path::Path, size: Option<u64>, limit: u64, what: &str) -> String {
@@ -219,6 +204,8 @@ pub enum Severity {
     Error,
     /// The build goes on; the person running it should look.
     Warning,
+    /// What a command assumed, and how to change it.
+    Note,
 }
 
 /// One problem, located in the schedule file.
@@ -243,6 +230,27 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
+    /// A problem at a line of `file` (0: the file as a whole), with no
+    /// column, session or field.
+    pub fn at(severity: Severity, file: &std::path::Path, line: usize, problem: Problem) -> Self {
+        Diagnostic {
+            severity,
+            file: file.to_owned(),
+            line,
+            column: 0,
+            session: None,
+            field: None,
+            problem,
+            source_line: None,
+        }
+    }
+
+    /// With the offending line shown under the message.
+    pub fn showing(mut self, source_line: &str) -> Self {
+        self.source_line = Some(source_line.to_owned());
+        self
+    }
+
     /// The one-line form, then the source line and a hint when there are any.
     pub fn render(&self) -> String {
         let mut out = printable(&self.to_string()).into_owned();
@@ -284,6 +292,7 @@ impl fmt::Display for Diagnostic {
         let level = match self.severity {
             Severity::Error => "error",
             Severity::Warning => "warning",
+            Severity::Note => "note",
         };
         write!(f, "{level}: {}", self.file.display())?;
         if self.line > 0 {
@@ -453,6 +462,46 @@ pub enum Problem {
     /// A schedule with no sessions.
     #[error("the schedule has no sessions")]
     NoSessions,
+    /// The page to render has no front matter.
+    #[error("the page `{0}` has no front matter, so Jekyll copies it as a raw .md file")]
+    PageWithoutFrontMatter(String),
+    /// The page to render cannot offer the feed.
+    #[error("the page `{0}` has no subscribe block: it needs `feed.url`")]
+    PageWithoutSubscribe(String),
+    /// A page to import without a single session heading.
+    #[error(
+        "no sessions found: expected headings such as `# Lecture Session 1: Sep. 28, 15:00-17:00`"
+    )]
+    PageWithoutSessions,
+    /// A session heading whose date or time does not exist.
+    #[error("{0}")]
+    PageHeading(String),
+    /// A session heading without a time, and no `--start`/`--end`.
+    #[error("the heading has no time")]
+    HeadingWithoutTime,
+    /// A relative link on a page imported without `--url`.
+    #[error("`{0}` is a relative link")]
+    PageRelativeLink(String),
+    /// A line of a page that is not a label, reading or heading.
+    #[error("kept in the note of {session}: {text}")]
+    KeptInNote {
+        /// The session it was kept with.
+        session: String,
+        /// The line.
+        text: String,
+    },
+    /// A heading of a page with no session under it.
+    #[error("not a module (no sessions under it), left out: {0}")]
+    NotAModule(String),
+    /// The import assumed the course's zone.
+    #[error("course.timezone is {0}, assumed")]
+    AssumedZone(String),
+    /// The import took the calendar's name from the page's title.
+    #[error("course.name is `{0}`, the page's title")]
+    NameFromTitle(String),
+    /// The import named the calendar `Course`.
+    #[error("course.name is `Course`, assumed")]
+    AssumedName,
 }
 
 impl Problem {
@@ -506,6 +555,17 @@ impl Problem {
             Problem::LooksLikeHost(s) => {
                 format!("write `https://{s}`; a file on the course site starts with `/` or `./`")
             }
+            Problem::PageWithoutFrontMatter(_) => {
+                "add `page.front_matter:` (e.g. `layout: page` and `title: Schedule`)".into()
+            }
+            Problem::PageWithoutSubscribe(_) => {
+                "set `feed.url` to where the site serves the feed (e.g. `/schedule.ics`)".into()
+            }
+            Problem::HeadingWithoutTime => "give --start and --end for such sessions".into(),
+            Problem::PageRelativeLink(_) => "give --url with the course site to resolve it".into(),
+            Problem::AssumedZone(_) => "pass --timezone if the page's times are elsewhere".into(),
+            Problem::NameFromTitle(_) => "pass --name to change it".into(),
+            Problem::AssumedName => "pass --name to name the calendar".into(),
             Problem::RelativeWithoutBase(_) => {
                 "set `course.url` to the course site, or write the full link".into()
             }

@@ -7,6 +7,7 @@
 
 use chrono::{Datelike, NaiveDate, NaiveTime};
 
+use crate::error::{Diagnostic, Problem, Severity};
 use crate::model::{Layout, Reading, Schedule, Session, Status};
 
 /// Between two sessions, as on the course's page.
@@ -315,21 +316,24 @@ fn href(s: &str) -> String {
 /// What a page rendered from `schedule` lacks to work on a Jekyll site,
 /// and what to add; `subscribe` is whether the subscribe block was asked for.
 /// Empty when nothing is missing.
-pub fn advice(schedule: &Schedule, subscribe: bool) -> Vec<String> {
-    let mut out = Vec::new();
+pub fn advice(
+    schedule: &Schedule,
+    schedule_file: &std::path::Path,
+    page: &std::path::Path,
+    subscribe: bool,
+) -> Vec<Diagnostic> {
+    let page = page.display().to_string();
+    let mut problems = Vec::new();
     if schedule.page.front_matter.is_none() {
-        out.push(
-            "the page has no front matter, so Jekyll copies it as a raw .md file; add `page.front_matter:` (e.g. `layout: page` and `title: Schedule`)"
-                .to_owned(),
-        );
+        problems.push(Problem::PageWithoutFrontMatter(page.clone()));
     }
     if subscribe && schedule.feed.url.is_none() {
-        out.push(
-            "the page has no subscribe block: it needs `feed.url`, where the site serves the feed (e.g. `/schedule.ics`)"
-                .to_owned(),
-        );
+        problems.push(Problem::PageWithoutSubscribe(page));
     }
-    out
+    problems
+        .into_iter()
+        .map(|p| Diagnostic::at(Severity::Warning, schedule_file, 0, p))
+        .collect()
 }
 
 /// Everything but RFC 3986's unreserved characters, for a query value.

@@ -92,8 +92,9 @@ fn one(
     let page = loaded.schedule.page.output.as_deref();
     if let Some(path) = page {
         let s = &loaded.schedule;
-        for advice in coursefeed::page::advice(s, s.page.subscribe) {
-            eprintln!("warning: {}: {advice}", path.display());
+        let advice = coursefeed::page::advice(s, schedule, path, s.page.subscribe);
+        if !advice.is_empty() {
+            eprintln!("{}", coursefeed::error::render_capped(&advice));
         }
     }
     let mut outputs = vec![("feed", output)];

@@ -2,7 +2,6 @@
 
 use std::path::{Path, PathBuf};
 
-use coursefeed::error::printable;
 use coursefeed::input::{self, Kind};
 use coursefeed::{publish, Error, TzDatabase};
 
@@ -25,16 +24,8 @@ pub fn run(
         source: std::io::Error::new(std::io::ErrorKind::InvalidData, "it is not UTF-8 text"),
     })?;
     let imported = coursefeed::import::import(&text, page, options)?;
-    for a in &imported.assumed {
-        eprintln!("note: {}: {}", page.display(), printable(a));
-    }
-    for w in &imported.warnings {
-        eprintln!(
-            "warning: {}:{}: {}",
-            page.display(),
-            w.line,
-            printable(&w.message)
-        );
+    if !imported.warnings.is_empty() {
+        eprintln!("{}", coursefeed::error::render_capped(&imported.warnings));
     }
     // The result must be a schedule we accept, or nothing is written. Its
     // problems come from the page: name the page, not an output that does

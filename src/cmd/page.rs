@@ -20,8 +20,9 @@ pub fn run(
         .unwrap_or_else(|| PathBuf::from("public/schedule.md"));
     publish::check_distinct(&[("schedule", schedule)], &[("page", &output)])?;
     let subscribe = s.page.subscribe && !no_subscribe;
-    for advice in coursefeed::page::advice(s, subscribe) {
-        eprintln!("warning: {}: {advice}", output.display());
+    let advice = coursefeed::page::advice(s, schedule, &output, subscribe);
+    if !advice.is_empty() {
+        eprintln!("{}", coursefeed::error::render_capped(&advice));
     }
     let page = coursefeed::page::render_with(s, subscribe, !no_deadlines);
     publish::write_atomic(&output, page.as_bytes())?;

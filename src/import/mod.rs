@@ -10,6 +10,8 @@ use std::path::Path;
 
 use chrono::{NaiveDate, NaiveTime};
 
+use crate::error::{Diagnostic, Error, Problem, Severity};
+
 mod heading;
 mod text;
 mod yaml;
@@ -47,26 +49,14 @@ pub struct Imported {
     pub yaml: String,
     /// How many sessions were found.
     pub sessions: usize,
-    /// Lines that were kept as notes, and other things to check.
-    pub warnings: Vec<Warning>,
-    /// What the import assumed because neither the options nor the page
-    /// said it (the zone, the calendar's name), and how to change it.
-    pub assumed: Vec<String>,
+    /// Lines that were kept as notes, and other things to check; then what
+    /// the import assumed because neither the options nor the page said it
+    /// (the zone, the calendar's name), as notes with the option to change it.
+    pub warnings: Vec<Diagnostic>,
 }
 
 /// The zone of a page's times when `--timezone` does not say: the course's.
 pub const DEFAULT_TIMEZONE: &str = "Europe/Stockholm";
-
-/// Something the importer kept but could not map.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Warning {
-    /// 1-based line of the page.
-    pub line: usize,
-    /// What happened to it.
-    pub message: String,
-}
-
-pub use crate::error::ImportError;
 
 /// A module heading of the page and the readings listed under it.
 #[derive(Debug)]
@@ -80,13 +70,17 @@ struct PageModule {
 }
 
 /// Turn `page` into schedule YAML.
-pub fn import(page: &str, file: &Path, options: &Options) -> Result<Imported, ImportError> {
+pub fn import(page: &str, file: &Path, options: &Options) -> Result<Imported, Error> {
     let text = page.replace("\r\n", "\n");
     let lines: Vec<&str> = text.split('\n').collect();
     let (front_matter, body_from) = front_matter(&lines);
     let mut reader = PageReader::new(file, options);
     for (n, raw) in lines.iter().enumerate().skip(body_from) {
-        reader.line(n + 1, raw)?;
+        reader.line(n + 1, raw).map_err(|p| {
+            Error::Invalid(vec![reader
+                .diagnostic(Severity::Error, n + 1, p)
+                .showing(raw)])
+        })?;
     }
     reader.finish(front_matter)
 }
@@ -119,7 +113,7 @@ fn front_matter_value(front_matter: Option<&str>, key: &str) -> Option<String> {
 struct PageReader<'a> {
     file: &'a Path,
     options: &'a Options,
-    warnings: Vec<Warning>,
+    warnings: Vec<Diagnostic>,
     intro: Vec<String>,
     sessions: Vec<PageSession>,
     modules: Vec<PageModule>,
@@ -148,15 +142,12 @@ impl<'a> PageReader<'a> {
         }
     }
 
-    fn fail(&self, line: usize, message: String) -> ImportError {
-        ImportError {
-            file: self.file.to_owned(),
-            line,
-            message,
-        }
+    fn diagnostic(&self, severity: Severity, line: usize, problem: Problem) -> Diagnostic {
+        Diagnostic::at(severity, self.file, line, problem)
     }
 
-    fn line(&mut self, line_no: usize, raw: &str) -> Result<(), ImportError> {
+    /// Read one line; a problem with it stops the import.
+    fn line(&mut self, line_no: usize, raw: &str) -> Result<(), Problem> {
         let line = raw.trim();
         if line.is_empty() || is_separator(line) {
             return Ok(());
@@ -166,10 +157,8 @@ impl<'a> PageReader<'a> {
         }
         let hashes = line.chars().take_while(|&c| c == '#').count();
         if (1..=3).contains(&hashes) {
-            if let Some(s) =
-                parse_heading(line[hashes..].trim()).map_err(|m| self.fail(line_no, m))?
-            {
-                return self.session(line_no, hashes, s);
+            if let Some(s) = parse_heading(line[hashes..].trim()).map_err(Problem::PageHeading)? {
+                return self.session(hashes, s);
             }
             // A top-level heading that is not a session starts a module.
             if hashes == 1 {
@@ -196,12 +185,7 @@ impl<'a> PageReader<'a> {
 
     /// A session heading: its date (the year rolls over when the month
     /// goes back, a term across New Year), its times, its module.
-    fn session(
-        &mut self,
-        line_no: usize,
-        hashes: usize,
-        mut s: PageSession,
-    ) -> Result<(), ImportError> {
+    fn session(&mut self, hashes: usize, mut s: PageSession) -> Result<(), Problem> {
         let (month, day, written_year) = s.month_day.take().unwrap_or((1, 1, None));
         match written_year {
             Some(y) => self.year = y,
@@ -210,10 +194,7 @@ impl<'a> PageReader<'a> {
         }
         let year = self.year;
         let date = NaiveDate::from_ymd_opt(year, month, day).ok_or_else(|| {
-            self.fail(
-                line_no,
-                format!("{} {day}, {year} is not a date", month_name(month)),
-            )
+            Problem::PageHeading(format!("{} {day}, {year} is not a date", month_name(month)))
         })?;
         self.last_month = Some(month);
         s.date = Some(date);
@@ -223,12 +204,7 @@ impl<'a> PageReader<'a> {
                     s.start = Some(a);
                     s.end = Some(b);
                 }
-                _ => {
-                    return Err(self.fail(
-                        line_no,
-                        "the heading has no time; give --start and --end for such sessions".into(),
-                    ))
-                }
+                _ => return Err(Problem::HeadingWithoutTime),
             }
         }
         // A deeper session heading under a module heading belongs to it.
@@ -246,7 +222,7 @@ impl<'a> PageReader<'a> {
 
     /// A line under a session heading: a label, a reading, or text kept in
     /// the session's note with a warning.
-    fn body(&mut self, line_no: usize, line: &str) -> Result<(), ImportError> {
+    fn body(&mut self, line_no: usize, line: &str) -> Result<(), Problem> {
         let label_text = strip_label(line);
         let current_module = self.current_module;
         let missing_base = self.options.url.is_none();
@@ -272,10 +248,7 @@ impl<'a> PageReader<'a> {
                 .iter()
                 .chain(reading.links.iter().flatten().map(|l| &l.url));
             if let Some(rel) = hrefs.into_iter().find(|h| missing_base && is_relative(h)) {
-                let message = format!(
-                    "`{rel}` is a relative link; give --url with the course site to resolve it"
-                );
-                return Err(self.fail(line_no, message));
+                return Err(Problem::PageRelativeLink(rel.clone()));
             }
             let reading = OutReading {
                 optional: self.in_optional.then_some(true),
@@ -287,47 +260,52 @@ impl<'a> PageReader<'a> {
                 _ => current.readings.push(reading),
             }
         } else {
-            self.warnings.push(Warning {
-                line: line_no,
-                message: format!("kept in the note of {}: {line}", heading_name(current)),
-            });
+            let problem = Problem::KeptInNote {
+                session: heading_name(current),
+                text: line.to_owned(),
+            };
             current.notes.push(line.to_owned());
+            let warning = Diagnostic::at(Severity::Warning, self.file, line_no, problem);
+            self.warnings.push(warning);
         }
         Ok(())
     }
 
     /// The schedule YAML of everything read.
-    fn finish(mut self, front_matter: Option<String>) -> Result<Imported, ImportError> {
+    fn finish(mut self, front_matter: Option<String>) -> Result<Imported, Error> {
         // A module heading with no sessions was just a heading: text before
         // the sessions goes to the intro, anything later is kept with a warning.
         for m in self.modules.iter().filter(|m| m.sessions == 0) {
             if m.before_sessions {
                 self.intro.push(m.raw.clone());
             } else {
-                self.warnings.push(Warning {
-                    line: m.line,
-                    message: format!("not a module (no sessions under it), left out: {}", m.raw),
-                });
+                let problem = Problem::NotAModule(m.raw.clone());
+                let warning = Diagnostic::at(Severity::Warning, self.file, m.line, problem);
+                self.warnings.push(warning);
             }
         }
         if self.sessions.is_empty() {
-            return Err(self.fail(0, "no sessions found: expected headings such as `# Lecture Session 1: Sep. 28, 15:00-17:00`".into()));
+            let problem = Problem::PageWithoutSessions;
+            return Err(Error::Invalid(vec![self.diagnostic(
+                Severity::Error,
+                0,
+                problem,
+            )]));
         }
         let count = self.sessions.len();
         let title = front_matter_value(front_matter.as_deref(), "title");
-        let mut assumed = Vec::new();
         if self.options.timezone.is_none() {
-            assumed.push(format!(
-                "course.timezone is {DEFAULT_TIMEZONE}, assumed; pass --timezone if the page's times are elsewhere"
-            ));
+            let problem = Problem::AssumedZone(DEFAULT_TIMEZONE.into());
+            self.warnings
+                .push(self.diagnostic(Severity::Note, 0, problem));
         }
         if self.options.name.is_none() {
-            assumed.push(match &title {
-                Some(t) => {
-                    format!("course.name is `{t}`, the page's title; pass --name to change it")
-                }
-                None => "course.name is `Course`, assumed; pass --name to name the calendar".into(),
-            });
+            let problem = match &title {
+                Some(t) => Problem::NameFromTitle(t.clone()),
+                None => Problem::AssumedName,
+            };
+            self.warnings
+                .push(self.diagnostic(Severity::Note, 0, problem));
         }
         let permalink = front_matter_value(front_matter.as_deref(), "permalink");
         let schedule = to_schedule(
@@ -339,11 +317,8 @@ impl<'a> PageReader<'a> {
             title,
             permalink,
         );
-        let yaml = serde_yaml::to_string(&schedule).map_err(|e| ImportError {
-            file: self.file.to_owned(),
-            line: 0,
-            message: format!("cannot write YAML: {e}"),
-        })?;
+        // The import's own structs always serialize.
+        let yaml = serde_yaml::to_string(&schedule).unwrap_or_default();
         let yaml = format!(
             "# Imported from {} by `coursefeed import`.\n# Check course.name, course.id and course.timezone, then run `coursefeed check`.\n{yaml}",
             self.file.display()
@@ -352,7 +327,6 @@ impl<'a> PageReader<'a> {
             yaml,
             sessions: count,
             warnings: self.warnings,
-            assumed,
         })
     }
 }

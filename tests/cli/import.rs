@@ -22,12 +22,7 @@ fn import(page: &Path, args: &[&str]) -> (Schedule, String) {
     ];
     all.extend_from_slice(args);
     let o = run(&root(), &all);
-    let stderr: String = String::from_utf8(o.stderr)
-        .expect("utf8")
-        .lines()
-        .filter(|l| !l.starts_with("note: "))
-        .map(|l| format!("{l}\n"))
-        .collect();
+    let stderr = without_notes(&String::from_utf8(o.stderr).expect("utf8"));
     assert!(o.status.success(), "{stderr}");
     let schedule = coursefeed::load_path(&out, common::tzdb())
         .expect("imported YAML is valid")
@@ -302,7 +297,7 @@ fn fails(page: &str, args: &[&str], expected: &str) {
 // Test that a page without sessions is refused.
 #[test]
 fn no_sessions() {
-    fails("# Schedule\n\nComing soon.\n", &["--year", "2020"], "error: page.md:0: no sessions found: expected headings such as `# Lecture Session 1: Sep. 28, 15:00-17:00`");
+    fails("# Schedule\n\nComing soon.\n", &["--year", "2020"], "error: page.md: no sessions found: expected headings such as `# Lecture Session 1: Sep. 28, 15:00-17:00`");
 }
 
 // Test that a date that does not exist is refused with its line.
@@ -311,7 +306,7 @@ fn impossible_date() {
     fails(
         "# Lecture Session 1: Feb. 28, 15:00-17:00\n# Lecture Session 2: Feb. 30, 15:00-17:00\n",
         &["--year", "2021"],
-        "error: page.md:2: February 30, 2021 is not a date",
+        "error: page.md:2: February 30, 2021 is not a date\n 2 | # Lecture Session 2: Feb. 30, 15:00-17:00",
     );
 }
 
@@ -321,7 +316,7 @@ fn impossible_time() {
     fails(
         "\n# Lecture Session 1: Feb. 28, 15:00-25:00\n",
         &["--year", "2021"],
-        "error: page.md:2: 25:00 is not a time of day",
+        "error: page.md:2: 25:00 is not a time of day\n 2 | # Lecture Session 1: Feb. 28, 15:00-25:00",
     );
 }
 
@@ -331,7 +326,7 @@ fn missing_time_without_defaults() {
     fails(
         "# Lecture Session 1: Feb. 28\n",
         &["--year", "2021"],
-        "error: page.md:1: the heading has no time; give --start and --end for such sessions",
+        "error: page.md:1: the heading has no time\n 1 | # Lecture Session 1: Feb. 28\n  hint: give --start and --end for such sessions",
     );
 }
 
@@ -341,7 +336,7 @@ fn relative_link_needs_url() {
     fails(
         "# Lecture Session 1: Feb. 1, 15:00-17:00\n#### **Reading material**\n* A [[pdf](/papers/a.pdf)]\n",
         &["--year", "2021"],
-        "error: page.md:3: `/papers/a.pdf` is a relative link; give --url with the course site to resolve it",
+        "error: page.md:3: `/papers/a.pdf` is a relative link\n 3 | * A [[pdf](/papers/a.pdf)]\n  hint: give --url with the course site to resolve it",
     );
 }
 
@@ -419,10 +414,29 @@ fn says_what_it_assumed() {
     assert_eq!(
         String::from_utf8_lossy(&o.stderr),
         format!(
-            "note: {page}: course.timezone is Europe/Stockholm, assumed; pass --timezone if the page's times are elsewhere\n\
-             note: {page}: course.name is `Schedule`, the page's title; pass --name to change it\n"
+            "note: {page}: course.timezone is Europe/Stockholm, assumed\n  \
+             hint: pass --timezone if the page's times are elsewhere\n\
+             note: {page}: course.name is `Schedule`, the page's title\n  \
+             hint: pass --name to change it\n"
         )
     );
     let yaml = std::fs::read_to_string(dir.path().join("s.yaml")).expect("yaml");
     assert!(yaml.contains("  timezone: Europe/Stockholm\n"), "{yaml}");
+}
+
+/// Stderr without the notes on what the import assumed (each a `note:`
+/// line and its hint), for tests about something else.
+fn without_notes(stderr: &str) -> String {
+    let mut out = String::new();
+    let mut in_note = false;
+    for line in stderr.lines() {
+        if line.starts_with("note: ") {
+            in_note = true;
+        } else if !(in_note && line.starts_with("  hint: ")) {
+            in_note = false;
+            out.push_str(line);
+            out.push('\n');
+        }
+    }
+    out
 }

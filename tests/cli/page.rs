@@ -305,14 +305,20 @@ fn page_says_what_it_lacks() {
     assert!(o.status.success());
     assert_eq!(
         String::from_utf8_lossy(&o.stderr),
-        "warning: p.md: the page has no front matter, so Jekyll copies it as a raw .md file; add `page.front_matter:` (e.g. `layout: page` and `title: Schedule`)\n\
-         warning: p.md: the page has no subscribe block: it needs `feed.url`, where the site serves the feed (e.g. `/schedule.ics`)\n"
+        "warning: s.yaml: the page `p.md` has no front matter, so Jekyll copies it as a raw .md file\n  \
+         hint: add `page.front_matter:` (e.g. `layout: page` and `title: Schedule`)\n\
+         warning: s.yaml: the page `p.md` has no subscribe block: it needs `feed.url`\n  \
+         hint: set `feed.url` to where the site serves the feed (e.g. `/schedule.ics`)\n"
     );
     let o = run(
         dir.path(),
         &["page", "s.yaml", "-o", "p.md", "--no-subscribe"],
     );
-    assert_eq!(String::from_utf8_lossy(&o.stderr).lines().count(), 1);
+    assert_eq!(
+        String::from_utf8_lossy(&o.stderr),
+        "warning: s.yaml: the page `p.md` has no front matter, so Jekyll copies it as a raw .md file\n  \
+         hint: add `page.front_matter:` (e.g. `layout: page` and `title: Schedule`)\n"
+    );
     let o = run(
         &root(),
         &[
