@@ -19,7 +19,7 @@ mod yaml;
 use heading::{month_name, parse_heading, PageSession};
 use text::{
     heading_name, is_relative, is_separator, label, list_item, parse_reading, readings_label,
-    strip_label, unescape_html,
+    strip_emphasis, strip_label, unescape_html,
 };
 use yaml::{to_schedule, OutReading};
 
@@ -108,6 +108,24 @@ fn front_matter_value(front_matter: Option<&str>, key: &str) -> Option<String> {
     })
 }
 
+/// A module heading's title without its number, which the module's id
+/// (`m1`, `m2`...) carries: `Module 1: Fundamental of ML` is
+/// `Fundamental of ML`.
+fn module_title(heading: &str) -> String {
+    let numbered = heading.split_once(':').filter(|(head, _)| {
+        let mut words = head.split_whitespace();
+        words
+            .next()
+            .is_some_and(|w| w.eq_ignore_ascii_case("module"))
+            && words.next().is_some_and(|n| n.parse::<u32>().is_ok())
+            && words.next().is_none()
+    });
+    match numbered {
+        Some((_, title)) if !title.trim().is_empty() => title.trim().to_owned(),
+        _ => heading.to_owned(),
+    }
+}
+
 /// The page read line by line: what each line is depends on the headings
 /// and labels above it.
 struct PageReader<'a> {
@@ -157,7 +175,8 @@ impl<'a> PageReader<'a> {
         }
         let hashes = line.chars().take_while(|&c| c == '#').count();
         if (1..=3).contains(&hashes) {
-            if let Some(s) = parse_heading(line[hashes..].trim()).map_err(Problem::PageHeading)? {
+            let heading = strip_emphasis(line[hashes..].trim());
+            if let Some(s) = parse_heading(heading.trim()).map_err(Problem::PageHeading)? {
                 return self.session(hashes, s);
             }
             // A top-level heading that is not a session starts a module.
@@ -165,7 +184,7 @@ impl<'a> PageReader<'a> {
                 self.modules.push(PageModule {
                     line: line_no,
                     raw: raw.trim_end().to_owned(),
-                    title: unescape_html(line[1..].trim()),
+                    title: module_title(&unescape_html(heading.trim())),
                     readings: Vec::new(),
                     sessions: 0,
                     before_sessions: self.sessions.is_empty(),

@@ -64,10 +64,62 @@ pub(super) fn is_separator(line: &str) -> bool {
     )
 }
 
-/// A label line without heading marks and bold: `#### **Topic: X**` → `Topic: X`.
+/// A label line without heading marks and emphasis: `#### **Topic: X**`,
+/// `**Topic:** X` and `_Topic:_ X` are all `Topic: X`.
 pub(super) fn strip_label(line: &str) -> String {
     let l = line.trim_start_matches('#').trim();
-    l.replace("**", "").replace("__", "").trim().to_owned()
+    strip_emphasis(l).trim().to_owned()
+}
+
+/// Text without Markdown's emphasis marks (`**`, `__`, `*`, `_`), as
+/// people put them anywhere in headings and labels: around the whole line,
+/// around a label only, or around a word. A run of marks is emphasis only
+/// where it opens or closes a word (CommonMark's flanking rule), so
+/// `snake_case` and `2*3` stay; escaped marks (`\*`) and link targets
+/// (`](/papers/a_b_.pdf)`) are left as written.
+pub(super) fn strip_emphasis(text: &str) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::with_capacity(text.len());
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        if c == '\\' {
+            out.push(c);
+            if let Some(&next) = chars.get(i + 1) {
+                out.push(next);
+            }
+            i += 2;
+            continue;
+        }
+        if c == ']' && chars.get(i + 1) == Some(&'(') {
+            // A link target, copied through its closing parenthesis.
+            let end = chars[i..]
+                .iter()
+                .position(|&c| c == ')')
+                .map_or(chars.len(), |p| i + p + 1);
+            out.extend(&chars[i..end]);
+            i = end;
+            continue;
+        }
+        if c != '*' && c != '_' {
+            out.push(c);
+            i += 1;
+            continue;
+        }
+        let run = chars[i..].iter().take_while(|&&m| m == c).count();
+        let before = i.checked_sub(1).map(|b| chars[b]);
+        let after = chars.get(i + run).copied();
+        let open_side =
+            |x: Option<char>| x.is_none_or(|x| x.is_whitespace() || x.is_ascii_punctuation());
+        let word = |x: Option<char>| x.is_some_and(|x| !x.is_whitespace());
+        let opens = open_side(before) && word(after);
+        let closes = word(before) && open_side(after);
+        if run > 3 || !(opens || closes) {
+            out.extend(&chars[i..i + run]);
+        }
+        i += run;
+    }
+    out
 }
 
 /// The text after `Name:` when the line is that label.
@@ -240,6 +292,40 @@ mod tests {
             links,
             vec![("a".into(), "x".into()), ("b".into(), "y".into())],
             "an escaped bracket is text, and so is a link left open"
+        );
+    }
+
+    // Test that emphasis goes wherever people put it, and that marks inside
+    // words, escaped marks and link targets stay.
+    #[test]
+    fn emphasis_is_stripped_where_it_is_emphasis() {
+        for (page, text) in [
+            (
+                "**Module 1: Fundamental of ML**",
+                "Module 1: Fundamental of ML",
+            ),
+            (
+                "**Lecture Session:** Sep. 28, 15:00-17:00",
+                "Lecture Session: Sep. 28, 15:00-17:00",
+            ),
+            ("__Topic: X__", "Topic: X"),
+            ("*Topic:* an _important_ one", "Topic: an important one"),
+            ("***Required Reading***", "Required Reading"),
+            (
+                "snake_case and 2*3 and a * b",
+                "snake_case and 2*3 and a * b",
+            ),
+            ("\\*not\\* emphasis", "\\*not\\* emphasis"),
+            (
+                "**A** [[pdf](/papers/a_b_.pdf)] _c_",
+                "A [[pdf](/papers/a_b_.pdf)] c",
+            ),
+        ] {
+            assert_eq!(strip_emphasis(page), text, "{page}");
+        }
+        assert_eq!(
+            strip_label("#### **Optional Reading** "),
+            "Optional Reading"
         );
     }
 

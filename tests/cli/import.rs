@@ -440,3 +440,158 @@ fn without_notes(stderr: &str) -> String {
     }
     out
 }
+
+// Test the course's later page as its staff wrote it: module headings and
+// session labels in bold (`# **Module 1: ...**`, `## **Lecture Session:**
+// Sep. 28, ...`), slides and video links on the session lines, Required and
+// Optional Reading in bold, trailing spaces. Sessions are numbered in order
+// of appearance, the module number goes to its id, and the YAML builds.
+#[test]
+fn later_page_with_bold_labels() {
+    let (s, stderr) = import(
+        &fixture("modules_bold_labels.md"),
+        &["--year", "2020", "--url", "https://fid3024.github.io/"],
+    );
+    assert_eq!(stderr, "", "maps completely");
+    let sessions: Vec<(String, Option<u32>, NaiveDate, NaiveTime, NaiveTime)> = s
+        .sessions
+        .iter()
+        .map(|x| (x.kind.clone(), x.number, x.date, x.start, x.end))
+        .collect();
+    let at = |kind: &str, n, m, d| {
+        (
+            kind.to_owned(),
+            Some(n),
+            date(2020, m, d),
+            hm(15, 0),
+            hm(17, 0),
+        )
+    };
+    assert_eq!(
+        sessions,
+        vec![
+            at("Lecture", 1, 9, 28),
+            at("Discussion", 1, 10, 5),
+            at("Lecture", 2, 10, 12),
+            at("Discussion", 2, 10, 19),
+            at("Lecture", 3, 10, 26),
+            at("Discussion", 3, 11, 2),
+        ]
+    );
+    let titles: Vec<(&str, &str)> = s
+        .modules
+        .iter()
+        .map(|m| (m.id.as_str(), m.title.as_str()))
+        .collect();
+    assert_eq!(
+        titles,
+        vec![
+            (
+                "m1",
+                "Fundamental of ML, e.g., scalability, batch size, etc."
+            ),
+            ("m2", "Distributed learning: data-parallelization"),
+            ("m3", "Distributed learning: model-parallelization"),
+        ]
+    );
+    let links = |i: usize| -> Vec<(String, String)> {
+        s.sessions[i]
+            .links
+            .iter()
+            .map(|l| (l.label.clone(), l.link.url.clone()))
+            .collect()
+    };
+    assert_eq!(
+        links(0),
+        vec![
+            (
+                "slides".into(),
+                "https://fid3024.github.io/slides/1-1.pdf".into()
+            ),
+            (
+                "video".into(),
+                "https://kth.box.com/s/4q8h2x1f0lecture1".into()
+            ),
+        ]
+    );
+    assert_eq!(links(3), vec![]);
+    // The module's readings, required then optional, reach its sessions.
+    let readings = |i: usize| -> Vec<(String, bool)> {
+        s.sessions[i]
+            .readings
+            .iter()
+            .map(|r| (r.title.clone(), r.optional))
+            .collect()
+    };
+    assert_eq!(
+        readings(1),
+        vec![
+            (
+                "Measuring the Effects of Data Parallelism on Neural Network Training".into(),
+                false
+            ),
+            (
+                "Accurate, Large Minibatch SGD: Training ImageNet in 1 Hour".into(),
+                false
+            ),
+            ("Don't Use Large Mini-Batches, Use Local SGD".into(), true),
+        ]
+    );
+    assert_eq!(
+        s.sessions[2].readings[2]
+            .url
+            .as_ref()
+            .map(|l| l.url.as_str()),
+        Some("https://arxiv.org/abs/1802.05799")
+    );
+    assert_eq!(
+        s.sessions[4].topic.as_deref(),
+        Some("Distributed learning: model-parallelization")
+    );
+    assert!(s.sessions[4].readings.is_empty(), "TBA is no reading");
+}
+
+// Test the other ways people emphasise headings and labels: `__` around a
+// heading's label, `*` around a whole heading, `_Topic:_`, `**Topic:**`
+// with emphasis in the text, a label in `*...*`; an underscore inside a word
+// or a link stays.
+#[test]
+fn emphasis_anywhere_in_headings_and_labels() {
+    let (s, stderr) = import(
+        &fixture("emphasis_styles.md"),
+        &["--year", "2020", "--url", "https://fid3024.github.io/"],
+    );
+    assert_eq!(stderr, "", "maps completely");
+    let got: Vec<(String, Option<u32>, NaiveDate, Option<String>)> = s
+        .sessions
+        .iter()
+        .map(|x| (x.kind.clone(), x.number, x.date, x.topic.clone()))
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            (
+                "Lecture".into(),
+                Some(1),
+                date(2020, 9, 28),
+                Some("Fundamental of ML, e.g., scalability, batch size, etc.".into())
+            ),
+            (
+                "Discussion".into(),
+                Some(1),
+                date(2020, 10, 5),
+                Some("Fundamental of ML, continued".into())
+            ),
+        ]
+    );
+    let reading = &s.sessions[0].readings[0];
+    assert_eq!(reading.title, "Measuring the Effects of Data_Parallelism");
+    assert_eq!(
+        reading.url.as_ref().map(|l| l.url.as_str()),
+        Some("https://fid3024.github.io/papers/measuring_effects_.pdf")
+    );
+    assert_eq!(
+        s.sessions[0].zoom.as_ref().map(|z| z.url.as_str()),
+        Some("https://kth-se.zoom.us/j/2884945301")
+    );
+}
