@@ -184,6 +184,33 @@ pub fn load_all(files: &[PathBuf], tz: &TzDatabase) -> Result<Vec<Loaded>, Error
 /// summary names its course, and keeps its own zone and link. Two courses
 /// with the same id would give the same UIDs: an error naming both files.
 pub fn combine(schedules: &[(&Path, &Schedule)], name: &str) -> Result<Schedule, Error> {
+    // One error per course whose id another has: its sessions' UID clashes
+    // follow from it and are not reported one by one.
+    let mut ids: HashMap<&str, &Path> = HashMap::new();
+    let mut clashes = Vec::new();
+    for (file, schedule) in schedules {
+        let id = schedule.course.id.as_str();
+        match ids.get(id) {
+            Some(other) => clashes.push(Diagnostic {
+                field: Some("course.id".into()),
+                ..Diagnostic::at(
+                    Severity::Error,
+                    file,
+                    0,
+                    Problem::DuplicateCourseId {
+                        id: id.to_owned(),
+                        other: other.display().to_string(),
+                    },
+                )
+            }),
+            None => {
+                ids.insert(id, file);
+            }
+        }
+    }
+    if !clashes.is_empty() {
+        return Err(Error::Invalid(clashes));
+    }
     let mut seen: HashMap<&str, (&Path, String)> = HashMap::new();
     let mut problems = Vec::new();
     let mut sessions = Vec::new();

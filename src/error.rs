@@ -468,6 +468,14 @@ pub enum Problem {
     /// The page to render cannot offer the feed.
     #[error("the page `{0}` has no subscribe block: it needs `feed.url`")]
     PageWithoutSubscribe(String),
+    /// Two courses of a folder with one id: their UIDs would collide.
+    #[error("course id `{id}` is also the id of `{other}`; their events would share UIDs")]
+    DuplicateCourseId {
+        /// The id.
+        id: String,
+        /// The other course's file.
+        other: String,
+    },
     /// A page to import without a single session heading.
     #[error(
         "no sessions found: expected headings such as `# Lecture Session 1: Sep. 28, 15:00-17:00`"
@@ -560,6 +568,10 @@ impl Problem {
             }
             Problem::PageWithoutSubscribe(_) => {
                 "set `feed.url` to where the site serves the feed (e.g. `/schedule.ics`)".into()
+            }
+            Problem::DuplicateCourseId { .. } => {
+                "give each course its own `course.id` (without one, it is made from `course.name`)"
+                    .into()
             }
             Problem::HeadingWithoutTime => "give --start and --end for such sessions".into(),
             Problem::PageRelativeLink(_) => "give --url with the course site to resolve it".into(),

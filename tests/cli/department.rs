@@ -4,7 +4,7 @@ use crate::common;
 
 use std::path::Path;
 
-use crate::common::{parse, root, run};
+use crate::common::{parse, root, run, Test};
 
 fn department() -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("tempdir");
@@ -133,16 +133,17 @@ fn all_or_nothing() {
 fn clashing_course_ids() {
     let dir = department();
     let c = dir.path().join("courses");
-    std::fs::write(
-        c.join("other.yml"),
-        read(&c.join("other.yml")).replace("id: other-2021", "id: fid3024-ht2020"),
-    )
-    .expect("write");
-    let out = run(dir.path(), &["build", "courses", "-o", "out"]);
-    assert_eq!(out.status.code(), Some(1));
-    let stderr = String::from_utf8(out.stderr).expect("utf8");
-    assert!(stderr.starts_with("error: courses/other.yml: Lecture 1: same identity as Lecture 1 in courses/fid3024.yaml: both would get UID `fid3024-ht2020-lecture-1@coursefeed`"), "{stderr}");
-    assert!(!dir.path().join("out").exists());
+    let other = read(&c.join("other.yml")).replace("id: other-2021", "id: fid3024-ht2020");
+    let done = Test::new()
+        .file("courses/fid3024.yaml", read(&c.join("fid3024.yaml")))
+        .file("courses/other.yml", other)
+        .args(["build", "courses", "-o", "out"])
+        .stderr(
+            "error: courses/other.yml: field `course.id`: course id `fid3024-ht2020` is also the id of `courses/fid3024.yaml`; their events would share UIDs\n  \
+             hint: give each course its own `course.id` (without one, it is made from `course.name`)",
+        )
+        .failure();
+    assert!(!done.dir.path().join("out").exists());
 }
 
 // Test that `--previous` with a folder is refused: each course is compared
