@@ -41,6 +41,9 @@ pub struct FeedOutcome {
     pub summary: String,
     /// What publishing it did.
     pub outcome: publish::Outcome,
+    /// The feed of a course whose file is gone, deleted (or, in a dry run,
+    /// to be deleted) with `--allow-removal`.
+    pub removed: bool,
 }
 
 /// Every schedule in `dir` to `<output>/<name>.ics`, and all of them to
@@ -81,6 +84,15 @@ pub fn publish_all(
         .collect();
     outputs.push(("combined feed", &all_path));
     publish::check_distinct(&inputs, &outputs)?;
+    // A course file taken out of the folder must take its feed with it, or
+    // its subscribers keep a calendar that silently never changes again.
+    let stale = stale_feeds(options.output, &feeds, &all_path)?;
+    if let (false, Some(first)) = (options.allow_removal, stale.first()) {
+        return Err(Error::CourseRemoved {
+            feed: first.clone(),
+            folder: dir.to_owned(),
+        });
+    }
 
     let pairs: Vec<(&Path, &Schedule)> = files
         .iter()
@@ -107,6 +119,14 @@ pub fn publish_all(
     prepared.push(publish::prepare(&combined, &publish_options(&all_path))?);
     let outcomes: Vec<publish::Outcome> = prepared.iter().map(|p| p.outcome.clone()).collect();
     publish::Prepared::commit_all(prepared)?;
+    if !options.dry_run {
+        for feed in &stale {
+            std::fs::remove_file(feed).map_err(|source| Error::Write {
+                path: feed.clone(),
+                source,
+            })?;
+        }
+    }
 
     let mut out: Vec<FeedOutcome> = courses
         .iter()
@@ -117,6 +137,7 @@ pub fn publish_all(
             course: c.schedule.course.name.clone(),
             summary: c.summary(),
             outcome: outcome.clone(),
+            removed: false,
         })
         .collect();
     if let Some(outcome) = outcomes.last() {
@@ -124,15 +145,62 @@ pub fn publish_all(
             feed: all_path,
             course: options.combined_name.to_owned(),
             summary: format!(
-                "{} from {} courses; {}",
+                "{} from {}; {}",
                 crate::counted(&combined.sessions),
-                courses.len(),
+                match courses.len() {
+                    1 => "1 course".to_owned(),
+                    n => format!("{n} courses"),
+                },
                 tz.provenance()
             ),
             outcome: outcome.clone(),
+            removed: false,
         });
     }
+    out.extend(stale.into_iter().map(|feed| FeedOutcome {
+        feed,
+        course: String::new(),
+        summary: String::new(),
+        outcome: publish::Outcome::default(),
+        removed: true,
+    }));
     Ok(out)
+}
+
+/// The feeds in `output` that coursefeed wrote (its PRODID near the top)
+/// for a course that is no longer in the folder: neither one of `feeds`
+/// nor the combined one. Other files in the folder are left alone.
+fn stale_feeds(output: &Path, feeds: &[PathBuf], all: &Path) -> Result<Vec<PathBuf>, Error> {
+    let entries = match std::fs::read_dir(output) {
+        Ok(entries) => entries,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(source) => {
+            return Err(Error::Read {
+                path: output.to_owned(),
+                source,
+            })
+        }
+    };
+    let ours = format!("\r\nPRODID:{}\r\n", crate::feed::PRODID);
+    let mut stale = Vec::new();
+    for entry in entries.flatten() {
+        let path = entry.path();
+        let is_ics = path
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("ics"));
+        if !is_ics || path == all || feeds.contains(&path) || !path.is_file() {
+            continue;
+        }
+        let mut head = [0u8; 4096];
+        let n = std::fs::File::open(&path)
+            .and_then(|mut f| std::io::Read::read(&mut f, &mut head))
+            .unwrap_or(0);
+        if String::from_utf8_lossy(&head[..n]).contains(&ours) {
+            stale.push(path);
+        }
+    }
+    stale.sort();
+    Ok(stale)
 }
 
 /// The schedule files of `dir`: `*.yaml` and `*.yml`, sorted by name.

@@ -88,6 +88,18 @@ pub enum Error {
         /// Why.
         source: std::io::Error,
     },
+    /// A feed in the output folder whose course file is gone from the folder.
+    #[error(
+        "`{}` is the feed of a course whose file is no longer in `{}`; its subscribers would keep a calendar that never changes again\n  hint: put the course's file back, or run again with --allow-removal to delete the feed",
+        feed.display(),
+        folder.display()
+    )]
+    CourseRemoved {
+        /// The feed left behind.
+        feed: PathBuf,
+        /// The folder of course files.
+        folder: PathBuf,
+    },
     /// `--previous` given with a folder of schedules.
     #[error(
         "--previous `{}` names one published feed, but a folder build compares each course with its own feed in the output folder\n  hint: leave out --previous, or build the course's file on its own",

@@ -162,6 +162,19 @@ fn folder(
     match format {
         Format::Text => {
             for f in &feeds {
+                if f.removed {
+                    let done = if options.dry_run {
+                        "would be removed"
+                    } else {
+                        "removed"
+                    };
+                    println!(
+                        "{}: {done}: its course file is no longer in {}",
+                        f.feed.display(),
+                        dir.display()
+                    );
+                    continue;
+                }
                 let r = &f.outcome.report;
                 println!(
                     "{}: {}: {}; {} added, {} changed, {} removed ({})",
@@ -179,7 +192,10 @@ fn folder(
             let json: Vec<_> = feeds
                 .iter()
                 .map(|f| {
-                    serde_json::json!({"feed": f.feed, "course": f.course, "written": f.outcome.written, "report": f.outcome.report})
+                    match f.removed {
+                        true => serde_json::json!({"feed": f.feed, "removed": true}),
+                        false => serde_json::json!({"feed": f.feed, "course": f.course, "written": f.outcome.written, "report": f.outcome.report}),
+                    }
                 })
                 .collect();
             println!(

@@ -200,3 +200,41 @@ fn publish_all_is_a_library_call() {
     assert!(feeds.iter().all(|f| !f.outcome.written));
     assert!(!out.exists());
 }
+
+// Test that a course file taken out of the folder takes its feed with it:
+// refused without --allow-removal (nothing changes), reported and deleted
+// with it; an .ics file coursefeed did not write is left alone.
+#[test]
+fn removed_course_removes_its_feed() {
+    let dir = department();
+    let d = dir.path();
+    assert!(run(d, &["build", "courses", "-o", "out"]).status.success());
+    std::fs::write(
+        d.join("out/other-site.ics"),
+        "BEGIN:VCALENDAR\r\nPRODID:-//Someone//EN\r\nEND:VCALENDAR\r\n",
+    )
+    .expect("write");
+    std::fs::remove_file(d.join("courses/other.yml")).expect("remove course");
+    let before = read(&d.join("out/all.ics"));
+    let o = run(d, &["build", "courses", "-o", "out"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(
+        String::from_utf8_lossy(&o.stderr),
+        "error: `out/other.ics` is the feed of a course whose file is no longer in `courses`; its subscribers would keep a calendar that never changes again\n  \
+         hint: put the course's file back, or run again with --allow-removal to delete the feed\n"
+    );
+    assert!(d.join("out/other.ics").exists());
+    assert_eq!(read(&d.join("out/all.ics")), before);
+
+    let o = run(d, &["build", "courses", "-o", "out", "--allow-removal"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(
+        String::from_utf8_lossy(&o.stdout),
+        "out/fid3024.ics: FID3024 Systems for Scalable Machine Learning: 12 sessions and 6 deadlines, 2020-09-28 to 2020-12-18; 0 added, 0 changed, 0 removed (unchanged, not rewritten)\n\
+         out/all.ics: All courses: 12 sessions and 6 deadlines from 1 course; tz database 2026f (TZDIR); 0 added, 0 changed, 18 removed (written)\n\
+         out/other.ics: removed: its course file is no longer in courses\n"
+    );
+    assert!(!d.join("out/other.ics").exists());
+    assert!(d.join("out/other-site.ics").exists(), "not ours: kept");
+    assert_eq!(parse(&read(&d.join("out/all.ics"))).len(), 18);
+}
