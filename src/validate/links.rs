@@ -295,8 +295,11 @@ pub(crate) fn resolve_url(s: &str, base: Option<&Url>) -> Result<Url, Problem> {
     }
 }
 
-/// Everything but RFC 3986's unreserved characters, `/` and existing escapes.
+/// Everything but RFC 3986's unreserved characters, `/`, existing escapes
+/// and `+`: a plus in a path is a plus (only a form's query reads it as a
+/// space), and the page keeps it as written, so feed and page agree.
 const PATH_ESCAPE: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+    .remove(b'+')
     .remove(b'-')
     .remove(b'.')
     .remove(b'_')

@@ -333,3 +333,27 @@ fn page_says_what_it_lacks() {
     assert!(read(&dir.path().join("m.md"))
         .starts_with("---\nlayout: page\ntitle: Schedule\n---\n\n**Subscribe to this schedule:**"));
 }
+
+// Test that a `+` in a link reads the same in the feed and on the page (it
+// was %2B in the feed only), while the feed still encodes what apps' link
+// detection stops at.
+#[test]
+fn plus_in_a_link_is_the_same_in_feed_and_page() {
+    let yaml = "course: {name: T, timezone: Europe/Stockholm, url: \"https://example.org/\"}\npage: {output: p.md, front_matter: \"layout: page\", subscribe: false}\nsessions:\n  - {kind: L, number: 1, date: 2020-09-28, start: \"15:00\", end: \"16:00\", readings: [{title: C++, url: /papers/C++ and A+B.pdf}]}\n";
+    let done = crate::common::Test::new()
+        .schedule(yaml)
+        .args(["build", "schedule.yaml", "-o", "f.ics"])
+        .stdout("added      L 1 (2020-09-28 15:00)\n1 added, 0 changed, 0 removed, 0 unchanged\nf.ics: 1 session, on 2020-09-28; tz database 2026f (TZDIR) (written)\np.md: page (written)")
+        .success();
+    let feed = crate::common::parse(&done.read("f.ics"));
+    assert!(
+        feed[0]
+            .description
+            .contains("https://example.org/papers/C++%20and%20A+B.pdf"),
+        "{}",
+        feed[0].description
+    );
+    assert!(done
+        .read("p.md")
+        .contains("* C++ [[pdf](/papers/C++ and A+B.pdf)]"));
+}
