@@ -41,6 +41,8 @@ pub struct FeedOutcome {
     pub summary: String,
     /// What publishing it did.
     pub outcome: publish::Outcome,
+    /// The course's page, when it asks for one (`page.output`).
+    pub page: Option<PathBuf>,
     /// The feed of a course whose file is gone, deleted (or, in a dry run,
     /// to be deleted) with `--allow-removal`.
     pub removed: bool,
@@ -83,6 +85,17 @@ pub fn publish_all(
         .zip(feeds.iter().map(PathBuf::as_path))
         .collect();
     outputs.push(("combined feed", &all_path));
+    // A course that asks for a page (`page.output`, relative to its file)
+    // gets it, written with the feeds, all or nothing.
+    let page_roles: Vec<String> = files
+        .iter()
+        .map(|f| format!("page of `{}`", f.display()))
+        .collect();
+    for (role, c) in page_roles.iter().zip(&courses) {
+        if let Some(page) = &c.schedule.page.output {
+            outputs.push((role.as_str(), page.as_path()));
+        }
+    }
     publish::check_distinct(&inputs, &outputs)?;
     // A course file taken out of the folder must take its feed with it, or
     // its subscribers keep a calendar that silently never changes again.
@@ -100,7 +113,7 @@ pub fn publish_all(
         .zip(courses.iter().map(|c| &c.schedule))
         .collect();
     let combined = combine(&pairs, options.combined_name)?;
-    let publish_options = |output| publish::Options {
+    let publish_options = |output, page| publish::Options {
         output,
         previous: if options.fresh {
             Previous::Fresh
@@ -110,13 +123,17 @@ pub fn publish_all(
         allow_removal: options.allow_removal,
         dry_run: options.dry_run,
         now: options.now,
-        page: None,
+        page,
     };
     let mut prepared = Vec::with_capacity(courses.len() + 1);
     for (c, feed) in courses.iter().zip(&feeds) {
-        prepared.push(publish::prepare(&c.schedule, &publish_options(feed))?);
+        let page = c.schedule.page.output.as_deref();
+        prepared.push(publish::prepare(&c.schedule, &publish_options(feed, page))?);
     }
-    prepared.push(publish::prepare(&combined, &publish_options(&all_path))?);
+    prepared.push(publish::prepare(
+        &combined,
+        &publish_options(&all_path, None),
+    )?);
     let outcomes: Vec<publish::Outcome> = prepared.iter().map(|p| p.outcome.clone()).collect();
     publish::Prepared::commit_all(prepared)?;
     if !options.dry_run {
@@ -137,6 +154,7 @@ pub fn publish_all(
             course: c.schedule.course.name.clone(),
             summary: c.summary(),
             outcome: outcome.clone(),
+            page: c.schedule.page.output.clone(),
             removed: false,
         })
         .collect();
@@ -154,6 +172,7 @@ pub fn publish_all(
                 tz.provenance()
             ),
             outcome: outcome.clone(),
+            page: None,
             removed: false,
         });
     }
@@ -162,6 +181,7 @@ pub fn publish_all(
         course: String::new(),
         summary: String::new(),
         outcome: publish::Outcome::default(),
+        page: None,
         removed: true,
     }));
     Ok(out)

@@ -186,6 +186,13 @@ fn folder(
                     r.removed.len(),
                     status(options.dry_run, f.outcome.written)
                 );
+                if let Some(page) = &f.page {
+                    println!(
+                        "{}: page ({})",
+                        page.display(),
+                        status(options.dry_run, f.outcome.page_written)
+                    );
+                }
             }
         }
         Format::Json => {
@@ -194,7 +201,7 @@ fn folder(
                 .map(|f| {
                     match f.removed {
                         true => serde_json::json!({"feed": f.feed, "removed": true}),
-                        false => serde_json::json!({"feed": f.feed, "course": f.course, "written": f.outcome.written, "report": f.outcome.report}),
+                        false => serde_json::json!({"feed": f.feed, "course": f.course, "written": f.outcome.written, "page": f.page, "page_written": f.outcome.page_written, "report": f.outcome.report}),
                     }
                 })
                 .collect();

@@ -17,7 +17,11 @@ fn department() -> tempfile::TempDir {
             "name: FID3024 Systems for Scalable Machine Learning",
             "name: Other Course",
         )
-        .replace("date: 2020-", "date: 2021-");
+        .replace("date: 2020-", "date: 2021-")
+        .replace(
+            "output: ../public/schedule.md",
+            "output: ../public/other.md",
+        );
     std::fs::write(dir.path().join("courses/other.yml"), other).expect("write");
     std::fs::write(dir.path().join("courses/README.txt"), "not a schedule").expect("write");
     dir
@@ -48,12 +52,21 @@ fn feeds_per_course_and_combined() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let stdout = String::from_utf8(out.stdout).expect("utf8");
-    assert_eq!(stdout.lines().count(), 3, "{stdout}");
-    assert!(stdout.contains("out/other.ics: Other Course: 12 sessions and 6 deadlines, 2021-09-28 to 2021-12-18; 18 added, 0 changed, 0 removed (written)"));
-    assert!(stdout.contains(
-        "out/all.ics: KTH EECS: 24 sessions and 12 deadlines from 2 courses; tz database 2026f (TZDIR); 36 added"
-    ));
+    assert_eq!(
+        String::from_utf8(out.stdout).expect("utf8"),
+        "out/fid3024.ics: FID3024 Systems for Scalable Machine Learning: 12 sessions and 6 deadlines, 2020-09-28 to 2020-12-18; 18 added, 0 changed, 0 removed (written)\n\
+         public/schedule.md: page (written)\n\
+         out/other.ics: Other Course: 12 sessions and 6 deadlines, 2021-09-28 to 2021-12-18; 18 added, 0 changed, 0 removed (written)\n\
+         public/other.md: page (written)\n\
+         out/all.ics: KTH EECS: 24 sessions and 12 deadlines from 2 courses; tz database 2026f (TZDIR); 36 added, 0 changed, 0 removed (written)\n"
+    );
+    // Each course's page, where its file asks for it (relative to that file).
+    let other_page = read(&dir.path().join("public/other.md"));
+    assert!(
+        other_page.contains("# Lecture Session 1: Sep. 28, 15:00-17:00"),
+        "{other_page}"
+    );
+    assert!(other_page.contains("webcal://fid3024.github.io/schedule.ics"));
 
     let fid = parse(&read(&dir.path().join("out/fid3024.ics")));
     let other = parse(&read(&dir.path().join("out/other.ics")));
@@ -94,7 +107,7 @@ fn feeds_per_course_and_combined() {
             .expect("utf8")
             .matches("(unchanged, not rewritten)")
             .count(),
-        3
+        5
     );
 }
 
@@ -231,6 +244,7 @@ fn removed_course_removes_its_feed() {
     assert_eq!(
         String::from_utf8_lossy(&o.stdout),
         "out/fid3024.ics: FID3024 Systems for Scalable Machine Learning: 12 sessions and 6 deadlines, 2020-09-28 to 2020-12-18; 0 added, 0 changed, 0 removed (unchanged, not rewritten)\n\
+         public/schedule.md: page (unchanged, not rewritten)\n\
          out/all.ics: All courses: 12 sessions and 6 deadlines from 1 course; tz database 2026f (TZDIR); 0 added, 0 changed, 18 removed (written)\n\
          out/other.ics: removed: its course file is no longer in courses\n"
     );
