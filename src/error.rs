@@ -519,6 +519,9 @@ pub enum Problem {
     /// The import took the calendar's name from the page's title.
     #[error("course.name is `{0}`, the page's title")]
     NameFromTitle(String),
+    /// The import gave the feed the usual address on the course site.
+    #[error("feed.url is {0}, assumed, for the page's subscribe links")]
+    AssumedFeedUrl(String),
     /// The import named the calendar `Course`.
     #[error("course.name is `Course`, assumed")]
     AssumedName,
@@ -589,6 +592,9 @@ impl Problem {
             Problem::PageRelativeLink(_) => "give --url with the course site to resolve it".into(),
             Problem::AssumedZone(_) => "pass --timezone if the page's times are elsewhere".into(),
             Problem::NameFromTitle(_) => "pass --name to change it".into(),
+            Problem::AssumedFeedUrl(_) => {
+                "publish the feed there, or change `feed.url` to where the site serves it".into()
+            }
             Problem::AssumedName => "pass --name to name the calendar".into(),
             Problem::RelativeWithoutBase(_) => {
                 "set `course.url` to the course site, or write the full link".into()

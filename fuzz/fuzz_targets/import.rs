@@ -16,6 +16,7 @@ fuzz_target!(|data: &[u8]| {
         url: Some("https://example.org/".into()),
         start: chrono::NaiveTime::from_hms_opt(15, 0, 0),
         end: chrono::NaiveTime::from_hms_opt(17, 0, 0),
+        page_output: None,
     };
     let path = std::path::Path::new("fuzz.md");
     if let Ok(imported) = coursefeed::import::import(text, path, &options) {

@@ -46,3 +46,24 @@ pub fn run(
     }
     Ok(())
 }
+
+/// `page.output` for a schedule written to `yaml`: `public/schedule.md` in
+/// the current folder, where `build` writes it by default, spelled relative
+/// to the YAML's folder as that field is read (`data/schedule.yaml` gives
+/// `../public/schedule.md`).
+pub fn page_output(yaml: &Path) -> String {
+    use std::path::Component;
+    let folder = yaml.parent().unwrap_or(Path::new(""));
+    let depth = folder.components().try_fold(0usize, |n, c| match c {
+        Component::Normal(_) => Some(n + 1),
+        Component::CurDir => Some(n),
+        _ => None,
+    });
+    match depth {
+        Some(n) => format!("{}public/schedule.md", "../".repeat(n)),
+        // An absolute or `..` path: name the target absolutely.
+        None => std::env::current_dir()
+            .map(|d| d.join("public/schedule.md").display().to_string())
+            .unwrap_or_else(|_| "public/schedule.md".into()),
+    }
+}

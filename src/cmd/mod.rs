@@ -152,6 +152,7 @@ pub fn run(command: Command) -> Result<(), Error> {
                 url,
                 start,
                 end,
+                page_output: output.as_deref().map(import::page_output),
             };
             import::run(&page, output.as_deref(), force, &options, &tz)
         }

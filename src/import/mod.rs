@@ -40,6 +40,9 @@ pub struct Options {
     pub start: Option<NaiveTime>,
     /// See `start`.
     pub end: Option<NaiveTime>,
+    /// Where `build` should write the page, relative to the YAML's folder
+    /// (`page.output`); None leaves it out.
+    pub page_output: Option<String>,
 }
 
 /// The result of an import.
@@ -57,6 +60,10 @@ pub struct Imported {
 
 /// The zone of a page's times when `--timezone` does not say: the course's.
 pub const DEFAULT_TIMEZONE: &str = "Europe/Stockholm";
+
+/// Where an imported course's site serves its feed (`feed.url`), relative
+/// to the site: a Jekyll site serves a `schedule.ics` at its root there.
+pub const DEFAULT_FEED_URL: &str = "/schedule.ics";
 
 /// A module heading of the page and the readings listed under it.
 #[derive(Debug)]
@@ -315,6 +322,11 @@ impl<'a> PageReader<'a> {
         let title = front_matter_value(front_matter.as_deref(), "title");
         if self.options.timezone.is_none() {
             let problem = Problem::AssumedZone(DEFAULT_TIMEZONE.into());
+            self.warnings
+                .push(self.diagnostic(Severity::Note, 0, problem));
+        }
+        if self.options.url.is_some() {
+            let problem = Problem::AssumedFeedUrl(DEFAULT_FEED_URL.into());
             self.warnings
                 .push(self.diagnostic(Severity::Note, 0, problem));
         }

@@ -13,6 +13,8 @@ use super::{Options, PageModule};
 pub(super) struct OutSchedule {
     pub(super) course: OutCourse,
     #[serde(skip_serializing_if = "Option::is_none")]
+    pub(super) feed: Option<OutFeed>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub(super) page: Option<OutPage>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub(super) modules: Vec<OutModule>,
@@ -40,7 +42,14 @@ pub(super) struct OutModule {
 }
 
 #[derive(Debug, Serialize)]
+pub(super) struct OutFeed {
+    pub(super) url: String,
+}
+
+#[derive(Debug, Serialize)]
 pub(super) struct OutPage {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(super) output: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(super) layout: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -182,7 +191,11 @@ pub(super) fn to_schedule(
         })
         .collect();
     let layout = (!out_modules.is_empty()).then(|| "modules".to_owned());
-    let page = (front_matter.is_some() || !intro.is_empty() || layout.is_some()).then(|| OutPage {
+    let output = options.page_output.clone();
+    let wanted =
+        front_matter.is_some() || !intro.is_empty() || layout.is_some() || output.is_some();
+    let page = wanted.then(|| OutPage {
+        output,
         layout,
         front_matter,
         intro: (!intro.is_empty()).then_some(intro),
@@ -202,6 +215,11 @@ pub(super) fn to_schedule(
                 .unwrap_or_else(|| super::DEFAULT_TIMEZONE.into()),
             url: options.url.clone(),
         },
+        // The subscribe block needs the feed's address; a relative one
+        // needs the course site.
+        feed: options.url.as_ref().map(|_| OutFeed {
+            url: super::DEFAULT_FEED_URL.into(),
+        }),
         page,
         defaults: has_defaults.then_some(defaults),
         sessions: out_sessions,

@@ -57,15 +57,23 @@ fn hm(h: u32, m: u32) -> NaiveTime {
     NaiveTime::from_hms_opt(h, m, 0).expect("time")
 }
 
-// Test that importing the seed and rendering the page gives the seed back byte for byte.
+// Test that importing the seed and rendering the page (without the
+// subscribe block the seed never had) gives the seed back byte for byte,
+// and that the YAML is complete: the feed's address for the subscribe
+// block, and the page's output beside the feed's.
 #[test]
 fn seed_round_trip_page() {
     let (schedule, stderr) = import(&seed(), SEED_ARGS);
     assert_eq!(stderr, "", "the seed maps completely");
     assert_eq!(
-        coursefeed::page::render(&schedule, true),
+        coursefeed::page::render(&schedule, false),
         std::fs::read_to_string(seed()).expect("seed")
     );
+    assert_eq!(
+        schedule.feed.url.as_ref().map(|u| u.as_str()),
+        Some("https://fid3024.github.io/schedule.ics")
+    );
+    assert!(schedule.page.subscribe);
 }
 
 // Test that building the imported seed gives the same events as data/schedule.yaml.
@@ -416,6 +424,8 @@ fn says_what_it_assumed() {
         format!(
             "note: {page}: course.timezone is Europe/Stockholm, assumed\n  \
              hint: pass --timezone if the page's times are elsewhere\n\
+             note: {page}: feed.url is /schedule.ics, assumed, for the page's subscribe links\n  \
+             hint: publish the feed there, or change `feed.url` to where the site serves it\n\
              note: {page}: course.name is `Schedule`, the page's title\n  \
              hint: pass --name to change it\n"
         )
@@ -594,4 +604,50 @@ fn emphasis_anywhere_in_headings_and_labels() {
         s.sessions[0].zoom.as_ref().map(|z| z.url.as_str()),
         Some("https://kth-se.zoom.us/j/2884945301")
     );
+}
+
+// Test README's "Migrating" steps on the course's later page: import it to
+// data/schedule.yaml, then `build` writes the feed and a page with the
+// page's front matter and a working subscribe block, beside the feed.
+#[test]
+fn migrating_ends_with_a_feed_and_a_page() {
+    let page = std::fs::read_to_string(fixture("modules_bold_labels.md")).expect("fixture");
+    let done = crate::common::Test::new()
+        .file("site/schedule.md", &page)
+        .args([
+            "import",
+            "site/schedule.md",
+            "--year",
+            "2020",
+            "--name",
+            "FID3024",
+            "--timezone",
+            "Europe/Stockholm",
+            "--url",
+            "https://fid3024.github.io/",
+            "-o",
+            "data/schedule.yaml",
+        ])
+        .stdout("wrote data/schedule.yaml: 6 sessions from site/schedule.md")
+        .stderr(
+            "note: site/schedule.md: feed.url is /schedule.ics, assumed, for the page's subscribe links\n  \
+             hint: publish the feed there, or change `feed.url` to where the site serves it",
+        )
+        .success();
+    let yaml = done.read("data/schedule.yaml");
+    assert!(
+        yaml.contains("feed:\n  url: /schedule.ics\npage:\n  output: ../public/schedule.md\n"),
+        "{yaml}"
+    );
+    let o = common::run(done.dir.path(), &["build", "data/schedule.yaml"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(String::from_utf8_lossy(&o.stderr), "", "no advice needed");
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        stdout.ends_with("public/schedule.md: page (written)\n"),
+        "{stdout}"
+    );
+    let built = done.read("public/schedule.md");
+    assert!(built.starts_with("---\nlayout: page\ntitle: Schedule\npermalink: /schedule/\n---\n\n**Subscribe to this schedule:** [Apple Calendar / Thunderbird](webcal://fid3024.github.io/schedule.ics)"), "{built}");
+    assert_eq!(common::parse(&done.read("public/schedule.ics")).len(), 6);
 }
