@@ -7,7 +7,7 @@ use coursefeed::{publish, Error, TzDatabase};
 
 use super::load;
 
-pub fn run(schedule: &Path, previous: &Path, tz: &TzDatabase) -> Result<(), Error> {
+pub fn run(schedule: &Path, previous: &Path, calendar: bool, tz: &TzDatabase) -> Result<(), Error> {
     let loaded = load(schedule, tz)?;
     println!(
         "{}: {}; {}",
@@ -15,6 +15,9 @@ pub fn run(schedule: &Path, previous: &Path, tz: &TzDatabase) -> Result<(), Erro
         loaded.summary(),
         loaded.schedule.tzdata
     );
+    if calendar {
+        print!("\n{}", coursefeed::calendar::months(&loaded.schedule));
+    }
     if let Some(drift) = publish::tz_drift(&loaded.schedule, previous)? {
         eprintln!(
             "warning: {}: {drift}\n  hint: run `coursefeed build` to publish the new times",

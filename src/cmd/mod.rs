@@ -100,7 +100,9 @@ pub enum Command {
     /// Also warns when the published feed (--previous, default
     /// public/schedule.ics) was built with tz rules that put some session at
     /// another time than today's rules do.
-    #[command(after_help = "Example:\n  coursefeed check data/schedule.yaml")]
+    #[command(
+        after_help = "Examples:\n  coursefeed check data/schedule.yaml\n  coursefeed check --calendar"
+    )]
     Check {
         /// The schedule file.
         #[arg(default_value = "data/schedule.yaml")]
@@ -108,6 +110,9 @@ pub enum Command {
         /// The published feed to compare with.
         #[arg(long, value_name = "FILE", default_value = "public/schedule.ics")]
         previous: PathBuf,
+        /// Also print the term as month grids, session days marked.
+        #[arg(long)]
+        calendar: bool,
     },
 }
 
@@ -156,7 +161,11 @@ pub fn run(command: Command) -> Result<(), Error> {
             };
             import::run(&page, output.as_deref(), force, &options, &tz)
         }
-        Command::Check { schedule, previous } => check::run(&schedule, &previous, &tz),
+        Command::Check {
+            schedule,
+            previous,
+            calendar,
+        } => check::run(&schedule, &previous, calendar, &tz),
     }
 }
 

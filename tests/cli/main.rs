@@ -6,6 +6,7 @@
 
 mod common;
 
+mod check;
 mod deadlines;
 mod department;
 mod errors;
