@@ -32,21 +32,28 @@ pub enum Command {
     /// from the schedule stops the build unless --allow-removal. The feed is
     /// replaced atomically; on any error the published file is left as it
     /// was. SOURCE_DATE_EPOCH, when set, is the build time.
+    ///
+    /// When the schedule sets `page.output`, the page is written with the
+    /// feed, both or neither. Paths in the schedule are relative to its own
+    /// folder (`../public/schedule.md` in data/schedule.yaml); paths on the
+    /// command line are relative to the current folder. Every file written
+    /// is named in the summary.
     #[command(
         after_help = "Examples:\n  coursefeed build data/schedule.yaml -o public/schedule.ics\n  coursefeed build --dry-run --format json"
     )]
     Build(build::Args),
     /// Render the schedule page (Jekyll Markdown) from a schedule.
     ///
-    /// The output defaults to `page.output` in the schedule, else
-    /// public/schedule.md. The page carries a "Subscribe" block built from
+    /// The output defaults to `page.output` in the schedule (relative to
+    /// the schedule file's folder), else public/schedule.md (relative to the
+    /// current folder). The page carries a "Subscribe" block built from
     /// `feed.url` unless `page.subscribe: false` or --no-subscribe.
     #[command(after_help = "Example:\n  coursefeed page data/schedule.yaml -o site/schedule.md")]
     Page {
         /// The schedule file.
         #[arg(default_value = "data/schedule.yaml")]
         schedule: PathBuf,
-        /// Where to write the page.
+        /// Where to write the page (default: `page.output`, else public/schedule.md).
         #[arg(short, long)]
         output: Option<PathBuf>,
         /// Leave out the subscribe block.

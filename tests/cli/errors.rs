@@ -385,6 +385,12 @@ fn help_and_usage() {
             "{help}"
         );
     }
+    // Where files go is said where people look for it.
+    let help = |cmd: &str| {
+        String::from_utf8(common::run(dir.path(), &[cmd, "--help"]).stdout).expect("utf8")
+    };
+    assert!(help("build").contains("Paths in the schedule are relative to its own folder (`../public/schedule.md` in data/schedule.yaml); paths on the command line are relative to the current folder."));
+    assert!(help("page").contains("The output defaults to `page.output` in the schedule (relative to the schedule file's folder), else public/schedule.md"));
     let out = common::run(dir.path(), &["biuld"]);
     assert_eq!(out.status.code(), Some(2));
 }
