@@ -224,3 +224,46 @@ fn shipped_page_renders() {
         "/papers/2019 - Measuring the Effects of Data Parallelism on Neural Network Training.pdf"
     )));
 }
+
+// Test README's Migrating steps to the end: the course's later page,
+// imported, renders through Jekyll with its subscribe block working (the
+// four links to the feed's address) and the session's slides and video.
+#[test]
+fn migrated_page_renders_with_a_subscribe_block() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let yaml = dir.path().join("schedule.yaml");
+    let page = common::root().join("tests/fixtures/pages/modules_bold_labels.md");
+    let o = common::run(
+        dir.path(),
+        &[
+            "import",
+            page.to_str().expect("utf8"),
+            "--year",
+            "2020",
+            "--name",
+            "FID3024",
+            "--timezone",
+            "Europe/Stockholm",
+            "--url",
+            "https://fid3024.github.io/",
+            "-o",
+            "schedule.yaml",
+        ],
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let html = jekyll_html(&yaml);
+    for href in [
+        "webcal://fid3024.github.io/schedule.ics",
+        "https://calendar.google.com/calendar/render?cid=webcal%3A%2F%2Ffid3024.github.io%2Fschedule.ics",
+        "https://outlook.live.com/calendar/0/addfromweb?url=https%3A%2F%2Ffid3024.github.io%2Fschedule.ics&amp;name=FID3024",
+        "https://fid3024.github.io/schedule.ics",
+        "/slides/1-1.pdf",
+        "https://kth.box.com/s/4q8h2x1f0lecture1",
+    ] {
+        assert!(html.contains(&format!("<a href=\"{href}\">")), "{href} in\n{html}");
+    }
+    assert!(
+        html.contains(">Fundamental of ML, e.g., scalability, batch size, etc.</h1>"),
+        "{html}"
+    );
+}
