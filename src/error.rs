@@ -488,6 +488,16 @@ pub enum Problem {
         /// The other course's file.
         other: String,
     },
+    /// A plain text value that ` #` cut short: the rest is a YAML comment.
+    #[error("` #` starts a YAML comment here, so `{key}` is only `{kept}`")]
+    CutByComment {
+        /// The key.
+        key: String,
+        /// What YAML kept.
+        kept: String,
+        /// The whole text as written.
+        meant: String,
+    },
     /// A page to import without a single session heading.
     #[error(
         "no sessions found: expected headings such as `# Lecture Session 1: Sep. 28, 15:00-17:00`"
@@ -587,6 +597,9 @@ impl Problem {
             Problem::DuplicateCourseId { .. } => {
                 "give each course its own `course.id` (without one, it is made from `course.name`)"
                     .into()
+            }
+            Problem::CutByComment { key, meant, .. } => {
+                format!("quote the whole value to keep the `#`: `{key}: \"{meant}\"`")
             }
             Problem::HeadingWithoutTime => "give --start and --end for such sessions".into(),
             Problem::PageRelativeLink(_) => "give --url with the course site to resolve it".into(),

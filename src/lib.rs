@@ -151,7 +151,25 @@ pub fn load_str(source: &str, file: &Path, tz: &TzDatabase) -> Result<Loaded, Er
     let raw = load::parse(source)
         .map_err(|p| Error::Invalid(vec![locate::load_problem(source, file, *p)]))?;
     let (schedule, findings) = validate::validate(raw, tz);
-    let diagnostics = locate::findings(source, file, findings);
+    let mut diagnostics = locate::findings(source, file, findings);
+    diagnostics.extend(load::cut_by_comments(source).into_iter().map(|c| {
+        let line = source.lines().nth(c.line - 1).unwrap_or_default();
+        Diagnostic {
+            column: c.column,
+            field: Some(c.key.clone()),
+            ..Diagnostic::at(
+                Severity::Warning,
+                file,
+                c.line,
+                Problem::CutByComment {
+                    key: c.key,
+                    kept: c.kept,
+                    meant: c.meant,
+                },
+            )
+            .showing(line)
+        }
+    }));
     match schedule {
         Some(schedule) => Ok(Loaded {
             schedule,

@@ -12,11 +12,13 @@ use saphyr_parser::{Event, Parser};
 
 use crate::error::Problem;
 
+mod comments;
 mod guards;
 mod halves;
 mod positions;
 mod raw;
 
+pub use comments::{cut_by_comments, CutByComment};
 use guards::{expands_too_far, too_deep, MAX_EXPANDED_NODES, MAX_FLOW_DEPTH};
 pub use positions::Positions;
 pub use raw::*;

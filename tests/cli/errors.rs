@@ -645,3 +645,31 @@ fn yaml_mistakes_have_hints() {
         assert_eq!(fails_whole(&format!("{head}{rest}")), expected, "{rest}");
     }
 }
+
+// Test that text a ` #` cut short (YAML reads the rest as a comment) is a
+// warning at the `#` with the quoted fix; the build goes on with the text
+// YAML read, and a quoted `#` is no warning.
+#[test]
+fn text_cut_by_a_comment_warns() {
+    let yaml = with(
+        "    end: \"17:00\"\n",
+        "    end: \"17:00\"\n    topic: Lecture #3 intro\n    note: \"Room #4\"\n",
+    );
+    let done = Test::new()
+        .schedule(&yaml)
+        .args(["build", "schedule.yaml"])
+        .stderr(
+            "warning: schedule.yaml:11:20: field `topic`: ` #` starts a YAML comment here, so `topic` is only `Lecture`\n \
+             11 |     topic: Lecture #3 intro\n  \
+             hint: quote the whole value to keep the `#`: `topic: \"Lecture #3 intro\"`",
+        )
+        .stdout(
+            "added      Lecture 1: Lecture (2020-09-28 15:00)\n\
+             1 added, 0 changed, 0 removed, 0 unchanged\n\
+             public/schedule.ics: 1 session, on 2020-09-28, 1 warning; tz database 2026f (TZDIR) (written)",
+        )
+        .success();
+    assert!(done
+        .read("public/schedule.ics")
+        .contains("\r\nDESCRIPTION:Topic: Lecture\\n\\nReading material: TBA\\n\\nRoom #4\r\n"));
+}
