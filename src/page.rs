@@ -127,7 +127,9 @@ fn module_blocks(schedule: &Schedule) -> Vec<String> {
         }
         reading_items(&mut out, &required);
         if !optional.is_empty() {
-            out.push_str("#### **Optional Reading**\n");
+            // A blank line ends the list: kramdown reads a heading right
+            // after a list item as part of that item.
+            out.push_str("\n#### **Optional Reading**\n");
             reading_items(&mut out, &optional);
         }
         blocks.push(out);
@@ -156,7 +158,7 @@ fn session(s: &Session) -> String {
     }
     reading_items(&mut out, &required);
     if !optional.is_empty() {
-        out.push_str("#### **Optional reading**\n");
+        out.push_str("\n#### **Optional reading**\n");
         reading_items(&mut out, &optional);
     }
     out

@@ -274,7 +274,7 @@ fn optional_readings() {
         .status
         .success());
     let page = read(&dir.path().join("page.md"));
-    assert!(page.contains("#### **Reading material**\n* Core paper [[pdf](/papers/core.pdf)]\n#### **Optional reading**\n* Extra paper [[pdf](/papers/extra.pdf)]\n"), "{page}");
+    assert!(page.contains("#### **Reading material**\n* Core paper [[pdf](/papers/core.pdf)]\n\n#### **Optional reading**\n* Extra paper [[pdf](/papers/extra.pdf)]\n"), "{page}");
 
     let out = run(dir.path(), &["build", "schedule.yaml", "-o", "feed.ics"]);
     assert!(out.status.success());
