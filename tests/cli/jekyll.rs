@@ -266,4 +266,12 @@ fn migrated_page_renders_with_a_subscribe_block() {
         html.contains(">Fundamental of ML, e.g., scalability, batch size, etc.</h1>"),
         "{html}"
     );
+    // The optional readings' heading ends the required list; it is not
+    // swallowed into its last item.
+    assert!(
+        html.contains(
+            "</ul>\n\n<h4 id=\"optional-reading\"><strong>Optional Reading</strong></h4>\n<ul>"
+        ),
+        "{html}"
+    );
 }
