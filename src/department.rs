@@ -351,6 +351,8 @@ pub fn combine(schedules: &[(&Path, &Schedule)], name: &str) -> Result<Schedule,
         page: PageSettings::default(),
         sessions,
         modules: Vec::new(),
+        patterns: Vec::new(),
+        audiences: Vec::new(),
         tzdata: first.map_or_else(
             || TzDatabase::bundled().provenance().clone(),
             |s| s.tzdata.clone(),

@@ -498,6 +498,32 @@ pub enum Problem {
         /// The whole text as written.
         meant: String,
     },
+    /// A pattern that ends before it starts.
+    #[error("`until` ({until}) is before `from` ({from})")]
+    UntilBeforeFrom {
+        /// The first day.
+        from: String,
+        /// The last day.
+        until: String,
+    },
+    /// A pattern of more days than any course has.
+    #[error("the pattern has more than {0} days")]
+    TooManySlots(usize),
+    /// A date that should be one of the pattern's days and is not.
+    #[error("{0} is not one of the pattern's days")]
+    NotOnPattern(String),
+    /// A field an occurrence cannot change.
+    #[error("an occurrence's `{0}` is set by the pattern")]
+    SetByPattern(String),
+    /// A weekday we cannot read.
+    #[error("`{0}` is not a weekday")]
+    BadWeekday(String),
+    /// An audience feed's file that is not a plain `.ics` file name.
+    #[error("`{0}` is not a feed file name")]
+    BadFeedFile(String),
+    /// An audience feed named like another feed of the course.
+    #[error("`{0}` is the file of another feed of this course")]
+    FeedFileTaken(String),
     /// A page to import without a single session heading.
     #[error(
         "no sessions found: expected headings such as `# Lecture Session 1: Sep. 28, 15:00-17:00`"
@@ -601,6 +627,17 @@ impl Problem {
             Problem::CutByComment { key, meant, .. } => {
                 format!("quote the whole value to keep the `#`: `{key}: \"{meant}\"`")
             }
+            Problem::NotOnPattern(_) => {
+                "use a date the pattern meets: one of its `days` between `from` and `until`".into()
+            }
+            Problem::SetByPattern(_) => {
+                "kinds and numbers come from the pattern's `kinds`; change the pattern, or take the session out into `sessions:`".into()
+            }
+            Problem::BadFeedFile(_) => {
+                "give a file name ending in .ics, e.g. `deadlines.ics`; it is written beside the course's feed".into()
+            }
+            Problem::BadWeekday(_) => "write Monday ... Sunday, or Mon ... Sun".into(),
+            Problem::TooManySlots(_) => "check `from` and `until`".into(),
             Problem::HeadingWithoutTime => "give --start and --end for such sessions".into(),
             Problem::PageRelativeLink(_) => "give --url with the course site to resolve it".into(),
             Problem::AssumedZone(_) => "pass --timezone if the page's times are elsewhere".into(),

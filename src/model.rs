@@ -24,6 +24,50 @@ pub struct Schedule {
     pub modules: Vec<Module>,
     /// The tz database the instants were computed with.
     pub tzdata: Provenance,
+    /// What each meeting pattern expanded to, in the order written.
+    pub patterns: Vec<PatternSummary>,
+    /// Feeds for one audience each, besides the course's feed.
+    pub audiences: Vec<Audience>,
+}
+
+/// A meeting pattern, as `check` reports it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PatternSummary {
+    /// Its weekdays, as written.
+    pub days: Vec<String>,
+    /// Its first day.
+    pub from: NaiveDate,
+    /// Its last day.
+    pub until: NaiveDate,
+    /// How many sessions it stands for, cancelled ones included.
+    pub sessions: usize,
+    /// How many of them a holiday or `skip` cancels.
+    pub days_off: usize,
+}
+
+/// A feed for one audience: some kinds, some groups.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Audience {
+    /// The feed's file name, beside the course's feed.
+    pub file: String,
+    /// Its calendar name.
+    pub name: String,
+    /// Only these kinds; empty: any kind.
+    pub kinds: Vec<String>,
+    /// Only these groups' sessions and everyone's; empty: any.
+    pub groups: Vec<String>,
+}
+
+impl Audience {
+    /// Whether `s` is in this audience's feed.
+    pub fn includes(&self, s: &Session) -> bool {
+        let kind =
+            self.kinds.is_empty() || self.kinds.iter().any(|k| k.eq_ignore_ascii_case(&s.kind));
+        let group = self.groups.is_empty()
+            || s.groups.is_empty()
+            || s.groups.iter().any(|g| self.groups.contains(g));
+        kind && group
+    }
 }
 
 /// A group of sessions with a title and a shared reading list.
@@ -188,6 +232,8 @@ pub struct Session {
     pub links: Vec<LabelledLink>,
     /// The id of the module the session belongs to.
     pub module: Option<String>,
+    /// The groups (sections) it is for; empty: everyone.
+    pub groups: Vec<String>,
     /// Whether it takes place.
     pub status: Status,
     /// The course's name, set only in a feed that combines courses.

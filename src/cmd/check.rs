@@ -15,6 +15,21 @@ pub fn run(schedule: &Path, previous: &Path, calendar: bool, tz: &TzDatabase) ->
         loaded.summary(),
         loaded.schedule.tzdata
     );
+    for (i, p) in loaded.schedule.patterns.iter().enumerate() {
+        let off = match p.days_off {
+            0 => String::new(),
+            1 => ", 1 of them a day off (cancelled)".to_owned(),
+            n => format!(", {n} of them days off (cancelled)"),
+        };
+        println!(
+            "  pattern {} ({}, {} to {}): {} sessions{off}",
+            i + 1,
+            p.days.join(", "),
+            p.from,
+            p.until,
+            p.sessions
+        );
+    }
     if calendar {
         print!("\n{}", coursefeed::calendar::months(&loaded.schedule));
     }

@@ -34,6 +34,74 @@ pub struct RawSchedule {
     /// Groups of sessions sharing a title and a reading list.
     #[serde(default)]
     pub modules: Option<Vec<RawModule>>,
+    /// Meeting patterns: sessions on weekdays from a date until a date.
+    #[serde(default)]
+    pub patterns: Option<Vec<RawPattern>>,
+    /// Days without class, for every pattern.
+    #[serde(default)]
+    pub holidays: Option<Vec<RawHoliday>>,
+    /// Extra feeds, each for one audience (a kind, a group).
+    #[serde(default)]
+    pub audiences: Option<Vec<RawAudience>>,
+}
+
+/// A meeting pattern as written: the sessions it stands for are expanded
+/// before validation and checked like any other.
+#[derive(Debug, Default, Clone, Deserialize)]
+#[serde(
+    deny_unknown_fields,
+    expecting = "a pattern: a mapping with `days`, `from`, `until` and `kinds`"
+)]
+pub struct RawPattern {
+    /// Weekdays, `Monday` or `Mon`.
+    pub days: Option<Vec<Scalar>>,
+    /// The first day, YYYY-MM-DD.
+    pub from: Option<Scalar>,
+    /// The last day, YYYY-MM-DD (inclusive).
+    pub until: Option<Scalar>,
+    /// The kinds in turn: `[Lecture, Discussion]` alternates.
+    pub kinds: Option<Vec<Scalar>>,
+    /// HH:MM, for every occurrence.
+    pub start: Option<Scalar>,
+    /// HH:MM, for every occurrence.
+    pub end: Option<Scalar>,
+    /// A room for every occurrence.
+    pub room: Option<Scalar>,
+    /// An online meeting link for every occurrence.
+    pub zoom: Option<Scalar>,
+    /// The groups every occurrence is for.
+    pub groups: Option<Vec<Scalar>>,
+    /// Days of this pattern without class.
+    pub skip: Option<Vec<Scalar>>,
+    /// Changes to single occurrences, by their date in the pattern.
+    pub occurrences: Option<std::collections::BTreeMap<String, RawSession>>,
+}
+
+/// A day without class.
+#[derive(Debug, Default, Clone, Deserialize)]
+#[serde(deny_unknown_fields, expecting = "a holiday: a mapping with `date`")]
+pub struct RawHoliday {
+    /// YYYY-MM-DD.
+    pub date: Option<Scalar>,
+    /// Shown in the cancelled occurrence.
+    pub name: Option<Scalar>,
+}
+
+/// A feed for one audience as written.
+#[derive(Debug, Default, Clone, Deserialize)]
+#[serde(
+    deny_unknown_fields,
+    expecting = "an audience: a mapping with `file`, `name` and `kinds` or `groups`"
+)]
+pub struct RawAudience {
+    /// The feed's file name, beside the course's feed.
+    pub file: Option<Scalar>,
+    /// The calendar's name.
+    pub name: Option<Scalar>,
+    /// Only these kinds (any when absent).
+    pub kinds: Option<Vec<Scalar>>,
+    /// Only these groups' sessions and everyone's (any when absent).
+    pub groups: Option<Vec<Scalar>>,
 }
 
 /// One module as written.
@@ -152,6 +220,8 @@ pub struct RawSession {
     pub links: Option<Vec<RawLink>>,
     /// The id of the module the session belongs to.
     pub module: Option<Scalar>,
+    /// The groups (sections) it is for; none: everyone.
+    pub groups: Option<Vec<Scalar>>,
 }
 
 /// One reading as written.

@@ -190,6 +190,42 @@ pub(super) fn parse_refresh(s: &str) -> Option<chrono::Duration> {
     }
 }
 
+impl Validator<'_> {
+    /// The feeds for one audience each: a file name beside the course's
+    /// feed, a calendar name, and the kinds and groups they keep.
+    pub(super) fn audiences(&mut self, raw: Vec<crate::load::RawAudience>) -> Vec<model::Audience> {
+        let mut out: Vec<model::Audience> = Vec::new();
+        for (i, a) in raw.into_iter().enumerate() {
+            let at = format!("audiences[{i}]");
+            let file = self
+                .required(a.file.as_ref(), &at, "file")
+                .map(|f| f.as_str().to_owned());
+            let name = self
+                .required(a.name.as_ref(), &at, "name")
+                .map(|n| n.as_str().to_owned());
+            let (Some(file), Some(name)) = (file, name) else {
+                continue;
+            };
+            let plain = !file.contains(['/', '\\']) && file.len() > 4 && file.ends_with(".ics");
+            if !plain {
+                self.error(join(&at, "file"), "file", Problem::BadFeedFile(file));
+                continue;
+            }
+            if out.iter().any(|o| o.file.eq_ignore_ascii_case(&file)) {
+                self.error(join(&at, "file"), "file", Problem::FeedFileTaken(file));
+                continue;
+            }
+            out.push(model::Audience {
+                file,
+                name,
+                kinds: super::session::texts(a.kinds),
+                groups: super::session::texts(a.groups),
+            });
+        }
+        out
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,7 +1,7 @@
 //! Deadlines: dated items, all day or at a time, as events of their own.
 
 use super::identity;
-use super::session::parse_time;
+use super::session::{parse_date, parse_time};
 use super::*;
 
 impl Validator<'_> {
@@ -28,12 +28,7 @@ impl Validator<'_> {
             self.session = None;
             return None;
         };
-        let date = self.with_at(d.date.as_ref(), at("date"), "date", |s| {
-            NaiveDate::parse_from_str(s, "%Y-%m-%d")
-                .ok()
-                .filter(|d| (1000..=9999).contains(&d.year()))
-                .ok_or_else(|| Problem::BadDate(s.into()))
-        });
+        let date = self.with_at(d.date.as_ref(), at("date"), "date", parse_date);
         let time = match &d.time {
             Some(t) if !t.as_str().is_empty() => match parse_time(t.as_str()) {
                 Ok(t) => Some(Some(t)),
@@ -103,6 +98,7 @@ impl Validator<'_> {
                 })
                 .collect(),
             module: None,
+            groups: Vec::new(),
             status: Status::Confirmed,
             course_name: None,
             deadline: true,

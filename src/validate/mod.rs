@@ -22,6 +22,7 @@ mod course;
 mod deadline;
 mod identity;
 mod links;
+mod pattern;
 mod session;
 
 pub(crate) use identity::slug;
@@ -171,21 +172,35 @@ impl Validator<'_> {
             course.is_some(),
         );
         let page = self.page(raw.page);
-        let Some(mut raw_sessions) = raw.sessions else {
-            self.report(
-                Severity::Error,
-                String::new(),
-                None,
-                Problem::MissingField("sessions".into()),
-            );
-            return None;
+        let raw_patterns = raw.patterns.unwrap_or_default();
+        let mut raw_sessions = match raw.sessions {
+            Some(sessions) => sessions,
+            // A course may be all patterns.
+            None if !raw_patterns.is_empty() => Vec::new(),
+            None => {
+                self.report(
+                    Severity::Error,
+                    String::new(),
+                    None,
+                    Problem::MissingField("sessions".into()),
+                );
+                return None;
+            }
         };
-        if raw_sessions.is_empty() {
+        let written = raw_sessions.len();
+        let holidays = self.holidays(raw.holidays.unwrap_or_default());
+        let from_patterns = !raw_patterns.is_empty();
+        let pattern_count = raw_patterns.len();
+        let (origins, patterns) = self.expand(raw_patterns, &holidays, &mut raw_sessions);
+        // A pattern in error has already said why it gave no sessions.
+        if raw_sessions.is_empty() && patterns.len() == pattern_count {
             self.report(Severity::Warning, "sessions", None, Problem::NoSessions);
         }
+        let audiences = self.audiences(raw.audiences.unwrap_or_default());
         let course = course?;
         let defaults = raw.defaults.unwrap_or_default();
         let modules = self.modules(&course, raw.modules.unwrap_or_default());
+        let first_finding = self.findings.len();
         let mut sessions = self.sessions(&course, &modules, &defaults, &mut raw_sessions);
         let raw_deadlines = raw.deadlines.unwrap_or_default();
         let expected_deadlines = raw_deadlines.len();
@@ -196,12 +211,31 @@ impl Validator<'_> {
             .collect();
         let complete =
             sessions.len() == raw_sessions.len() && deadlines.len() == expected_deadlines;
+        let timed = sessions.len();
         sessions.extend(deadlines);
         self.session = None;
         if complete {
             self.duplicates(&sessions);
             self.overlaps(&sessions);
-            self.order(&sessions);
+            if !from_patterns {
+                self.order(&sessions);
+            }
+        }
+        // A problem of an expanded session is reported at its pattern.
+        for f in &mut self.findings[first_finding..] {
+            if let Some(path) = pattern::origin_path(&f.path, written, &origins) {
+                f.path = path;
+            }
+            if let Some(related) = f.related.as_mut() {
+                if let Some(path) = pattern::origin_path(related, written, &origins) {
+                    *related = path;
+                }
+            }
+        }
+        if from_patterns {
+            // Patterns and sessions together, in the order they happen: the
+            // page lists them so. Deadlines stay after them.
+            sessions[..timed].sort_by_key(|s| (s.date, s.start));
         }
         Some(Schedule {
             course,
@@ -210,6 +244,8 @@ impl Validator<'_> {
             sessions,
             modules,
             tzdata: self.tz.provenance().clone(),
+            patterns,
+            audiences,
         })
     }
 

@@ -47,13 +47,7 @@ impl Validator<'_> {
             Some((tz, path)) => self.timezone(tz, path, "timezone"),
             None => Some(course.timezone.clone()),
         };
-        let date = self.with(pick(|s| s.date.as_ref(), "date"), i, "date", |s| {
-            NaiveDate::parse_from_str(s, "%Y-%m-%d")
-                .ok()
-                // iCalendar dates have four-digit years.
-                .filter(|d| (1000..=9999).contains(&d.year()))
-                .ok_or_else(|| Problem::BadDate(s.into()))
-        });
+        let date = self.with(pick(|s| s.date.as_ref(), "date"), i, "date", parse_date);
         let start_src = pick(|s| s.start.as_ref(), "start");
         let end_src = pick(|s| s.end.as_ref(), "end");
         let end_path = end_src.as_ref().map(|(_, p)| *p);
@@ -78,6 +72,7 @@ impl Validator<'_> {
             .or_else(|| module.ok().flatten().map(|m| m.title.clone()));
         let room = take_text(&mut raw_mut.room, &defaults.room);
         let note = take_text(&mut raw_mut.note, &defaults.note);
+        let groups = texts(raw_mut.groups.take().or_else(|| defaults.groups.clone()));
 
         let (
             Some(tz),
@@ -121,6 +116,7 @@ impl Validator<'_> {
             readings,
             links,
             module: module.map(|m| m.id.clone()),
+            groups,
             status,
             course_name: None,
             deadline: false,
@@ -297,6 +293,14 @@ impl Validator<'_> {
 }
 
 /// `H:MM`, `HH:MM` or `HH:MM:SS`, 00:00 to 23:59:59.
+/// A date, `YYYY-MM-DD`, with the four-digit year iCalendar writes.
+pub(super) fn parse_date(s: &str) -> Result<NaiveDate, Problem> {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d")
+        .ok()
+        .filter(|d| (1000..=9999).contains(&d.year()))
+        .ok_or_else(|| Problem::BadDate(s.into()))
+}
+
 pub(super) fn parse_time(s: &str) -> Result<NaiveTime, Problem> {
     let bad = || Problem::BadTime(s.into());
     let mut parts = s.split(':');
@@ -331,6 +335,15 @@ pub(super) fn parse_status(s: &str) -> Result<Status, Problem> {
 
 /// A text field: the session's own value, moved out, else the default's;
 /// trimmed, and None when empty.
+/// A list of texts, trimmed, empty ones left out.
+pub(super) fn texts(list: Option<Vec<Scalar>>) -> Vec<String> {
+    list.unwrap_or_default()
+        .into_iter()
+        .map(Scalar::into_text)
+        .filter(|t| !t.is_empty())
+        .collect()
+}
+
 pub(super) fn take_text(own: &mut Option<Scalar>, default: &Option<Scalar>) -> Option<String> {
     let text = match own.take() {
         Some(v) => v.into_text(),

@@ -19,6 +19,7 @@ mod jekyll;
 mod modules;
 mod nothing_lost;
 mod page;
+mod patterns;
 mod properties;
 mod regenerate;
 mod seed_data;
