@@ -5,6 +5,7 @@
 //! and [`publish`] writes the result atomically. The library never prints;
 //! the binary decides what to show.
 
+pub mod audience;
 pub mod calendar;
 pub mod department;
 pub mod error;

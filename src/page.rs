@@ -73,6 +73,14 @@ fn heading(s: &Session) -> String {
             out.push_str(" (tentative)");
         }
     }
+    if !s.groups.is_empty() {
+        let which = if s.groups.len() == 1 {
+            "group"
+        } else {
+            "groups"
+        };
+        out.push_str(&format!(" ({which} {})", text(&s.groups.join(", "))));
+    }
     if let Some(room) = &s.room {
         out.push_str(&format!(" @ {}", text(room)));
     }
@@ -349,7 +357,41 @@ const QUERY_VALUE: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUM
 /// Google's and Outlook's subscribe-by-URL links, and the plain file.
 pub fn subscribe_block(schedule: &Schedule) -> Option<String> {
     let feed = schedule.feed.url.as_ref()?;
-    let https = feed.as_str();
+    let mut out = subscribe_line(
+        "**Subscribe to this schedule:**",
+        feed.as_str(),
+        &schedule.course.name,
+    );
+    // Then every feed for one audience: each group's, each declared one.
+    let stem = feed_stem(feed);
+    for extra in crate::audience::feeds(schedule, &stem) {
+        if let Some(url) = &extra.schedule.feed.url {
+            let name = &extra.schedule.course.name;
+            out.push_str("<br>\n");
+            out.push_str(&subscribe_line(
+                &format!("**{}:**", text(name)),
+                url.as_str(),
+                name,
+            ));
+        }
+    }
+    Some(out)
+}
+
+/// The feed's file name without `.ics`: `schedule` for
+/// `https://fid3024.github.io/schedule.ics`; extra feeds are named after it.
+pub fn feed_stem(feed: &url::Url) -> String {
+    let file = feed
+        .path_segments()
+        .and_then(|mut s| s.next_back())
+        .unwrap_or("");
+    let file = percent_encoding::percent_decode_str(file).decode_utf8_lossy();
+    file.strip_suffix(".ics").unwrap_or(&file).to_owned()
+}
+
+/// One feed four ways: webcal (Apple Calendar, Thunderbird), Google's and
+/// Outlook's subscribe-by-URL links, and the plain file.
+fn subscribe_line(label: &str, https: &str, name: &str) -> String {
     let webcal = format!(
         "webcal://{}",
         https.split_once("://").map_or(https, |(_, rest)| rest)
@@ -362,15 +404,15 @@ pub fn subscribe_block(schedule: &Schedule) -> Option<String> {
     let outlook = format!(
         "https://outlook.live.com/calendar/0/addfromweb?url={}&name={}",
         enc(https),
-        enc(&schedule.course.name)
+        enc(name)
     );
-    Some(format!(
-        "**Subscribe to this schedule:** [Apple Calendar / Thunderbird]({}) · [Google Calendar]({}) · [Outlook]({}) · [.ics file]({})",
+    format!(
+        "{label} [Apple Calendar / Thunderbird]({}) · [Google Calendar]({}) · [Outlook]({}) · [.ics file]({})",
         href(&webcal),
         href(&google),
         href(&outlook),
         href(https)
-    ))
+    )
 }
 
 #[cfg(test)]

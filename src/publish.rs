@@ -65,6 +65,80 @@ pub fn publish(schedule: &Schedule, options: &Options) -> Result<Outcome, Error>
     Ok(outcome)
 }
 
+/// One extra feed of a course (a group's, an audience's) once published.
+#[derive(Debug, Clone)]
+pub struct ExtraOutcome {
+    /// The feed's file.
+    pub feed: PathBuf,
+    /// Its calendar name.
+    pub name: String,
+    /// What it holds, as `Loaded::summary` words it.
+    pub sessions: usize,
+    /// What publishing it did.
+    pub outcome: Outcome,
+}
+
+/// [`publish`], and beside the feed every extra feed of the course (one per
+/// group, one per declared audience, see [`crate::audience`]), each compared
+/// with its own previous version: all written, or none.
+pub fn publish_course(
+    schedule: &Schedule,
+    options: &Options,
+) -> Result<(Outcome, Vec<ExtraOutcome>), Error> {
+    let stem = options
+        .output
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let extras = crate::audience::feeds(schedule, &stem);
+    let paths: Vec<PathBuf> = extras
+        .iter()
+        .map(|f| options.output.with_file_name(&f.file))
+        .collect();
+    let roles: Vec<String> = extras
+        .iter()
+        .map(|f| format!("feed `{}`", f.schedule.course.name))
+        .collect();
+    let mut outputs: Vec<(&str, &Path)> = vec![("feed", options.output)];
+    outputs.extend(options.page.map(|p| ("page", p)));
+    outputs.extend(
+        roles
+            .iter()
+            .map(String::as_str)
+            .zip(paths.iter().map(PathBuf::as_path)),
+    );
+    check_distinct(&[], &outputs)?;
+    let mut prepared = vec![prepare(schedule, options)?];
+    for (f, path) in extras.iter().zip(&paths) {
+        let previous = match options.previous {
+            Previous::Fresh => Previous::Fresh,
+            _ => Previous::Output,
+        };
+        let extra = Options {
+            output: path,
+            previous,
+            page: None,
+            ..*options
+        };
+        prepared.push(prepare(&f.schedule, &extra)?);
+    }
+    let mut outcomes: Vec<Outcome> = prepared.iter().map(|p| p.outcome.clone()).collect();
+    Prepared::commit_all(prepared)?;
+    let main = outcomes.remove(0);
+    let extra = extras
+        .into_iter()
+        .zip(paths)
+        .zip(outcomes)
+        .map(|((f, feed), outcome)| ExtraOutcome {
+            feed,
+            name: f.schedule.course.name,
+            sessions: f.schedule.sessions.len(),
+            outcome,
+        })
+        .collect();
+    Ok((main, extra))
+}
+
 /// Everything a publish will write, checked, rendered and staged in
 /// temporary files beside their targets, not yet renamed into place.
 #[derive(Debug)]

@@ -111,7 +111,7 @@ fn one(
         now,
         page,
     };
-    let outcome = publish::publish(&loaded.schedule, &options)?;
+    let (outcome, extras) = publish::publish_course(&loaded.schedule, &options)?;
     match args.format {
         Format::Text => {
             // Summaries are the YAML's text: no raw ESC or CR to the terminal.
@@ -130,6 +130,22 @@ fn one(
                     status(args.dry_run, outcome.page_written)
                 );
             }
+            for e in &extras {
+                let r = &e.outcome.report;
+                println!(
+                    "{}: {}: {}; {} added, {} changed, {} removed ({})",
+                    e.feed.display(),
+                    printable(&e.name),
+                    match e.sessions {
+                        1 => "1 event".to_owned(),
+                        n => format!("{n} events"),
+                    },
+                    r.added.len(),
+                    r.changed.len(),
+                    r.removed.len(),
+                    status(args.dry_run, e.outcome.written)
+                );
+            }
         }
         Format::Json => {
             let json = serde_json::json!({
@@ -140,6 +156,13 @@ fn one(
                 "dry_run": args.dry_run,
                 "tzdata": tzdata_json(&loaded.schedule.tzdata),
                 "report": outcome.report,
+                "extra_feeds": extras.iter().map(|e| serde_json::json!({
+                    "feed": e.feed,
+                    "name": e.name,
+                    "events": e.sessions,
+                    "written": e.outcome.written,
+                    "report": e.outcome.report,
+                })).collect::<Vec<_>>(),
             });
             println!("{json:#}");
         }

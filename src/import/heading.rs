@@ -27,6 +27,8 @@ pub(super) struct PageSession {
     pub(super) readings: Vec<OutReading>,
     pub(super) links: Vec<OutLink>,
     pub(super) notes: Vec<String>,
+    /// The groups it is for, from `(group A)` or `(groups A, B)`.
+    pub(super) groups: Vec<String>,
     /// The index of the module it is listed under, in the module layout.
     pub(super) module: Option<usize>,
 }
@@ -60,6 +62,20 @@ pub(super) fn parse_heading(text: &str) -> Result<Option<PageSession>, String> {
         if text.contains(marker) {
             text = text.replacen(marker, "", 1);
             s.status = Some(status);
+        }
+    }
+    for marker in ["(groups ", "(group "] {
+        if let Some(at) = text.find(marker) {
+            if let Some(len) = text[at..].find(')') {
+                let list = &text[at + marker.len()..at + len];
+                s.groups = list
+                    .split(',')
+                    .map(|g| unescape_html(g.trim()))
+                    .filter(|g| !g.is_empty())
+                    .collect();
+                text = format!("{}{}", &text[..at], &text[at + len + 1..]);
+                break;
+            }
         }
     }
     let Some((name, when)) = text.split_once(": ") else {

@@ -177,7 +177,9 @@ impl<'a> PageReader<'a> {
         if line.is_empty() || is_separator(line) {
             return Ok(());
         }
-        if line.starts_with("**Subscribe to this schedule:**") {
+        if line.starts_with("**Subscribe to this schedule:**")
+            || line.contains("[Apple Calendar / Thunderbird](webcal://")
+        {
             return Ok(()); // our own block, rebuilt from feed.url
         }
         let hashes = line.chars().take_while(|&c| c == '#').count();

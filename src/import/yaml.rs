@@ -88,6 +88,8 @@ pub(super) struct OutSession {
     pub(super) links: Option<Vec<OutLink>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(super) module: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(super) groups: Option<Vec<String>>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -175,6 +177,7 @@ pub(super) fn to_schedule(
                 readings: (!s.readings.is_empty()).then_some(s.readings),
                 links: (!s.links.is_empty()).then_some(s.links),
                 module: s.module.map(|m| format!("m{}", m + 1)),
+                groups: (!s.groups.is_empty()).then_some(s.groups),
             }
         })
         .collect();

@@ -6,6 +6,7 @@
 
 mod common;
 
+mod audiences;
 mod check;
 mod deadlines;
 mod department;

@@ -130,9 +130,18 @@ pub fn sabre_vobject() -> Reader {
 /// Build `schedule`, read it with `reader`, and compare with the model.
 pub fn agree(reader: &Reader, schedule: &Path) {
     let ics = super::build(schedule);
+    let schedule = coursefeed::load_path(schedule, super::tzdb())
+        .expect("valid")
+        .schedule;
+    agree_on(reader, &ics, &schedule);
+}
+
+/// Read the feed `ics` with `reader` and compare with `schedule`, the
+/// events it should hold.
+pub fn agree_on(reader: &Reader, ics: &str, schedule: &coursefeed::Schedule) {
     let dir = tempfile::tempdir().expect("tempdir");
     let path = dir.path().join("feed.ics");
-    std::fs::write(&path, &ics).expect("write");
+    std::fs::write(&path, ics).expect("write");
     let out = Command::new(&reader.command[0])
         .args(&reader.command[1..])
         .arg(super::root().join(reader.script))
@@ -147,9 +156,6 @@ pub fn agree(reader: &Reader, schedule: &Path) {
         String::from_utf8_lossy(&out.stderr)
     );
     let seen: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
-    let schedule = coursefeed::load_path(schedule, super::tzdb())
-        .expect("valid")
-        .schedule;
     for (property, form) in ["NAME", "X-WR-CALNAME"].into_iter().zip(reader.names) {
         let expected = match form {
             Name::Raw => serde_json::json!(coursefeed::ics::escape_text(&schedule.course.name)),
