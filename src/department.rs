@@ -28,6 +28,9 @@ pub struct FolderOptions<'a> {
     pub dry_run: bool,
     /// The build time for new and changed events.
     pub now: DateTime<Utc>,
+    /// Leave sessions that ended more than this many days ago out of the
+    /// combined feed.
+    pub keep_days: Option<u32>,
 }
 
 /// One feed of a folder build.
@@ -112,7 +115,8 @@ pub fn publish_all(
         .map(PathBuf::as_path)
         .zip(courses.iter().map(|c| &c.schedule))
         .collect();
-    let combined = combine(&pairs, options.combined_name)?;
+    let mut combined = combine(&pairs, options.combined_name)?;
+    combined.feed.keep_days = options.keep_days;
     let publish_options = |output, page| publish::Options {
         output,
         previous: if options.fresh {
@@ -347,6 +351,7 @@ pub fn combine(schedules: &[(&Path, &Schedule)], name: &str) -> Result<Schedule,
                 .min()
                 .unwrap_or_else(|| FeedSettings::default().refresh),
             url: None,
+            keep_days: None,
         },
         page: PageSettings::default(),
         sessions,

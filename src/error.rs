@@ -524,6 +524,14 @@ pub enum Problem {
     /// An audience feed named like another feed of the course.
     #[error("`{0}` is the file of another feed of this course")]
     FeedFileTaken(String),
+    /// A feed larger than Google Calendar reads in a subscription.
+    #[error("{events} events, {bytes} bytes: Google Calendar reads about 1,000 events or 1 MB of a subscribed feed and silently drops the rest")]
+    FeedTooLarge {
+        /// Events in the feed.
+        events: usize,
+        /// Its size.
+        bytes: u64,
+    },
     /// A page to import without a single session heading.
     #[error(
         "no sessions found: expected headings such as `# Lecture Session 1: Sep. 28, 15:00-17:00`"
@@ -638,6 +646,9 @@ impl Problem {
             }
             Problem::BadWeekday(_) => "write Monday ... Sunday, or Mon ... Sun".into(),
             Problem::TooManySlots(_) => "check `from` and `until`".into(),
+            Problem::FeedTooLarge { .. } => {
+                "keep it to a window with `feed.keep_days` (`--keep-days` for a folder's combined feed), or split it with `audiences:`".into()
+            }
             Problem::HeadingWithoutTime => "give --start and --end for such sessions".into(),
             Problem::PageRelativeLink(_) => "give --url with the course site to resolve it".into(),
             Problem::AssumedZone(_) => "pass --timezone if the page's times are elsewhere".into(),

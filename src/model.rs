@@ -101,6 +101,9 @@ pub struct FeedSettings {
     pub refresh: chrono::Duration,
     /// The feed's public address, for the page's subscribe links.
     pub url: Option<Url>,
+    /// Leave out sessions that ended more than this many days before the
+    /// build (a long-running or combined feed); None keeps all.
+    pub keep_days: Option<u32>,
 }
 
 impl Default for FeedSettings {
@@ -108,6 +111,7 @@ impl Default for FeedSettings {
         FeedSettings {
             refresh: chrono::Duration::hours(12),
             url: None,
+            keep_days: None,
         }
     }
 }

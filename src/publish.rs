@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
 
-use crate::regenerate::{self, Published, Report, TzdataChange};
+use crate::regenerate::{self, OutsideWindow, Published, Report, TzdataChange};
 use crate::{feed, Error, Schedule};
 
 /// Where the previously published feed comes from.
@@ -50,6 +50,34 @@ pub struct Outcome {
     pub written: bool,
     /// Whether the page was (re)written.
     pub page_written: bool,
+    /// How many events the feed holds.
+    pub events: usize,
+    /// The feed's size in bytes.
+    pub bytes: u64,
+}
+
+/// Google Calendar drops what a subscribed feed holds past about 1 MB (its
+/// help page's limit) or about 1,100 events (reported by the maintainers of
+/// researchseminars.org, roed314/seminars#777); we warn from either.
+pub const GOOGLE_MAX_BYTES: u64 = 1_000_000;
+/// See [`GOOGLE_MAX_BYTES`].
+pub const GOOGLE_MAX_EVENTS: usize = 1_000;
+
+impl Outcome {
+    /// A warning about `feed` when it is larger than Google Calendar reads.
+    pub fn size_warning(&self, feed: &Path) -> Option<crate::Diagnostic> {
+        (self.bytes > GOOGLE_MAX_BYTES || self.events > GOOGLE_MAX_EVENTS).then(|| {
+            crate::Diagnostic::at(
+                crate::Severity::Warning,
+                feed,
+                0,
+                crate::Problem::FeedTooLarge {
+                    events: self.events,
+                    bytes: self.bytes,
+                },
+            )
+        })
+    }
 }
 
 /// Compare `schedule` with the previously published feed, then write the
@@ -350,7 +378,24 @@ pub fn prepare(schedule: &Schedule, options: &Options) -> Result<Prepared, Error
         Some((path, bytes)) => Some(read_published(path, bytes)?),
         None => None,
     };
-    let plan = regenerate::plan(schedule, published.as_ref(), options.now);
+    let full = schedule;
+    let windowed = window(schedule, options.now);
+    let (schedule, outside) = match &windowed {
+        Some((s, outside)) => (s, outside.as_slice()),
+        None => (schedule, &[][..]),
+    };
+    let mut plan = regenerate::plan(schedule, published.as_ref(), options.now);
+    if let Some(days) = schedule.feed.keep_days {
+        // Declared, not silent: they are reported apart, never as removed.
+        plan.report.removed.retain(|r| !outside.contains(&r.uid));
+        plan.report.outside_window = Some(OutsideWindow {
+            count: outside.len(),
+            ended_before: cutoff(options.now, days)
+                .format("%Y-%m-%d %H:%MZ")
+                .to_string(),
+            keep_days: days,
+        });
+    }
     if let (false, Some((path, _))) = (
         options.allow_removal || plan.report.removed.is_empty(),
         &old_bytes,
@@ -369,16 +414,17 @@ pub fn prepare(schedule: &Schedule, options: &Options) -> Result<Prepared, Error
     };
     let mut staged = Vec::new();
     let target = write_target(options.output);
-    let feed = stage_with(&target, current, options.dry_run, |out| {
+    let (feed, bytes) = stage_with(&target, current, options.dry_run, |out| {
         feed::write_feed(schedule, &plan.contents, &plan.revisions, out)
     })?;
     let written = feed.is_some();
     staged.extend(feed.map(|tmp| (target, tmp)));
     let mut page_written = false;
     if let Some(path) = options.page {
-        let text = crate::page::render(schedule, schedule.page.subscribe);
+        // The page shows the whole term, whatever the feed's window.
+        let text = crate::page::render(full, full.page.subscribe);
         let target = write_target(path);
-        let page = stage_with(&target, Old::open(path), options.dry_run, |out| {
+        let (page, _) = stage_with(&target, Old::open(path), options.dry_run, |out| {
             out.write_all(text.as_bytes())
         })?;
         page_written = page.is_some();
@@ -389,9 +435,41 @@ pub fn prepare(schedule: &Schedule, options: &Options) -> Result<Prepared, Error
             report: plan.report,
             written,
             page_written,
+            events: schedule.sessions.len(),
+            bytes,
         },
         staged,
     })
+}
+
+/// The instant before which a session drops out of a `keep_days` window.
+fn cutoff(now: DateTime<Utc>, days: u32) -> DateTime<Utc> {
+    now - chrono::Duration::days(days.into())
+}
+
+/// With `feed.keep_days`, `schedule` without the sessions that ended before
+/// the window, and their UIDs; None without a window.
+fn window(schedule: &Schedule, now: DateTime<Utc>) -> Option<(Schedule, Vec<String>)> {
+    let since = cutoff(now, schedule.feed.keep_days?);
+    let mut kept = schedule.clone();
+    let mut outside = Vec::new();
+    kept.sessions.retain(|s| {
+        // An all-day deadline ends when its day ends last, in the
+        // westernmost zone (UTC-12), so that it leaves no one's calendar early.
+        let ends = match s.all_day {
+            true => {
+                let next = s.date.succ_opt().unwrap_or(s.date);
+                next.and_time(chrono::NaiveTime::MIN).and_utc() + chrono::Duration::hours(12)
+            }
+            false => s.ends_at,
+        };
+        let keep = ends >= since;
+        if !keep {
+            outside.push(s.uid.clone());
+        }
+        keep
+    });
+    Some((kept, outside))
 }
 
 /// What a target holds now, read only as far as the new content matches it.
@@ -443,6 +521,8 @@ struct Sink<'a> {
     old: Old<'a>,
     same: bool,
     scratch: Vec<u8>,
+    /// How many bytes were written.
+    bytes: u64,
 }
 
 impl Write for Sink<'_> {
@@ -452,6 +532,7 @@ impl Write for Sink<'_> {
     }
 
     fn write_all(&mut self, buf: &[u8]) -> std::io::Result<()> {
+        self.bytes += buf.len() as u64;
         if let Some(f) = &mut self.file {
             f.write_all(buf)?;
         }
@@ -471,7 +552,7 @@ fn stage_with(
     old: Old,
     dry_run: bool,
     write: impl FnOnce(&mut Sink) -> std::io::Result<()>,
-) -> Result<Option<tempfile::NamedTempFile>, Error> {
+) -> Result<(Option<tempfile::NamedTempFile>, u64), Error> {
     let fail = |source| Error::Write {
         path: path.to_owned(),
         source,
@@ -485,15 +566,17 @@ fn stage_with(
         old,
         same: true,
         scratch: Vec::new(),
+        bytes: 0,
     };
     write(&mut sink).map_err(fail)?;
     let same = sink.same && sink.old.at_end();
+    let bytes = sink.bytes;
     let Some(file) = sink.file.filter(|_| !same) else {
-        return Ok(None);
+        return Ok((None, bytes));
     };
     let tmp = file.into_inner().map_err(|e| fail(e.into_error()))?;
     seal(&tmp, path)?;
-    Ok(Some(tmp))
+    Ok((Some(tmp), bytes))
 }
 
 /// Replace `path` with `bytes` atomically, creating its folder if needed.
@@ -519,9 +602,8 @@ pub fn write_all_atomic(files: &[(&Path, &[u8])]) -> Result<(), Error> {
     }
     Prepared::commit_all(vec![Prepared {
         outcome: Outcome {
-            report: Report::default(),
             written: true,
-            page_written: false,
+            ..Outcome::default()
         },
         staged,
     }])

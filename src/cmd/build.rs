@@ -35,6 +35,11 @@ pub struct Args {
     /// Print the change report and write nothing.
     #[arg(long)]
     pub dry_run: bool,
+    /// For a folder of schedules: leave sessions that ended more than this
+    /// many days ago out of the combined feed (a course's own feed takes
+    /// `feed.keep_days` from its YAML).
+    #[arg(long, value_name = "DAYS")]
+    pub keep_days: Option<u32>,
     /// How to print the change report.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
@@ -55,6 +60,7 @@ pub fn run(args: Args, tz: &TzDatabase) -> Result<(), Error> {
             allow_removal: args.allow_removal,
             dry_run: args.dry_run,
             now,
+            keep_days: args.keep_days,
         };
         folder(&args.schedule, &options, args.format, tz)
     } else {
@@ -112,6 +118,13 @@ fn one(
         page,
     };
     let (outcome, extras) = publish::publish_course(&loaded.schedule, &options)?;
+    let too_large: Vec<_> = std::iter::once(outcome.size_warning(output))
+        .chain(extras.iter().map(|e| e.outcome.size_warning(&e.feed)))
+        .flatten()
+        .collect();
+    if !too_large.is_empty() {
+        eprintln!("{}", coursefeed::error::render_capped(&too_large));
+    }
     match args.format {
         Format::Text => {
             // Summaries are the YAML's text: no raw ESC or CR to the terminal.
@@ -182,6 +195,13 @@ fn folder(
     let feeds = department::publish_all(dir, options, tz, |warnings| {
         eprintln!("{}", coursefeed::error::render_capped(warnings));
     })?;
+    let too_large: Vec<_> = feeds
+        .iter()
+        .filter_map(|f| f.outcome.size_warning(&f.feed))
+        .collect();
+    if !too_large.is_empty() {
+        eprintln!("{}", coursefeed::error::render_capped(&too_large));
+    }
     match format {
         Format::Text => {
             for f in &feeds {

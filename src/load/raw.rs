@@ -179,6 +179,8 @@ pub struct RawFeed {
     pub refresh: Option<Scalar>,
     /// The feed's public address.
     pub url: Option<Scalar>,
+    /// Leave out sessions that ended more than this many days ago.
+    pub keep_days: Option<Scalar>,
 }
 
 /// One session (or the `defaults:` section) as written.

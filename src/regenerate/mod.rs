@@ -22,7 +22,7 @@ use crate::tzdb::Zone;
 
 use published::{fingerprint, Prop};
 pub use published::{Published, PublishedEvent};
-pub use report::{Added, Changed, Moved, Removed, Report, TzdataChange, TZ_RULES};
+pub use report::{Added, Changed, Moved, OutsideWindow, Removed, Report, TzdataChange, TZ_RULES};
 
 /// What the build will do, per session, and the report of it.
 #[derive(Debug, Clone)]
@@ -285,7 +285,6 @@ fn published_local(value: &str, tzid: Option<&str>, tz: &Zone) -> String {
     }
 }
 
-/// The text report shows at most this many lines of each kind; the JSON
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -18,6 +18,20 @@ pub struct Report {
     /// from this build's or moved an event.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tzdata: Option<TzdataChange>,
+    /// Sessions left out because they ended before the feed's window.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub outside_window: Option<OutsideWindow>,
+}
+
+/// What `feed.keep_days` left out of a feed: declared, so not "removed".
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct OutsideWindow {
+    /// How many sessions and deadlines.
+    pub count: usize,
+    /// They ended before this instant, `YYYY-MM-DD HH:MMZ`.
+    pub ended_before: String,
+    /// The window, in days.
+    pub keep_days: u32,
 }
 
 /// A rebuild with other tz rules than the published feed's.
@@ -99,6 +113,7 @@ pub struct Moved {
 /// What [`Moved::reason`] says when only the tz rules moved an event.
 pub const TZ_RULES: &str = "time zone rules";
 
+/// The text report shows at most this many lines of each kind; the JSON
 /// report has them all.
 const MAX_SHOWN: usize = 50;
 
@@ -151,6 +166,19 @@ impl std::fmt::Display for Report {
             writeln!(f, "removed    {} ({})", r.summary, r.uid)?;
         }
         more(f, self.removed.len(), "removed")?;
+        if let Some(w) = &self.outside_window {
+            writeln!(
+                f,
+                "window     {} ended before {} and {} left out (feed.keep_days: {})",
+                match w.count {
+                    1 => "1 event".to_owned(),
+                    n => format!("{n} events"),
+                },
+                w.ended_before,
+                if w.count == 1 { "is" } else { "are" },
+                w.keep_days
+            )?;
+        }
         write!(
             f,
             "{} added, {} changed, {} removed, {} unchanged",

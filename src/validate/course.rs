@@ -53,6 +53,16 @@ impl Validator<'_> {
                 _ => self.url(url, "feed.url", "feed.url", base),
             };
         }
+        if let Some(days) = raw.keep_days {
+            match days.as_str().parse::<u32>() {
+                Ok(n) if n > 0 => settings.keep_days = Some(n),
+                _ => self.error(
+                    "feed.keep_days",
+                    "feed.keep_days",
+                    Problem::BadNumber(days.as_str().into()),
+                ),
+            }
+        }
         if let Some(refresh) = raw.refresh {
             match parse_refresh(refresh.as_str()) {
                 Some(d) => settings.refresh = d,
