@@ -180,8 +180,11 @@ pub struct Prepared {
 impl Prepared {
     /// Put every staged file of `all` in place, all or nothing.
     ///
-    /// Staging already wrote and synced every file (so a full disk changed
-    /// nothing). Each target must be a file or absent. Each one that exists
+    /// Staging already wrote every file (so a full disk changed nothing);
+    /// here they are made durable together, several `fsync`s at once, and
+    /// only then renamed, and their folders synced, so that after a crash a
+    /// target is either its old content or its whole new one. Each target
+    /// must be a file or absent. Each one that exists
     /// is kept under a hard link (a copy where links are not possible) until
     /// the end, so that if a rename still fails, the files already replaced
     /// are put back and the error says so.
@@ -206,6 +209,7 @@ fn commit_with(
             _ => {}
         }
     }
+    sync_all(&staged)?;
     // The old version of each target, kept until every rename is done.
     let mut backups: Vec<(PathBuf, Option<tempfile::TempPath>)> = Vec::with_capacity(staged.len());
     for (target, _) in &staged {
@@ -233,8 +237,58 @@ fn commit_with(
             });
         }
     }
+    // The renames themselves are durable once their folders are synced.
+    let mut folders: Vec<&Path> = backups.iter().filter_map(|(t, _)| t.parent()).collect();
+    folders.sort();
+    folders.dedup();
+    for folder in folders {
+        sync_folder(folder);
+    }
     // Dropping the backups deletes them.
     Ok(())
+}
+
+/// `fsync` every staged file, on several threads: the waits overlap, so a
+/// folder of a thousand feeds waits about as long as for a few.
+fn sync_all(staged: &[(PathBuf, tempfile::NamedTempFile)]) -> Result<(), Error> {
+    const THREADS: usize = 8;
+    let per_thread = staged.len().div_ceil(THREADS).max(1);
+    std::thread::scope(|scope| {
+        let workers: Vec<_> = staged
+            .chunks(per_thread)
+            .map(|chunk| {
+                scope.spawn(move || {
+                    for (target, tmp) in chunk {
+                        tmp.as_file().sync_all().map_err(|source| Error::Write {
+                            path: target.clone(),
+                            source,
+                        })?;
+                    }
+                    Ok(())
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .map(|w| {
+                w.join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            })
+            .collect::<Result<(), Error>>()
+    })
+}
+
+/// Make the renames in `folder` durable. Best effort: a folder cannot be
+/// opened for syncing everywhere (not on Windows), and the files are.
+fn sync_folder(folder: &Path) {
+    let folder = if folder.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        folder
+    };
+    if let Ok(f) = std::fs::File::open(folder) {
+        let _ = f.sync_all();
+    }
 }
 
 /// A second name for `target`'s current content, in its folder.
@@ -701,13 +755,13 @@ fn temp_for(path: &Path) -> Result<tempfile::NamedTempFile, Error> {
     Ok(tmp)
 }
 
-/// Make a staged file durable and as readable as the file it replaces.
+/// Give a staged file the permissions of the file it replaces; it is made
+/// durable at commit ([`Prepared::commit_all`]).
 fn seal(tmp: &tempfile::NamedTempFile, path: &Path) -> Result<(), Error> {
     let fail = |source| Error::Write {
         path: path.to_owned(),
         source,
     };
-    tmp.as_file().sync_all().map_err(fail)?;
     keep_readable(tmp.as_file(), path).map_err(fail)
 }
 
