@@ -8,6 +8,8 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, Utc};
 
 use crate::error::{Diagnostic, Problem, Severity};
+use crate::input::Kind;
+use crate::manifest::{Course as ManifestCourse, Key, Manifest, Output};
 use crate::model::{Course, FeedSettings, PageSettings, Schedule};
 use crate::publish::{self, Previous};
 use crate::tzdb::{TzDatabase, Zone};
@@ -46,6 +48,8 @@ pub struct FeedOutcome {
     pub outcome: publish::Outcome,
     /// The course's page, when it asks for one (`page.output`).
     pub page: Option<PathBuf>,
+    /// Not rebuilt: the manifest shows neither it nor its outputs changed.
+    pub skipped: bool,
     /// The feed of a course whose file is gone, deleted (or, in a dry run,
     /// to be deleted) with `--allow-removal`.
     pub removed: bool,
@@ -54,6 +58,11 @@ pub struct FeedOutcome {
 /// Every schedule in `dir` to `<output>/<name>.ics`, and all of them to
 /// `<output>/all.ics`: all written, or on any error none. `warnings` gets
 /// each course's warnings as soon as it is loaded.
+///
+/// What the last build recorded ([`crate::manifest`]) is skipped: when no
+/// course file, output, option, tool or tz release changed, nothing is
+/// parsed or written; otherwise only the courses that changed are rendered
+/// and compared again (every course is still parsed, for the combined feed).
 pub fn publish_all(
     dir: &Path,
     options: &FolderOptions,
@@ -61,12 +70,6 @@ pub fn publish_all(
     mut warnings: impl FnMut(&[Diagnostic]),
 ) -> Result<Vec<FeedOutcome>, Error> {
     let files = schedule_files(dir)?;
-    let courses = load_all(&files, tz)?;
-    for c in &courses {
-        if !c.warnings.is_empty() {
-            warnings(&c.warnings);
-        }
-    }
     let feeds: Vec<PathBuf> = files
         .iter()
         .map(|f| {
@@ -77,6 +80,60 @@ pub fn publish_all(
         })
         .collect();
     let all_path = options.output.join("all.ics");
+    // A course file taken out of the folder must take its feed with it, or
+    // its subscribers keep a calendar that silently never changes again.
+    let stale = stale_feeds(options.output, &feeds, &all_path)?;
+    if let (false, Some(first)) = (options.allow_removal, stale.first()) {
+        return Err(Error::CourseRemoved {
+            feed: first.clone(),
+            folder: dir.to_owned(),
+        });
+    }
+    let inputs = crate::parallel::map(&files, |f| crate::input::read(f, Kind::Schedule));
+    let inputs: Vec<Vec<u8>> = inputs.into_iter().collect::<Result<_, _>>()?;
+    let digests: Vec<String> = crate::parallel::map(&inputs, |b| crate::manifest::input_digest(b));
+    let key = Key {
+        tool: env!("CARGO_PKG_VERSION").to_owned(),
+        tzdata: tz.provenance().version.clone(),
+        options: format!("combined name: {}", options.combined_name),
+    };
+    let manifest = match options.fresh || options.keep_days.is_some() {
+        true => None,
+        false => Manifest::read(options.output, &key),
+    };
+    let unchanged: Vec<Option<&ManifestCourse>> =
+        crate::parallel::map(&files.iter().zip(&digests).collect::<Vec<_>>(), |(f, d)| {
+            manifest.as_ref()?.course(f).filter(|c| c.unchanged(d))
+        });
+    if let Some(m) = &manifest {
+        let all_same = m.courses.len() == files.len() && unchanged.iter().all(Option::is_some);
+        if all_same && stale.is_empty() && m.combined.intact() {
+            // Nothing changed: nothing to parse, render or write.
+            return Ok(skipped(m, options.combined_name));
+        }
+    }
+
+    let loaded = crate::parallel::map(
+        &files.iter().zip(inputs).collect::<Vec<_>>(),
+        |(f, bytes)| crate::load_bytes(f, bytes.clone(), tz),
+    );
+    let mut courses = Vec::with_capacity(loaded.len());
+    let mut problems: Vec<Diagnostic> = Vec::new();
+    for l in loaded {
+        match l {
+            Ok(l) => courses.push(l),
+            Err(Error::Invalid(d)) => problems.extend(d),
+            Err(other) => return Err(other),
+        }
+    }
+    if !problems.is_empty() {
+        return Err(Error::Invalid(problems));
+    }
+    for c in &courses {
+        if !c.warnings.is_empty() {
+            warnings(&c.warnings);
+        }
+    }
     let roles: Vec<String> = files
         .iter()
         .map(|f| format!("feed of `{}`", f.display()))
@@ -100,15 +157,6 @@ pub fn publish_all(
         }
     }
     publish::check_distinct(&inputs, &outputs)?;
-    // A course file taken out of the folder must take its feed with it, or
-    // its subscribers keep a calendar that silently never changes again.
-    let stale = stale_feeds(options.output, &feeds, &all_path)?;
-    if let (false, Some(first)) = (options.allow_removal, stale.first()) {
-        return Err(Error::CourseRemoved {
-            feed: first.clone(),
-            folder: dir.to_owned(),
-        });
-    }
 
     let pairs: Vec<(&Path, &Schedule)> = files
         .iter()
@@ -129,17 +177,36 @@ pub fn publish_all(
         now: options.now,
         page,
     };
-    let mut prepared = Vec::with_capacity(courses.len() + 1);
-    for (c, feed) in courses.iter().zip(&feeds) {
-        let page = c.schedule.page.output.as_deref();
-        prepared.push(publish::prepare(&c.schedule, &publish_options(feed, page))?);
-    }
-    prepared.push(publish::prepare(
-        &combined,
-        &publish_options(&all_path, None),
-    )?);
-    let outcomes: Vec<publish::Outcome> = prepared.iter().map(|p| p.outcome.clone()).collect();
-    publish::Prepared::commit_all(prepared)?;
+    // Each course on its own; those the manifest vouches for are not
+    // rendered again (a course with a window changes with the date).
+    let jobs: Vec<(usize, Option<&ManifestCourse>)> = unchanged
+        .iter()
+        .enumerate()
+        .map(|(i, u)| {
+            (
+                i,
+                u.filter(|_| courses[i].schedule.feed.keep_days.is_none()),
+            )
+        })
+        .collect();
+    let prepared = crate::parallel::map(&jobs, |(i, skip)| match skip {
+        Some(_) => Ok(None),
+        None => {
+            let page = courses[*i].schedule.page.output.as_deref();
+            publish::prepare(&courses[*i].schedule, &publish_options(&feeds[*i], page)).map(Some)
+        }
+    });
+    let prepared: Vec<Option<publish::Prepared>> =
+        prepared.into_iter().collect::<Result<_, _>>()?;
+    let combined_prepared = publish::prepare(&combined, &publish_options(&all_path, None))?;
+    let mut outcomes: Vec<Option<publish::Outcome>> = prepared
+        .iter()
+        .map(|p| p.as_ref().map(|p| p.outcome.clone()))
+        .collect();
+    let combined_outcome = combined_prepared.outcome.clone();
+    let mut all: Vec<publish::Prepared> = prepared.into_iter().flatten().collect();
+    all.push(combined_prepared);
+    publish::Prepared::commit_all(all)?;
     if !options.dry_run {
         for feed in &stale {
             std::fs::remove_file(feed).map_err(|source| Error::Write {
@@ -149,37 +216,59 @@ pub fn publish_all(
         }
     }
 
-    let mut out: Vec<FeedOutcome> = courses
-        .iter()
-        .zip(feeds)
-        .zip(&outcomes)
-        .map(|((c, feed), outcome)| FeedOutcome {
-            feed,
+    let combined_summary = format!(
+        "{} from {}; {}",
+        crate::counted(&combined.sessions),
+        match courses.len() {
+            1 => "1 course".to_owned(),
+            n => format!("{n} courses"),
+        },
+        tz.provenance()
+    );
+    let mut out: Vec<FeedOutcome> = Vec::with_capacity(courses.len() + 1 + stale.len());
+    let mut records = Vec::with_capacity(courses.len());
+    for (i, c) in courses.iter().enumerate() {
+        let (outcome, skipped, record) = match (outcomes[i].take(), jobs[i].1) {
+            (Some(outcome), _) => {
+                let record = ManifestCourse {
+                    file: files[i].clone(),
+                    input: digests[i].clone(),
+                    name: c.schedule.course.name.clone(),
+                    summary: c.summary(),
+                    feed: Output::new(&feeds[i], outcome.feed_stamp),
+                    page: c
+                        .schedule
+                        .page
+                        .output
+                        .as_deref()
+                        .zip(outcome.page_stamp)
+                        .map(|(p, s)| Output::new(p, s)),
+                };
+                (outcome, false, record)
+            }
+            (None, Some(record)) => (publish::Outcome::default(), true, record.clone()),
+            (None, None) => continue,
+        };
+        out.push(FeedOutcome {
+            feed: feeds[i].clone(),
             course: c.schedule.course.name.clone(),
             summary: c.summary(),
-            outcome: outcome.clone(),
+            outcome,
             page: c.schedule.page.output.clone(),
             removed: false,
-        })
-        .collect();
-    if let Some(outcome) = outcomes.last() {
-        out.push(FeedOutcome {
-            feed: all_path,
-            course: options.combined_name.to_owned(),
-            summary: format!(
-                "{} from {}; {}",
-                crate::counted(&combined.sessions),
-                match courses.len() {
-                    1 => "1 course".to_owned(),
-                    n => format!("{n} courses"),
-                },
-                tz.provenance()
-            ),
-            outcome: outcome.clone(),
-            page: None,
-            removed: false,
+            skipped,
         });
+        records.push(record);
     }
+    out.push(FeedOutcome {
+        feed: all_path.clone(),
+        course: options.combined_name.to_owned(),
+        summary: combined_summary.clone(),
+        outcome: combined_outcome.clone(),
+        page: None,
+        removed: false,
+        skipped: false,
+    });
     out.extend(stale.into_iter().map(|feed| FeedOutcome {
         feed,
         course: String::new(),
@@ -187,8 +276,46 @@ pub fn publish_all(
         outcome: publish::Outcome::default(),
         page: None,
         removed: true,
+        skipped: false,
     }));
+    if !options.dry_run {
+        // Last, so that a manifest never vouches for an output not in place.
+        let manifest = Manifest {
+            key,
+            courses: records,
+            combined: Output::new(&all_path, combined_outcome.feed_stamp),
+            combined_summary,
+        };
+        publish::write_atomic(
+            &options.output.join(crate::manifest::FILE),
+            &manifest.to_json(),
+        )?;
+    }
     Ok(out)
+}
+
+/// The outcomes of a build that found nothing to do, from the manifest.
+fn skipped(m: &Manifest, combined_name: &str) -> Vec<FeedOutcome> {
+    let course = |c: &ManifestCourse| FeedOutcome {
+        feed: c.feed.path.clone(),
+        course: c.name.clone(),
+        summary: c.summary.clone(),
+        outcome: publish::Outcome::default(),
+        page: c.page.as_ref().map(|p| p.path.clone()),
+        removed: false,
+        skipped: true,
+    };
+    let mut out: Vec<FeedOutcome> = m.courses.iter().map(course).collect();
+    out.push(FeedOutcome {
+        feed: m.combined.path.clone(),
+        course: combined_name.to_owned(),
+        summary: m.combined_summary.clone(),
+        outcome: publish::Outcome::default(),
+        page: None,
+        removed: false,
+        skipped: true,
+    });
+    out
 }
 
 /// The feeds in `output` that coursefeed wrote (its PRODID near the top)

@@ -15,8 +15,10 @@ pub mod import;
 pub mod input;
 pub mod load;
 mod locate;
+pub mod manifest;
 pub mod model;
 pub mod page;
+pub mod parallel;
 pub mod publish;
 pub mod regenerate;
 pub mod synthetic;
@@ -115,6 +117,11 @@ pub use input::MAX_SCHEDULE_BYTES;
 /// folder writes its page where its staff meant.
 pub fn load_path(path: &Path, tz: &TzDatabase) -> Result<Loaded, Error> {
     let bytes = input::read(path, input::Kind::Schedule)?;
+    load_bytes(path, bytes, tz)
+}
+
+/// [`load_path`] of a file already read.
+pub fn load_bytes(path: &Path, bytes: Vec<u8>, tz: &TzDatabase) -> Result<Loaded, Error> {
     match String::from_utf8(bytes) {
         Ok(source) => {
             let mut loaded = load_str(&source, path, tz)?;

@@ -54,6 +54,41 @@ pub struct Outcome {
     pub events: usize,
     /// The feed's size in bytes.
     pub bytes: u64,
+    /// The feed's size and digest, as written (or as it already was).
+    pub feed_stamp: Stamp,
+    /// The page's, when one was asked for.
+    pub page_stamp: Option<Stamp>,
+}
+
+/// A file's size and content digest (xxh3, 128 bits): enough to tell that
+/// an output is still the one a build wrote, without keeping it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Stamp {
+    /// Its length in bytes.
+    pub bytes: u64,
+    /// xxh3-128 of its content.
+    pub digest: u128,
+}
+
+impl Stamp {
+    /// The stamp of `bytes`.
+    pub fn of(bytes: &[u8]) -> Stamp {
+        Stamp {
+            bytes: bytes.len() as u64,
+            digest: xxhash_rust::xxh3::xxh3_128(bytes),
+        }
+    }
+
+    /// Whether the file at `path` has this stamp now. The size is checked
+    /// first, so a file of another length is not read.
+    pub fn matches_file(&self, path: &Path) -> bool {
+        match std::fs::metadata(path) {
+            Ok(m) if m.is_file() && m.len() == self.bytes => {
+                std::fs::read(path).is_ok_and(|b| Stamp::of(&b) == *self)
+            }
+            _ => false,
+        }
+    }
 }
 
 /// Google Calendar drops what a subscribed feed holds past about 1 MB (its
@@ -465,19 +500,21 @@ pub fn prepare(schedule: &Schedule, options: &Options) -> Result<Prepared, Error
     };
     let mut staged = Vec::new();
     let target = write_target(options.output);
-    let (feed, bytes) = stage_with(&target, current, options.dry_run, |out| {
+    let (feed, feed_stamp) = stage_with(&target, current, options.dry_run, |out| {
         feed::write_feed(schedule, &plan.contents, &plan.revisions, out)
     })?;
     let written = feed.is_some();
     staged.extend(feed.map(|tmp| (target, tmp)));
     let mut page_written = false;
+    let mut page_stamp = None;
     if let Some(path) = options.page {
         // The page shows the whole term, whatever the feed's window.
         let text = crate::page::render(full, full.page.subscribe);
         let target = write_target(path);
-        let (page, _) = stage_with(&target, Old::open(path), options.dry_run, |out| {
+        let (page, stamp) = stage_with(&target, Old::open(path), options.dry_run, |out| {
             out.write_all(text.as_bytes())
         })?;
+        page_stamp = Some(stamp);
         page_written = page.is_some();
         staged.extend(page.map(|tmp| (target, tmp)));
     }
@@ -487,7 +524,9 @@ pub fn prepare(schedule: &Schedule, options: &Options) -> Result<Prepared, Error
             written,
             page_written,
             events: schedule.sessions.len(),
-            bytes,
+            bytes: feed_stamp.bytes,
+            feed_stamp,
+            page_stamp,
         },
         staged,
     })
@@ -574,6 +613,8 @@ struct Sink<'a> {
     scratch: Vec<u8>,
     /// How many bytes were written.
     bytes: u64,
+    /// Their digest, for the folder manifest.
+    hasher: xxhash_rust::xxh3::Xxh3,
 }
 
 impl Write for Sink<'_> {
@@ -584,6 +625,7 @@ impl Write for Sink<'_> {
 
     fn write_all(&mut self, buf: &[u8]) -> std::io::Result<()> {
         self.bytes += buf.len() as u64;
+        self.hasher.update(buf);
         if let Some(f) = &mut self.file {
             f.write_all(buf)?;
         }
@@ -603,7 +645,7 @@ fn stage_with(
     old: Old,
     dry_run: bool,
     write: impl FnOnce(&mut Sink) -> std::io::Result<()>,
-) -> Result<(Option<tempfile::NamedTempFile>, u64), Error> {
+) -> Result<(Option<tempfile::NamedTempFile>, Stamp), Error> {
     let fail = |source| Error::Write {
         path: path.to_owned(),
         source,
@@ -618,16 +660,20 @@ fn stage_with(
         same: true,
         scratch: Vec::new(),
         bytes: 0,
+        hasher: xxhash_rust::xxh3::Xxh3::new(),
     };
     write(&mut sink).map_err(fail)?;
     let same = sink.same && sink.old.at_end();
-    let bytes = sink.bytes;
+    let stamp = Stamp {
+        bytes: sink.bytes,
+        digest: sink.hasher.digest128(),
+    };
     let Some(file) = sink.file.filter(|_| !same) else {
-        return Ok((None, bytes));
+        return Ok((None, stamp));
     };
     let tmp = file.into_inner().map_err(|e| fail(e.into_error()))?;
     seal(&tmp, path)?;
-    Ok((Some(tmp), bytes))
+    Ok((Some(tmp), stamp))
 }
 
 /// Replace `path` with `bytes` atomically, creating its folder if needed.

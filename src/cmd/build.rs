@@ -219,22 +219,25 @@ fn folder(
                     continue;
                 }
                 let r = &f.outcome.report;
+                let state = match f.skipped {
+                    true => "unchanged, skipped",
+                    false => status(options.dry_run, f.outcome.written),
+                };
                 println!(
-                    "{}: {}: {}; {} added, {} changed, {} removed ({})",
+                    "{}: {}: {}; {} added, {} changed, {} removed ({state})",
                     f.feed.display(),
                     printable(&f.course),
                     printable(&f.summary),
                     r.added.len(),
                     r.changed.len(),
                     r.removed.len(),
-                    status(options.dry_run, f.outcome.written)
                 );
                 if let Some(page) = &f.page {
-                    println!(
-                        "{}: page ({})",
-                        page.display(),
-                        status(options.dry_run, f.outcome.page_written)
-                    );
+                    let state = match f.skipped {
+                        true => "unchanged, skipped",
+                        false => status(options.dry_run, f.outcome.page_written),
+                    };
+                    println!("{}: page ({state})", page.display());
                 }
             }
         }
@@ -244,7 +247,7 @@ fn folder(
                 .map(|f| {
                     match f.removed {
                         true => serde_json::json!({"feed": f.feed, "removed": true}),
-                        false => serde_json::json!({"feed": f.feed, "course": f.course, "written": f.outcome.written, "page": f.page, "page_written": f.outcome.page_written, "report": f.outcome.report}),
+                        false => serde_json::json!({"feed": f.feed, "course": f.course, "written": f.outcome.written, "skipped": f.skipped, "page": f.page, "page_written": f.outcome.page_written, "report": f.outcome.report}),
                     }
                 })
                 .collect();

@@ -105,7 +105,7 @@ fn feeds_per_course_and_combined() {
     assert_eq!(
         String::from_utf8(again.stdout)
             .expect("utf8")
-            .matches("(unchanged, not rewritten)")
+            .matches("(unchanged, skipped)")
             .count(),
         5
     );
@@ -244,8 +244,8 @@ fn removed_course_removes_its_feed() {
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     assert_eq!(
         String::from_utf8_lossy(&o.stdout),
-        "out/fid3024.ics: FID3024 Systems for Scalable Machine Learning: 12 sessions and 6 deadlines, 2020-09-28 to 2020-12-18; 0 added, 0 changed, 0 removed (unchanged, not rewritten)\n\
-         public/schedule.md: page (unchanged, not rewritten)\n\
+        "out/fid3024.ics: FID3024 Systems for Scalable Machine Learning: 12 sessions and 6 deadlines, 2020-09-28 to 2020-12-18; 0 added, 0 changed, 0 removed (unchanged, skipped)\n\
+         public/schedule.md: page (unchanged, skipped)\n\
          out/all.ics: All courses: 12 sessions and 6 deadlines from 1 course; tz database 2026f (TZDIR); 0 added, 0 changed, 18 removed (written)\n\
          out/other.ics: removed: its course file is no longer in courses\n"
     );

@@ -17,6 +17,7 @@ mod icalendar_traps;
 mod import;
 mod interop;
 mod jekyll;
+mod manifest;
 mod modules;
 mod nothing_lost;
 mod page;

@@ -330,7 +330,8 @@ fn folder_build_all_or_nothing() {
     std::fs::write(courses.join("b.yaml"), yaml.replace("id: ", "id: b-")).expect("write");
     let o = run(dir.path(), &["build", "courses", "-o", "out"]);
     assert!(o.status.success(), "{}", stderr(&o));
-    let before: Vec<Vec<u8>> = ["out/a.ics", "out/all.ics"]
+    let kept = ["out/a.ics", "out/all.ics", "out/.coursefeed-manifest.json"];
+    let before: Vec<Vec<u8>> = kept
         .iter()
         .map(|f| std::fs::read(dir.path().join(f)).expect("feed"))
         .collect();
@@ -349,12 +350,15 @@ fn folder_build_all_or_nothing() {
         stderr(&o),
         "error: cannot read `out/b.ics`: Is a directory (os error 21)\n"
     );
-    let after: Vec<Vec<u8>> = ["out/a.ics", "out/all.ics"]
+    let after: Vec<Vec<u8>> = kept
         .iter()
         .map(|f| std::fs::read(dir.path().join(f)).expect("feed"))
         .collect();
     assert_eq!(after, before);
-    assert_eq!(files(&dir.path().join("out")), vec!["a.ics", "all.ics"]);
+    assert_eq!(
+        files(&dir.path().join("out")),
+        vec![".coursefeed-manifest.json", "a.ics", "all.ics"]
+    );
 }
 
 // Test that `page.output` is relative to the schedule file: building

@@ -1,0 +1,218 @@
+//! What a folder rebuild skips: the manifest in the output folder records
+//! each course's input and outputs, and exactly what changed is rebuilt.
+
+use std::os::unix::fs::MetadataExt;
+use std::path::Path;
+
+use crate::common::{self, root};
+
+/// Three courses in `courses/`, each with its own id, name and dates.
+fn folder() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::create_dir(dir.path().join("courses")).expect("mkdir");
+    // Without the page (`page.output`): three courses cannot share it.
+    let data: String = std::fs::read_to_string(root().join("data/schedule.yaml"))
+        .expect("data")
+        .lines()
+        .filter(|l| !l.starts_with("  output:"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    for (name, year) in [("a", "2020"), ("b", "2021"), ("c", "2022")] {
+        let course = data
+            .replace("id: fid3024-ht2020", &format!("id: {name}-ht"))
+            .replace(
+                "name: FID3024 Systems for Scalable Machine Learning",
+                &format!("name: Course {name}"),
+            )
+            .replace("date: 2020-", &format!("date: {year}-"));
+        std::fs::write(dir.path().join(format!("courses/{name}.yaml")), course).expect("write");
+    }
+    dir
+}
+
+/// Build the folder; the stdout, one line a feed.
+fn build(dir: &Path, extra: &[&str]) -> String {
+    let mut args = vec!["build", "courses", "-o", "out"];
+    args.extend_from_slice(extra);
+    let o = common::run(dir, &args);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(String::from_utf8_lossy(&o.stderr), "");
+    String::from_utf8(o.stdout).expect("utf8")
+}
+
+/// Each output's inode: a file rewritten (renamed into place) gets a new one.
+fn inodes(dir: &Path) -> Vec<(String, u64)> {
+    ["a.ics", "b.ics", "c.ics", "all.ics"]
+        .into_iter()
+        .map(|f| {
+            let ino = std::fs::metadata(dir.join("out").join(f))
+                .expect("output")
+                .ino();
+            (f.to_owned(), ino)
+        })
+        .collect()
+}
+
+/// Which outputs were replaced between two listings of inodes.
+fn replaced(before: &[(String, u64)], after: &[(String, u64)]) -> Vec<String> {
+    before
+        .iter()
+        .zip(after)
+        .filter(|(b, a)| b.1 != a.1)
+        .map(|(b, _)| b.0.clone())
+        .collect()
+}
+
+/// The state each feed's line ends with: `written`, `unchanged, skipped`...
+fn states(stdout: &str) -> Vec<&str> {
+    stdout
+        .lines()
+        .map(|l| {
+            l.rsplit_once('(')
+                .map_or("", |(_, s)| s.trim_end_matches(')'))
+        })
+        .collect()
+}
+
+// Test that a rebuild with nothing changed parses and writes nothing: every
+// line says skipped, with the same counts as the first build, and no output
+// is replaced.
+#[test]
+fn nothing_changed_skips_everything() {
+    let dir = folder();
+    let d = dir.path();
+    build(d, &[]);
+    assert!(d.join("out/.coursefeed-manifest.json").exists());
+    let before = inodes(d);
+    let again = build(d, &[]);
+    assert_eq!(
+        again,
+        "out/a.ics: Course a: 12 sessions and 6 deadlines, 2020-09-28 to 2020-12-18; 0 added, 0 changed, 0 removed (unchanged, skipped)\n\
+         out/b.ics: Course b: 12 sessions and 6 deadlines, 2021-09-28 to 2021-12-18; 0 added, 0 changed, 0 removed (unchanged, skipped)\n\
+         out/c.ics: Course c: 12 sessions and 6 deadlines, 2022-09-28 to 2022-12-18; 0 added, 0 changed, 0 removed (unchanged, skipped)\n\
+         out/all.ics: All courses: 36 sessions and 18 deadlines from 3 courses; tz database 2026f (TZDIR); 0 added, 0 changed, 0 removed (unchanged, skipped)\n"
+    );
+    assert_eq!(replaced(&before, &inodes(d)), Vec::<String>::new());
+}
+
+// Test that editing one course rebuilds that course's feed and the combined
+// feed only; the others are skipped and not touched.
+#[test]
+fn an_edit_rebuilds_that_course_and_the_combined_feed() {
+    let dir = folder();
+    let d = dir.path();
+    build(d, &[]);
+    let before = inodes(d);
+    let b = d.join("courses/b.yaml");
+    let text = std::fs::read_to_string(&b).expect("read");
+    std::fs::write(
+        &b,
+        text.replacen(
+            "topic: ML platforms, e.g., TensorFlow, Ray, Mllib",
+            "topic: Ray",
+            1,
+        ),
+    )
+    .expect("write");
+    let out = build(d, &[]);
+    assert_eq!(
+        states(&out),
+        vec![
+            "unchanged, skipped",
+            "written",
+            "unchanged, skipped",
+            "written"
+        ],
+        "{out}"
+    );
+    assert!(out.contains("out/b.ics: Course b: 12 sessions and 6 deadlines, 2021-09-28 to 2021-12-18; 0 added, 1 changed, 0 removed (written)"), "{out}");
+    assert_eq!(replaced(&before, &inodes(d)), vec!["b.ics", "all.ics"]);
+    // And the next build skips everything again.
+    assert!(states(&build(d, &[]))
+        .iter()
+        .all(|s| *s == "unchanged, skipped"));
+}
+
+// Test that an output edited or deleted by hand is rebuilt (and only that
+// course's), whatever the manifest says of its input.
+#[test]
+fn an_output_changed_by_hand_is_rebuilt() {
+    let dir = folder();
+    let d = dir.path();
+    let first = build(d, &[]);
+    let c = d.join("out/c.ics");
+    let original = std::fs::read_to_string(&c).expect("feed");
+    std::fs::write(&c, original.replacen("SUMMARY:", "SUMMARY:X", 1)).expect("edit");
+    // The edited file is what subscribers have: compared with it, the
+    // event changed back (SEQUENCE 1). The combined feed is compared too,
+    // and is as it was.
+    let out = build(d, &[]);
+    assert_eq!(
+        states(&out),
+        vec![
+            "unchanged, skipped",
+            "unchanged, skipped",
+            "written",
+            "unchanged, not rewritten"
+        ],
+        "{out}"
+    );
+    assert!(
+        out.contains("0 added, 1 changed, 0 removed (written)"),
+        "{out}"
+    );
+    let rebuilt = std::fs::read_to_string(&c).expect("feed");
+    assert!(
+        !rebuilt.contains("SUMMARY:X") && rebuilt != original,
+        "put back, revised"
+    );
+    std::fs::remove_file(d.join("out/a.ics")).expect("delete");
+    let out = build(d, &[]);
+    assert_eq!(
+        states(&out),
+        vec![
+            "written",
+            "unchanged, skipped",
+            "unchanged, skipped",
+            "unchanged, not rewritten"
+        ],
+        "{out}"
+    );
+    assert_eq!(states(&first), vec!["written"; 4]);
+}
+
+// Test that another tool version, another tz release, a manifest that does
+// not parse, and --fresh each rebuild every course.
+#[test]
+fn what_the_outputs_depend_on_rebuilds_everything() {
+    let dir = folder();
+    let d = dir.path();
+    build(d, &[]);
+    let manifest = d.join("out/.coursefeed-manifest.json");
+    let text = std::fs::read_to_string(&manifest).expect("manifest");
+    let version = format!("\"tool\": \"{}\"", env!("CARGO_PKG_VERSION"));
+    assert!(text.contains(&version), "{text}");
+    let every = vec!["unchanged, not rewritten"; 4];
+
+    std::fs::write(&manifest, text.replace(&version, "\"tool\": \"0.0.1\"")).expect("write");
+    assert_eq!(states(&build(d, &[])), every, "another tool version");
+
+    std::fs::write(&manifest, "{ not json").expect("write");
+    assert_eq!(states(&build(d, &[])), every, "a corrupt manifest");
+
+    // Fresh at the same build time: rebuilt, to the same bytes.
+    assert_eq!(states(&build(d, &["--fresh"])), every, "--fresh");
+
+    // Another tz release: the same instants for these Stockholm dates, so
+    // nothing is rewritten, but every course is rebuilt and compared.
+    let o = common::run_with(
+        d,
+        &["build", "courses", "-o", "out"],
+        Some(common::EPOCH),
+        &common::zoneinfo("2025b"),
+    );
+    assert!(o.status.success());
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    assert!(!stdout.contains("skipped"), "{stdout}");
+    assert!(stdout.contains("tz database 2025b"), "{stdout}");
+}
