@@ -101,9 +101,17 @@ pub fn publish_all(
         true => None,
         false => Manifest::read(options.output, &key),
     };
+    let recorded: HashMap<&Path, &ManifestCourse> = manifest
+        .iter()
+        .flat_map(|m| &m.courses)
+        .map(|c| (c.file.as_path(), c))
+        .collect();
     let unchanged: Vec<Option<&ManifestCourse>> =
         crate::parallel::map(&files.iter().zip(&digests).collect::<Vec<_>>(), |(f, d)| {
-            manifest.as_ref()?.course(f).filter(|c| c.unchanged(d))
+            recorded
+                .get(f.as_path())
+                .copied()
+                .filter(|c| c.unchanged(d))
         });
     if let Some(m) = &manifest {
         let all_same = m.courses.len() == files.len() && unchanged.iter().all(Option::is_some);
@@ -333,13 +341,14 @@ fn stale_feeds(output: &Path, feeds: &[PathBuf], all: &Path) -> Result<Vec<PathB
         }
     };
     let ours = format!("\r\nPRODID:{}\r\n", crate::feed::PRODID);
+    let feeds: std::collections::HashSet<&Path> = feeds.iter().map(PathBuf::as_path).collect();
     let mut stale = Vec::new();
     for entry in entries.flatten() {
         let path = entry.path();
         let is_ics = path
             .extension()
             .is_some_and(|e| e.eq_ignore_ascii_case("ics"));
-        if !is_ics || path == all || feeds.contains(&path) || !path.is_file() {
+        if !is_ics || path == all || feeds.contains(path.as_path()) || !path.is_file() {
             continue;
         }
         let mut head = [0u8; 4096];

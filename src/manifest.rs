@@ -118,11 +118,6 @@ impl Manifest {
         m.key.reuses(key).then_some(m)
     }
 
-    /// The record of the course in `file`.
-    pub fn course(&self, file: &Path) -> Option<&Course> {
-        self.courses.iter().find(|c| c.file == file)
-    }
-
     /// The manifest's bytes, to be written last, atomically.
     pub fn to_json(&self) -> Vec<u8> {
         let mut out = serde_json::to_vec_pretty(self).unwrap_or_default();

@@ -84,7 +84,18 @@ impl Stamp {
     pub fn matches_file(&self, path: &Path) -> bool {
         match std::fs::metadata(path) {
             Ok(m) if m.is_file() && m.len() == self.bytes => {
-                std::fs::read(path).is_ok_and(|b| Stamp::of(&b) == *self)
+                // Streamed: a combined feed can be hundreds of megabytes.
+                let digest = std::fs::File::open(path).and_then(|mut f| {
+                    let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+                    let mut buf = vec![0u8; 1 << 16];
+                    loop {
+                        match f.read(&mut buf)? {
+                            0 => return Ok(hasher.digest128()),
+                            n => hasher.update(&buf[..n]),
+                        }
+                    }
+                });
+                digest.is_ok_and(|d| d == self.digest)
             }
             _ => false,
         }

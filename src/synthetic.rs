@@ -131,6 +131,68 @@ pub fn schedule_yaml(n: usize) -> String {
     out
 }
 
+/// Zones a folder's generated courses are spread over: north and south,
+/// with and without DST, one whose rules changed in 2026.
+const ZONES: &[&str] = &[
+    "Europe/Stockholm",
+    "Europe/London",
+    "America/New_York",
+    "America/Vancouver",
+    "Asia/Kolkata",
+    "Australia/Sydney",
+];
+
+/// Course number `index` of a department: `sessions` weekly sessions (two
+/// a week, kinds in turn) from its zone's autumn, 0-3 readings each, about
+/// one in twenty cancelled, and two deadlines. The same arguments give the
+/// same text.
+pub fn course_yaml(index: usize, sessions: usize) -> String {
+    let mut rng = Rng(0x9E37_79B9_7F4A_7C15 ^ (index as u64 + 1).wrapping_mul(0x1000_0000_01B3));
+    let zone = ZONES[index % ZONES.len()];
+    let mut out = String::with_capacity(sessions * 400 + 512);
+    let _ = write!(
+        out,
+        "course:\n  name: \"Course {index}: {}\"\n  id: c{index}\n  timezone: {zone}\n  url: https://example.org/c{index}/\nfeed:\n  url: /c{index}.ics\ndefaults:\n  zoom: https://kth-se.zoom.us/j/{}\ndeadlines:\n  - {{title: Report 1, date: 2026-10-16}}\n  - {{title: Report 2, date: 2026-12-11, time: \"23:59\"}}\nsessions:\n",
+        rng.pick(SUBJECTS),
+        1_000_000_000 + index,
+    );
+    let first = chrono::NaiveDate::from_ymd_opt(2026, 8, 31).expect("a Monday");
+    let hour = 8 + index % 9;
+    let mut numbers = [0u32; 2];
+    for k in 0..sessions {
+        let kind = k % 2;
+        numbers[kind] += 1;
+        // Mondays and Thursdays.
+        let date = first + chrono::Duration::days((k / 2) as i64 * 7 + 3 * kind as i64);
+        let _ = write!(
+            out,
+            "  - kind: {}\n    number: {}\n    date: {date}\n    start: \"{hour:02}:15\"\n    end: \"{:02}:00\"\n    topic: \"{}: {}\"\n",
+            ["Lecture", "Lab"][kind],
+            numbers[kind],
+            hour + 2,
+            rng.pick(SUBJECTS),
+            rng.pick(ASPECTS),
+        );
+        if rng.below(20) == 0 {
+            out.push_str("    status: cancelled\n");
+        }
+        let readings = rng.below(4);
+        if readings > 0 {
+            out.push_str("    readings:\n");
+        }
+        for _ in 0..readings {
+            let words: Vec<&str> = (0..3 + rng.below(5)).map(|_| rng.pick(WORDS)).collect();
+            let _ = write!(
+                out,
+                "      - title: \"{}\"\n        url: \"/papers/{}.pdf\"\n",
+                words.join(" "),
+                words.join("-")
+            );
+        }
+    }
+    out
+}
+
 /// A generated schedule of `n` sessions, validated with the bundled rules:
 /// for unit tests that need a large schedule.
 #[cfg(test)]
@@ -169,5 +231,28 @@ mod tests {
             .map(|s| s.readings.len())
             .sum();
         assert!(readings > 500, "about two readings a session: {readings}");
+    }
+
+    // Test that generated department courses are valid and warning-free in
+    // every zone, deterministic, and distinct from one another.
+    #[test]
+    fn generated_courses_load() {
+        for i in 0..ZONES.len() {
+            let yaml = course_yaml(i, 30);
+            assert_eq!(yaml, course_yaml(i, 30));
+            let loaded = crate::load_str(
+                &yaml,
+                std::path::Path::new("c.yaml"),
+                &crate::TzDatabase::bundled(),
+            )
+            .expect("valid");
+            assert_eq!(
+                loaded.schedule.sessions.len(),
+                32,
+                "30 sessions, 2 deadlines"
+            );
+            assert!(loaded.warnings.is_empty(), "{:?}", loaded.warnings.first());
+        }
+        assert_ne!(course_yaml(0, 30), course_yaml(1, 30));
     }
 }
