@@ -72,3 +72,45 @@ for n in 12 100 10000 100000; do
     fi
   fi
 done
+
+# Data as other tools write it: the 10,000-session schedule re-dumped by
+# PyYAML (`yaml.safe_dump`: keys sorted, items at column 0, dates and times
+# quoted), through coursefeed, the floor and ical-generator.
+echo
+echo "| shape | tool | wall s | peak MiB | wall vs floor |"
+echo "| --- | --- | --: | --: | --: |"
+"$work/py/bin/pip" install --quiet --disable-pip-version-check pyyaml
+"$work/py/bin/python" benches/pyyaml_dump.py "$work/s10000.yaml" "$work/pyyaml10000.yaml"
+for src in "$work/s10000.yaml" "$work/pyyaml10000.yaml"; do
+  shape=$(basename "$src" .yaml)
+  read -r ft fm < <(measure "$floor" "$src")
+  read -r t m < <(measure "$bin" build "$src" -o "$work/out-$shape.ics" --fresh)
+  echo "| $shape | coursefeed | $t | $(( m / 1024 )) | $(ratio "$t" "$ft") |"
+  echo "| $shape | floor (serde_yaml parse only) | $ft | $(( fm / 1024 )) | 1.00 |"
+  read -r t m < <(measure node benches/icalgen.mjs "$src" "$work/icalgen-$shape.ics")
+  echo "| $shape | ical-generator | $t | $(( m / 1024 )) | $(ratio "$t" "$ft") |"
+done
+
+# A department: folders of 1,000 and 5,000 courses of 30 sessions in six
+# zones. First build, rebuild with nothing changed (the manifest skips
+# everything), rebuild after editing one course, against the floor (parse
+# every file with serde_yaml, one thread).
+cargo build --release --quiet --example generate_folder
+echo
+echo "| courses | run | wall s | peak MiB | wall vs floor |"
+echo "| --: | --- | --: | --: | --: |"
+for courses in 1000 5000; do
+  dir="$work/dept$courses"
+  rm -rf "$dir" "$work/dept-out$courses"
+  target/release/examples/generate_folder "$courses" 30 "$dir"
+  read -r ft fm < <(measure "$floor" "$dir")
+  echo "| $courses | floor (serde_yaml parse only) | $ft | $(( fm / 1024 )) | 1.00 |"
+  out="$work/dept-out$courses"
+  read -r t m < <(measure bash -c "rm -rf '$out' && exec '$bin' build '$dir' -o '$out'")
+  echo "| $courses | first build | $t | $(( m / 1024 )) | $(ratio "$t" "$ft") |"
+  read -r t m < <(measure "$bin" build "$dir" -o "$out")
+  echo "| $courses | nothing changed | $t | $(( m / 1024 )) | $(ratio "$t" "$ft") |"
+  # A different topic each run, so that every run has one change to publish.
+  read -r t m < <(measure bash benches/edit_and_build.sh "$dir/c00042.yaml" "$bin" "$dir" "$out")
+  echo "| $courses | one course edited | $t | $(( m / 1024 )) | $(ratio "$t" "$ft") |"
+done
