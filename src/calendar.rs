@@ -82,7 +82,11 @@ pub fn months(schedule: &Schedule) -> String {
 
 /// One month: its name centred, the weekdays, then a line a week.
 fn grid(first: NaiveDate, days: &BTreeMap<NaiveDate, Day>) -> Vec<String> {
-    let title = format!("{} {}", MONTHS[first.month0() as usize], first.year());
+    let name = u8::try_from(first.month())
+        .ok()
+        .and_then(|m| chrono::Month::try_from(m).ok())
+        .map_or("", |m| m.name());
+    let title = format!("{name} {}", first.year());
     let mut lines = vec![
         format!("{title:^21}").trim_end().to_owned(),
         "Mo Tu We Th Fr Sa Su".to_owned(),
@@ -114,21 +118,6 @@ fn next_month(first: NaiveDate) -> NaiveDate {
     };
     NaiveDate::from_ymd_opt(y, m, 1).unwrap_or(NaiveDate::MAX)
 }
-
-const MONTHS: [&str; 12] = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-];
 
 #[cfg(test)]
 mod tests {
