@@ -110,14 +110,8 @@ pub fn write_feed(
     let mut w = Writer::new();
     header(&mut w, schedule);
     out.write_all(w.finish().as_bytes())?;
-    let sessions = schedule.sessions.chunks(CHUNK);
-    for ((s, c), r) in sessions
-        .zip(contents.chunks(CHUNK))
-        .zip(revisions.chunks(CHUNK))
-    {
-        out.write_all(events(s, c, r).as_bytes())?;
-    }
-    out.write_all(b"END:VCALENDAR\r\n")
+    write_events(out, &schedule.sessions, contents, revisions)?;
+    out.write_all(END)
 }
 
 /// A small stack buffer to write a number without allocating.
@@ -160,7 +154,58 @@ fn events(sessions: &[Session], contents: &[Arc<str>], revisions: &[Revision]) -
 
 /// VCALENDAR's properties and one VTIMEZONE per zone used.
 fn header(w: &mut Writer, schedule: &Schedule) {
-    let course = &schedule.course;
+    header_with(
+        w,
+        &schedule.course,
+        schedule.feed.refresh,
+        schedule.tzdata.version.as_deref(),
+        &zone_spans(&schedule.sessions),
+    );
+}
+
+/// Each zone a feed's timed sessions use, by name, with the first and last
+/// day they fall on: all its VTIMEZONE depends on.
+pub fn zone_spans(sessions: &[Session]) -> BTreeMap<String, (Zone, NaiveDate, NaiveDate)> {
+    let mut zones: BTreeMap<String, (Zone, NaiveDate, NaiveDate)> = BTreeMap::new();
+    for s in sessions.iter().filter(|s| !s.all_day) {
+        if vtimezone::written_as_utc(&s.timezone) {
+            continue;
+        }
+        match zones.get_mut(s.timezone.name()) {
+            Some((_, first, last)) => {
+                *first = (*first).min(s.date);
+                *last = (*last).max(s.date);
+            }
+            None => {
+                let span = (s.timezone.clone(), s.date, s.date);
+                zones.insert(s.timezone.name().to_owned(), span);
+            }
+        }
+    }
+    zones
+}
+
+/// The start of a feed, up to its first event: the calendar's properties
+/// (`course` names it) and a VTIMEZONE for each of `zones`.
+pub fn write_header(
+    out: &mut impl Write,
+    course: &crate::model::Course,
+    refresh: chrono::Duration,
+    tzdata: Option<&str>,
+    zones: &BTreeMap<String, (Zone, NaiveDate, NaiveDate)>,
+) -> std::io::Result<()> {
+    let mut w = Writer::new();
+    header_with(&mut w, course, refresh, tzdata, zones);
+    out.write_all(w.finish().as_bytes())
+}
+
+fn header_with(
+    w: &mut Writer,
+    course: &crate::model::Course,
+    refresh: chrono::Duration,
+    tzdata: Option<&str>,
+    zones: &BTreeMap<String, (Zone, NaiveDate, NaiveDate)>,
+) {
     w.begin("VCALENDAR");
     w.raw("VERSION", "2.0");
     w.raw("PRODID", PRODID);
@@ -177,31 +222,38 @@ fn header(w: &mut Writer, schedule: &Schedule) {
     if let Some(url) = &course.url {
         w.param("URL", &[("VALUE", "URI")], url.as_str());
     }
-    let refresh = duration(schedule.feed.refresh);
+    let refresh = duration(refresh);
     w.param("REFRESH-INTERVAL", &[("VALUE", "DURATION")], &refresh);
     w.raw("X-PUBLISHED-TTL", &refresh);
 
     // One VTIMEZONE per zone used, covering the years its sessions span.
     // Which rules they were built with, for tracing a feed to its tz
     // database; clients ignore X- properties.
-    w.raw(
-        "X-COURSEFEED-TZDATA",
-        schedule.tzdata.version.as_deref().unwrap_or("unknown"),
-    );
-    let mut zones: BTreeMap<&str, (&Zone, Vec<NaiveDate>)> = BTreeMap::new();
-    for s in schedule.sessions.iter().filter(|s| !s.all_day) {
-        if !vtimezone::written_as_utc(&s.timezone) {
-            zones
-                .entry(s.timezone.name())
-                .or_insert_with(|| (&s.timezone, Vec::new()))
-                .1
-                .push(s.date);
-        }
-    }
-    for (zone, dates) in zones.values() {
-        vtimezone::write(w, zone, dates.iter().copied());
+    w.raw("X-COURSEFEED-TZDATA", tzdata.unwrap_or("unknown"));
+    for (zone, first, last) in zones.values() {
+        vtimezone::write(w, zone, [*first, *last].into_iter());
     }
 }
+
+/// Events of a feed, each with its UID, revision and content.
+pub fn write_events(
+    out: &mut impl Write,
+    sessions: &[Session],
+    contents: &[Arc<str>],
+    revisions: &[Revision],
+) -> std::io::Result<()> {
+    let sessions = sessions.chunks(CHUNK);
+    for ((s, c), r) in sessions
+        .zip(contents.chunks(CHUNK))
+        .zip(revisions.chunks(CHUNK))
+    {
+        out.write_all(events(s, c, r).as_bytes())?;
+    }
+    Ok(())
+}
+
+/// The last line of a feed.
+pub const END: &[u8] = b"END:VCALENDAR\r\n";
 
 /// An event's content lines, unfolded, each ended by `\n`: what students
 /// see, without UID, revision, BEGIN or END. Rendered once per build: the

@@ -67,7 +67,11 @@ impl Loaded {
 /// counted apart, as people count them.
 pub fn counted(events: &[Session]) -> String {
     let deadlines = events.iter().filter(|s| s.deadline).count();
-    let sessions = events.len() - deadlines;
+    counted_numbers(events.len() - deadlines, deadlines)
+}
+
+/// [`counted`] of so many sessions and deadlines.
+pub fn counted_numbers(sessions: usize, deadlines: usize) -> String {
     let plural = |n: usize, one: &str, many: &str| match n {
         1 => format!("1 {one}"),
         n => format!("{n} {many}"),
