@@ -2,16 +2,18 @@
 //! and all of them together a combined feed, so a department publishes one
 //! subscription per course and one for everything.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
+use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 
 use crate::error::{Diagnostic, Problem, Severity};
 use crate::input::Kind;
-use crate::manifest::{Course as ManifestCourse, Key, Manifest, Output};
+use crate::manifest::{Course as ManifestCourse, InCombined, Key, Manifest, Output};
 use crate::model::{Course, FeedSettings, PageSettings, Schedule};
 use crate::publish::{self, Previous};
+use crate::regenerate::Report;
 use crate::tzdb::{TzDatabase, Zone};
 use crate::{Error, Loaded};
 
@@ -95,7 +97,10 @@ pub fn publish_all(
     let key = Key {
         tool: env!("CARGO_PKG_VERSION").to_owned(),
         tzdata: tz.provenance().version.clone(),
-        options: format!("combined name: {}", options.combined_name),
+        options: format!(
+            "combined name: {}; keep days: {:?}",
+            options.combined_name, options.keep_days
+        ),
     };
     let manifest = match options.fresh || options.keep_days.is_some() {
         true => None,
@@ -118,6 +123,21 @@ pub fn publish_all(
         if all_same && stale.is_empty() && m.combined.intact() {
             // Nothing changed: nothing to parse, render or write.
             return Ok(skipped(m, options.combined_name));
+        }
+        let same_files = m.courses.len() == files.len()
+            && m.courses.iter().zip(&files).all(|(c, f)| c.file == *f);
+        if same_files && stale.is_empty() && m.combined.intact() {
+            let known = Known {
+                manifest: m,
+                unchanged: &unchanged,
+                files: &files,
+                feeds: &feeds,
+                digests: &digests,
+                all_path: &all_path,
+            };
+            if let Some(out) = publish_changed(&known, &inputs, options, tz, &key, &mut warnings)? {
+                return Ok(out);
+            }
         }
     }
 
@@ -238,20 +258,7 @@ pub fn publish_all(
     for (i, c) in courses.iter().enumerate() {
         let (outcome, skipped, record) = match (outcomes[i].take(), jobs[i].1) {
             (Some(outcome), _) => {
-                let record = ManifestCourse {
-                    file: files[i].clone(),
-                    input: digests[i].clone(),
-                    name: c.schedule.course.name.clone(),
-                    summary: c.summary(),
-                    feed: Output::new(&feeds[i], outcome.feed_stamp),
-                    page: c
-                        .schedule
-                        .page
-                        .output
-                        .as_deref()
-                        .zip(outcome.page_stamp)
-                        .map(|(p, s)| Output::new(p, s)),
-                };
+                let record = record_of(&files[i], &digests[i], c, &feeds[i], &outcome);
                 (outcome, false, record)
             }
             (None, Some(record)) => (publish::Outcome::default(), true, record.clone()),
@@ -286,20 +293,471 @@ pub fn publish_all(
         removed: true,
         skipped: false,
     }));
+    if !options.dry_run && options.keep_days.is_none() {
+        // Where each course's events stand in all.ics, for the next build.
+        let counts: Vec<usize> = courses.iter().map(|c| c.schedule.sessions.len()).collect();
+        if let Some((ranges, end)) = event_ranges(&all_path, &counts) {
+            for (record, range) in records.iter_mut().zip(ranges) {
+                record.combined.range = range;
+            }
+            // Last, so that a manifest never vouches for an output not in place.
+            let manifest = Manifest {
+                key,
+                courses: records,
+                combined: Output::new(&all_path, combined_outcome.feed_stamp),
+                combined_end: end,
+                combined_summary,
+            };
+            publish::write_atomic(
+                &options.output.join(crate::manifest::FILE),
+                &manifest.to_json(),
+            )?;
+        }
+    }
+    Ok(out)
+}
+
+/// The manifest's record of course `c`, built from `file` (its digest
+/// `digest`) into `feed` with `outcome`; its place in all.ics is filled in
+/// once that is written.
+fn record_of(
+    file: &Path,
+    digest: &str,
+    c: &Loaded,
+    feed: &Path,
+    outcome: &publish::Outcome,
+) -> ManifestCourse {
+    let s = &c.schedule;
+    let deadlines = s.sessions.iter().filter(|x| x.deadline).count();
+    ManifestCourse {
+        file: file.to_owned(),
+        input: digest.to_owned(),
+        name: s.course.name.clone(),
+        summary: c.summary(),
+        feed: Output::new(feed, outcome.feed_stamp),
+        page: s
+            .page
+            .output
+            .as_deref()
+            .zip(outcome.page_stamp)
+            .map(|(p, st)| Output::new(p, st)),
+        combined: InCombined {
+            id: s.course.id.clone(),
+            timezone: s.course.timezone.name().to_owned(),
+            refresh_secs: s.feed.refresh.num_seconds(),
+            sessions: s.sessions.len(),
+            deadlines,
+            zones: crate::feed::zone_spans(&s.sessions)
+                .into_iter()
+                .map(|(name, (_, first, last))| (name, first.to_string(), last.to_string()))
+                .collect(),
+            range: (0, 0),
+        },
+    }
+}
+
+/// Where the events of each course stand in the feed at `path`, whose
+/// courses have `counts` events each in order, and where its events end;
+/// None when the file does not have that many events.
+fn event_ranges(path: &Path, counts: &[usize]) -> Option<(Vec<(u64, u64)>, u64)> {
+    use std::io::BufRead;
+    let mut reader = std::io::BufReader::new(std::fs::File::open(path).ok()?);
+    let mut starts = Vec::new();
+    let mut end = None;
+    let mut offset = 0u64;
+    let mut line = Vec::new();
+    loop {
+        line.clear();
+        let n = reader.read_until(b'\n', &mut line).ok()?;
+        if n == 0 {
+            break;
+        }
+        if line == b"BEGIN:VEVENT\r\n" {
+            starts.push(offset);
+        } else if line == crate::feed::END {
+            end = Some(offset);
+        }
+        offset += n as u64;
+    }
+    let end = end?;
+    if starts.len() != counts.iter().sum::<usize>() {
+        return None;
+    }
+    starts.push(end);
+    let mut ranges = Vec::with_capacity(counts.len());
+    let mut at = 0;
+    for &n in counts {
+        ranges.push((starts[at], starts[at + n]));
+        at += n;
+    }
+    Some((ranges, end))
+}
+
+/// What the manifest says of the folder, for [`publish_changed`].
+struct Known<'a> {
+    manifest: &'a Manifest,
+    unchanged: &'a [Option<&'a ManifestCourse>],
+    files: &'a [PathBuf],
+    feeds: &'a [PathBuf],
+    digests: &'a [String],
+    all_path: &'a Path,
+}
+
+/// Publish a folder in which only some courses changed, without parsing
+/// the others: their events are copied into all.ics from where the
+/// manifest says they stand, and the changed courses' events are planned
+/// against their own part of the previous all.ics. The result is the bytes
+/// a whole rebuild would write (a test checks it). None when that cannot be
+/// known here (course ids of which one starts another: their UIDs could
+/// meet; a recorded zone the tz database lacks), and the whole folder is
+/// then rebuilt.
+fn publish_changed(
+    known: &Known,
+    inputs: &[Vec<u8>],
+    options: &FolderOptions,
+    tz: &TzDatabase,
+    key: &Key,
+    warnings: &mut impl FnMut(&[Diagnostic]),
+) -> Result<Option<Vec<FeedOutcome>>, Error> {
+    let m = known.manifest;
+    let count = known.files.len();
+    let changed: Vec<usize> = (0..count)
+        .filter(|&i| known.unchanged[i].is_none())
+        .collect();
+    let loaded = crate::parallel::map(&changed, |&i| {
+        crate::load_bytes(&known.files[i], inputs[i].clone(), tz)
+    });
+    let mut courses: HashMap<usize, Loaded> = HashMap::new();
+    let mut problems: Vec<Diagnostic> = Vec::new();
+    for (&i, l) in changed.iter().zip(loaded) {
+        match l {
+            Ok(l) => {
+                courses.insert(i, l);
+            }
+            Err(Error::Invalid(d)) => problems.extend(d),
+            Err(other) => return Err(other),
+        }
+    }
+    if !problems.is_empty() {
+        return Err(Error::Invalid(problems));
+    }
+    for i in &changed {
+        if !courses[i].warnings.is_empty() {
+            warnings(&courses[i].warnings);
+        }
+    }
+    // UIDs are `<course id>-<key>`: two courses' can only meet when the
+    // ids are equal or one is the other and a `-` and more. Without that,
+    // which a whole rebuild checks session by session, none can.
+    let ids: Vec<&str> = (0..count)
+        .map(|i| match courses.get(&i) {
+            Some(c) => c.schedule.course.id.as_str(),
+            None => m.courses[i].combined.id.as_str(),
+        })
+        .collect();
+    let set: std::collections::HashSet<&str> = ids.iter().copied().collect();
+    let clash = set.len() < ids.len()
+        || ids
+            .iter()
+            .any(|id| id.match_indices('-').any(|(at, _)| set.contains(&id[..at])));
+    if clash {
+        return Ok(None);
+    }
+    // Every output: each feed, all.ics, and each page, recorded or new.
+    let roles: Vec<String> = known
+        .files
+        .iter()
+        .map(|f| format!("feed of `{}`", f.display()))
+        .collect();
+    let page_roles: Vec<String> = known
+        .files
+        .iter()
+        .map(|f| format!("page of `{}`", f.display()))
+        .collect();
+    let pages: Vec<Option<PathBuf>> = (0..count)
+        .map(|i| match courses.get(&i) {
+            Some(c) => c.schedule.page.output.clone(),
+            None => m.courses[i].page.as_ref().map(|p| p.path.clone()),
+        })
+        .collect();
+    let named_inputs: Vec<(&str, &Path)> = known
+        .files
+        .iter()
+        .map(|f| ("schedule", f.as_path()))
+        .collect();
+    let mut outputs: Vec<(&str, &Path)> = roles
+        .iter()
+        .map(String::as_str)
+        .zip(known.feeds.iter().map(PathBuf::as_path))
+        .collect();
+    outputs.push(("combined feed", known.all_path));
+    for (role, page) in page_roles.iter().zip(&pages) {
+        if let Some(page) = page {
+            outputs.push((role.as_str(), page.as_path()));
+        }
+    }
+    publish::check_distinct(&named_inputs, &outputs)?;
+
+    let publish_options = |output, page| publish::Options {
+        output,
+        previous: Previous::Output,
+        allow_removal: options.allow_removal,
+        dry_run: options.dry_run,
+        now: options.now,
+        page,
+    };
+    let prepared = crate::parallel::map(&changed, |&i| {
+        let c = &courses[&i];
+        let page = c.schedule.page.output.as_deref();
+        publish::prepare(&c.schedule, &publish_options(&known.feeds[i], page))
+    });
+    let prepared: Vec<publish::Prepared> = prepared.into_iter().collect::<Result<_, _>>()?;
+
+    // The combined feed's header: every course's zones and days, the
+    // first course's zone, the least refresh interval.
+    let mut zones: BTreeMap<String, (Zone, NaiveDate, NaiveDate)> = BTreeMap::new();
+    let mut refresh: Option<chrono::Duration> = None;
+    for i in 0..count {
+        let (spans, every) = match courses.get(&i) {
+            Some(c) => (
+                crate::feed::zone_spans(&c.schedule.sessions)
+                    .into_values()
+                    .collect::<Vec<_>>(),
+                c.schedule.feed.refresh,
+            ),
+            None => {
+                let r = &m.courses[i].combined;
+                let mut spans = Vec::new();
+                for (name, a, b) in &r.zones {
+                    let (Some(zone), Ok(a), Ok(b)) = (tz.zone(name), a.parse(), b.parse()) else {
+                        return Ok(None);
+                    };
+                    spans.push((zone, a, b));
+                }
+                (spans, chrono::Duration::seconds(r.refresh_secs))
+            }
+        };
+        for (zone, a, b) in spans {
+            let entry = zones
+                .entry(zone.name().to_owned())
+                .or_insert_with(|| (zone.clone(), a, b));
+            entry.1 = entry.1.min(a);
+            entry.2 = entry.2.max(b);
+        }
+        refresh = Some(refresh.map_or(every, |r| r.min(every)));
+    }
+    let home = match courses.get(&0) {
+        Some(c) => Some(c.schedule.course.timezone.clone()),
+        None => m
+            .courses
+            .first()
+            .and_then(|c| tz.zone(&c.combined.timezone)),
+    };
+    let Some(home) = home else {
+        return Ok(None);
+    };
+    let course = Course {
+        name: options.combined_name.to_owned(),
+        id: "combined".into(),
+        timezone: home,
+        url: None,
+    };
+    let refresh = refresh.unwrap_or_else(|| FeedSettings::default().refresh);
+
+    // Each changed course's events, planned against its part of all.ics.
+    // The previous all.ics, read a range at a time: it can be hundreds of
+    // megabytes, of which the changed courses' parts are a few kilobytes.
+    let read_err = |source| Error::Read {
+        path: known.all_path.to_owned(),
+        source,
+    };
+    let mut old = std::fs::File::open(known.all_path).map_err(read_err)?;
+    let old_len = old.metadata().map_err(read_err)?.len();
+    let mut report = Report::default();
+    let mut planned: HashMap<usize, Vec<u8>> = HashMap::new();
+    let (mut sessions, mut deadlines) = (0, 0);
+    for i in 0..count {
+        let Some(c) = courses.get(&i) else {
+            let r = &m.courses[i].combined;
+            report.unchanged += r.sessions;
+            sessions += r.sessions - r.deadlines;
+            deadlines += r.deadlines;
+            continue;
+        };
+        let part = combine(
+            &[(known.files[i].as_path(), &c.schedule)],
+            options.combined_name,
+        )?;
+        let (a, b) = m.courses[i].combined.range;
+        if a > b || b > old_len {
+            return Ok(None);
+        }
+        let mut range = vec![0u8; (b - a) as usize];
+        std::io::Seek::seek(&mut old, std::io::SeekFrom::Start(a)).map_err(read_err)?;
+        std::io::Read::read_exact(&mut old, &mut range).map_err(read_err)?;
+        let mut text = format!(
+            "BEGIN:VCALENDAR\r\nX-COURSEFEED-TZDATA:{}\r\n",
+            key.tzdata.as_deref().unwrap_or("unknown")
+        )
+        .into_bytes();
+        text.extend_from_slice(&range);
+        text.extend_from_slice(crate::feed::END);
+        let published = std::str::from_utf8(&text)
+            .ok()
+            .and_then(|t| crate::regenerate::Published::read(t).ok());
+        let Some(published) = published else {
+            return Ok(None);
+        };
+        let plan = crate::regenerate::plan(&part, Some(&published), options.now);
+        let mut events = Vec::new();
+        crate::feed::write_events(&mut events, &part.sessions, &plan.contents, &plan.revisions)
+            .map_err(|source| Error::Write {
+                path: known.all_path.to_owned(),
+                source,
+            })?;
+        planned.insert(i, events);
+        report.added.extend(plan.report.added);
+        report.changed.extend(plan.report.changed);
+        report.removed.extend(plan.report.removed);
+        report.unchanged += plan.report.unchanged;
+        let d = part.sessions.iter().filter(|s| s.deadline).count();
+        sessions += part.sessions.len() - d;
+        deadlines += d;
+    }
+    if !options.allow_removal && !report.removed.is_empty() {
+        return Err(Error::Removed {
+            path: known.all_path.to_owned(),
+            sessions: report.removed,
+        });
+    }
+    let outcome = publish::Outcome {
+        report,
+        events: sessions + deadlines,
+        ..publish::Outcome::default()
+    };
+    let mut ranges: Vec<(u64, u64)> = Vec::with_capacity(count);
+    let mut end = 0;
+    let combined = publish::prepare_written(known.all_path, options.dry_run, outcome, |out| {
+        let mut w = Counted { out, at: 0 };
+        crate::feed::write_header(&mut w, &course, refresh, key.tzdata.as_deref(), &zones)?;
+        for i in 0..count {
+            let start = w.at;
+            match planned.get(&i) {
+                Some(events) => w.write_all(events)?,
+                None => {
+                    let (a, b) = m.courses[i].combined.range;
+                    std::io::Seek::seek(&mut old, std::io::SeekFrom::Start(a))?;
+                    let copied = std::io::copy(&mut std::io::Read::take(&mut old, b - a), &mut w)?;
+                    if copied != b - a {
+                        return Err(std::io::ErrorKind::UnexpectedEof.into());
+                    }
+                }
+            }
+            ranges.push((start, w.at));
+        }
+        end = w.at;
+        w.write_all(crate::feed::END)
+    })?;
+    let combined_outcome = combined.outcome.clone();
+    let mut outcomes: HashMap<usize, publish::Outcome> = changed
+        .iter()
+        .zip(&prepared)
+        .map(|(&i, p)| (i, p.outcome.clone()))
+        .collect();
+    let mut all = prepared;
+    all.push(combined);
+    publish::Prepared::commit_all(all)?;
+
+    let combined_summary = format!(
+        "{} from {}; {}",
+        crate::counted_numbers(sessions, deadlines),
+        match count {
+            1 => "1 course".to_owned(),
+            n => format!("{n} courses"),
+        },
+        tz.provenance()
+    );
+    let mut out = Vec::with_capacity(count + 1);
+    let mut records = Vec::with_capacity(count);
+    for (i, range) in ranges.into_iter().enumerate() {
+        let mut record = match (courses.get(&i), outcomes.remove(&i)) {
+            (Some(c), Some(outcome)) => {
+                let record = record_of(
+                    &known.files[i],
+                    &known.digests[i],
+                    c,
+                    &known.feeds[i],
+                    &outcome,
+                );
+                out.push(FeedOutcome {
+                    feed: known.feeds[i].clone(),
+                    course: c.schedule.course.name.clone(),
+                    summary: c.summary(),
+                    outcome,
+                    page: c.schedule.page.output.clone(),
+                    removed: false,
+                    skipped: false,
+                });
+                record
+            }
+            _ => {
+                let record = m.courses[i].clone();
+                out.push(FeedOutcome {
+                    feed: record.feed.path.clone(),
+                    course: record.name.clone(),
+                    summary: record.summary.clone(),
+                    outcome: publish::Outcome::default(),
+                    page: record.page.as_ref().map(|p| p.path.clone()),
+                    removed: false,
+                    skipped: true,
+                });
+                record
+            }
+        };
+        record.combined.range = range;
+        records.push(record);
+    }
+    out.push(FeedOutcome {
+        feed: known.all_path.to_owned(),
+        course: options.combined_name.to_owned(),
+        summary: combined_summary.clone(),
+        outcome: combined_outcome.clone(),
+        page: None,
+        removed: false,
+        skipped: false,
+    });
     if !options.dry_run {
-        // Last, so that a manifest never vouches for an output not in place.
         let manifest = Manifest {
-            key,
+            key: key.clone(),
             courses: records,
-            combined: Output::new(&all_path, combined_outcome.feed_stamp),
+            combined: Output::new(known.all_path, combined_outcome.feed_stamp),
+            combined_end: end,
             combined_summary,
         };
         publish::write_atomic(
-            &options.output.join(crate::manifest::FILE),
+            &known.all_path.with_file_name(crate::manifest::FILE),
             &manifest.to_json(),
         )?;
     }
-    Ok(out)
+    Ok(Some(out))
+}
+
+/// A writer that counts the bytes passing through it, for offsets.
+struct Counted<'a> {
+    out: &'a mut dyn std::io::Write,
+    at: u64,
+}
+
+impl std::io::Write for Counted<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let n = self.out.write(buf)?;
+        self.at += n as u64;
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.out.flush()
+    }
 }
 
 /// The outcomes of a build that found nothing to do, from the manifest.

@@ -87,6 +87,28 @@ pub struct Course {
     pub feed: Output,
     /// Its page, when it asks for one.
     pub page: Option<Output>,
+    /// What the combined feed needs of it without parsing it again.
+    pub combined: InCombined,
+}
+
+/// A course's part of the combined feed: enough to write `all.ics` again
+/// when another course changed, without parsing this one.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InCombined {
+    /// Its `course.id` (ids must stay distinct across the folder).
+    pub id: String,
+    /// Its zone (the combined feed's when it is the first course).
+    pub timezone: String,
+    /// Its refresh interval, in seconds (the combined feed takes the least).
+    pub refresh_secs: i64,
+    /// Its sessions and deadlines.
+    pub sessions: usize,
+    /// Of them, deadlines.
+    pub deadlines: usize,
+    /// Each zone its timed sessions use, with their first and last day.
+    pub zones: Vec<(String, String, String)>,
+    /// Where its events stand in `all.ics`, in bytes, end exclusive.
+    pub range: (u64, u64),
 }
 
 impl Course {
@@ -106,6 +128,8 @@ pub struct Manifest {
     pub courses: Vec<Course>,
     /// The combined feed.
     pub combined: Output,
+    /// Where the combined feed's events end (its last line starts), in bytes.
+    pub combined_end: u64,
     /// What the combined feed held.
     pub combined_summary: String,
 }

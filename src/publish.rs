@@ -213,6 +213,27 @@ pub fn publish_course(
     Ok((main, extra))
 }
 
+/// Stage `output` with what `write` writes, for a feed assembled piece by
+/// piece (a folder's combined feed when one course changed): compared with
+/// the file there, and left alone when the bytes are the same. `outcome`
+/// says what changed; its stamp and `written` are filled in here.
+pub fn prepare_written(
+    output: &Path,
+    dry_run: bool,
+    mut outcome: Outcome,
+    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<Prepared, Error> {
+    let target = write_target(output);
+    let (tmp, stamp) = stage_with(&target, Old::open(output), dry_run, |out| write(out))?;
+    outcome.written = tmp.is_some();
+    outcome.feed_stamp = stamp;
+    outcome.bytes = stamp.bytes;
+    Ok(Prepared {
+        outcome,
+        staged: tmp.map(|t| (target, t)).into_iter().collect(),
+    })
+}
+
 /// Everything a publish will write, checked, rendered and staged in
 /// temporary files beside their targets, not yet renamed into place.
 #[derive(Debug)]

@@ -216,3 +216,91 @@ fn what_the_outputs_depend_on_rebuilds_everything() {
     assert!(!stdout.contains("skipped"), "{stdout}");
     assert!(stdout.contains("tz database 2025b"), "{stdout}");
 }
+
+/// Copy the folder (courses and outputs) to a new temporary one.
+fn copy_of(dir: &Path) -> tempfile::TempDir {
+    let to = tempfile::tempdir().expect("tempdir");
+    for sub in ["courses", "out"] {
+        std::fs::create_dir(to.path().join(sub)).expect("mkdir");
+        for e in std::fs::read_dir(dir.join(sub)).expect("list") {
+            let e = e.expect("entry");
+            std::fs::copy(e.path(), to.path().join(sub).join(e.file_name())).expect("copy");
+        }
+    }
+    to
+}
+
+// Test that all.ics assembled from the manifest (only the edited course
+// parsed, the others' events copied) is byte for byte what a whole rebuild
+// writes, for an edited topic, a session moved into another year (the
+// VTIMEZONE's span grows) and a course moved to another zone.
+#[test]
+fn assembled_combined_feed_is_the_whole_rebuild() {
+    let edits: [(&str, &str, &str); 3] = [
+        (
+            "b.yaml",
+            "topic: ML platforms, e.g., TensorFlow, Ray, Mllib",
+            "topic: Ray",
+        ),
+        ("a.yaml", "date: 2020-12-14", "date: 2023-03-13"),
+        (
+            "c.yaml",
+            "timezone: Europe/Stockholm",
+            "timezone: America/New_York",
+        ),
+    ];
+    for (file, from, to) in edits {
+        let dir = folder();
+        let d = dir.path();
+        build(d, &[]);
+        let whole = copy_of(d);
+        for base in [d, whole.path()] {
+            let p = base.join("courses").join(file);
+            let text = std::fs::read_to_string(&p).expect("read");
+            assert!(text.contains(from), "{from}");
+            std::fs::write(&p, text.replacen(from, to, 1)).expect("write");
+        }
+        std::fs::remove_file(whole.path().join("out/.coursefeed-manifest.json")).expect("rm");
+        let assembled = build(d, &[]);
+        let rebuilt = build(whole.path(), &[]);
+        assert!(assembled.contains("(unchanged, skipped)"), "{assembled}");
+        assert!(!rebuilt.contains("skipped"), "{rebuilt}");
+        assert_eq!(
+            assembled.replace("(unchanged, skipped)", "(unchanged, not rewritten)"),
+            rebuilt,
+            "{file}"
+        );
+        for out in ["a.ics", "b.ics", "c.ics", "all.ics"] {
+            let a = std::fs::read(d.join("out").join(out)).expect("feed");
+            let b = std::fs::read(whole.path().join("out").join(out)).expect("feed");
+            assert!(a == b, "{file}: out/{out} differs from a whole rebuild");
+        }
+        // And the manifest it wrote serves the next build.
+        assert!(states(&build(d, &[]))
+            .iter()
+            .all(|s| *s == "unchanged, skipped"));
+    }
+}
+
+// Test that a session taken out of one course is refused in the combined
+// feed as in the course's own, without parsing the others.
+#[test]
+fn a_removal_is_refused_without_a_whole_rebuild() {
+    let dir = folder();
+    let d = dir.path();
+    build(d, &[]);
+    let p = d.join("courses/c.yaml");
+    let text = std::fs::read_to_string(&p).expect("read");
+    let cut = text
+        .find("  - kind: Discussion\n    number: 6")
+        .expect("Discussion 6");
+    std::fs::write(&p, &text[..cut]).expect("write");
+    let o = common::run(d, &["build", "courses", "-o", "out"]);
+    assert_eq!(o.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        stderr
+            .starts_with("error: 1 session published in `out/c.ics` is missing from the schedule"),
+        "{stderr}"
+    );
+}
