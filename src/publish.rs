@@ -241,7 +241,9 @@ pub struct Prepared {
     /// What the publish will have done once committed.
     pub outcome: Outcome,
     /// Each target and its staged replacement.
-    staged: Vec<(PathBuf, tempfile::NamedTempFile)>,
+    /// Closed, so that a folder of thousands of feeds does not run out of
+    /// file handles (1,024 by default on many systems).
+    staged: Vec<(PathBuf, tempfile::TempPath)>,
 }
 
 impl Prepared {
@@ -256,10 +258,10 @@ impl Prepared {
     /// the end, so that if a rename still fails, the files already replaced
     /// are put back and the error says so.
     pub fn commit_all(all: Vec<Prepared>) -> Result<(), Error> {
-        let staged: Vec<(PathBuf, tempfile::NamedTempFile)> =
+        let staged: Vec<(PathBuf, tempfile::TempPath)> =
             all.into_iter().flat_map(|p| p.staged).collect();
         commit_with(staged, |tmp, target| {
-            tmp.persist(target).map(|_| ()).map_err(|e| e.error)
+            tmp.persist(target).map_err(|e| e.error)
         })
     }
 }
@@ -267,8 +269,8 @@ impl Prepared {
 /// [`Prepared::commit_all`] with the rename step given, so that a failure
 /// midway can be tested.
 fn commit_with(
-    staged: Vec<(PathBuf, tempfile::NamedTempFile)>,
-    mut rename: impl FnMut(tempfile::NamedTempFile, &Path) -> std::io::Result<()>,
+    staged: Vec<(PathBuf, tempfile::TempPath)>,
+    mut rename: impl FnMut(tempfile::TempPath, &Path) -> std::io::Result<()>,
 ) -> Result<(), Error> {
     for (target, _) in &staged {
         match std::fs::symlink_metadata(target) {
@@ -317,7 +319,7 @@ fn commit_with(
 
 /// `fsync` every staged file, on several threads: the waits overlap, so a
 /// folder of a thousand feeds waits about as long as for a few.
-fn sync_all(staged: &[(PathBuf, tempfile::NamedTempFile)]) -> Result<(), Error> {
+fn sync_all(staged: &[(PathBuf, tempfile::TempPath)]) -> Result<(), Error> {
     const THREADS: usize = 8;
     let per_thread = staged.len().div_ceil(THREADS).max(1);
     std::thread::scope(|scope| {
@@ -326,10 +328,12 @@ fn sync_all(staged: &[(PathBuf, tempfile::NamedTempFile)]) -> Result<(), Error> 
             .map(|chunk| {
                 scope.spawn(move || {
                     for (target, tmp) in chunk {
-                        tmp.as_file().sync_all().map_err(|source| Error::Write {
-                            path: target.clone(),
-                            source,
-                        })?;
+                        let file = std::fs::File::open(tmp);
+                        file.and_then(|f| f.sync_all())
+                            .map_err(|source| Error::Write {
+                                path: target.clone(),
+                                source,
+                            })?;
                     }
                     Ok(())
                 })
@@ -677,7 +681,7 @@ fn stage_with(
     old: Old,
     dry_run: bool,
     write: impl FnOnce(&mut Sink) -> std::io::Result<()>,
-) -> Result<(Option<tempfile::NamedTempFile>, Stamp), Error> {
+) -> Result<(Option<tempfile::TempPath>, Stamp), Error> {
     let fail = |source| Error::Write {
         path: path.to_owned(),
         source,
@@ -705,7 +709,7 @@ fn stage_with(
     };
     let tmp = file.into_inner().map_err(|e| fail(e.into_error()))?;
     seal(&tmp, path)?;
-    Ok((Some(tmp), stamp))
+    Ok((Some(tmp.into_temp_path()), stamp))
 }
 
 /// Replace `path` with `bytes` atomically, creating its folder if needed.
@@ -727,7 +731,7 @@ pub fn write_all_atomic(files: &[(&Path, &[u8])]) -> Result<(), Error> {
             source,
         })?;
         seal(&tmp, &target)?;
-        staged.push((target, tmp));
+        staged.push((target, tmp.into_temp_path()));
     }
     Prepared::commit_all(vec![Prepared {
         outcome: Outcome {
@@ -899,13 +903,13 @@ mod tests {
         );
         std::fs::write(&a, b"old a").expect("seed");
         std::fs::write(&c, b"old c").expect("seed");
-        let staged: Vec<(PathBuf, tempfile::NamedTempFile)> =
+        let staged: Vec<(PathBuf, tempfile::TempPath)> =
             [(&a, "new a"), (&b, "new b"), (&c, "new c")]
                 .into_iter()
                 .map(|(p, text)| {
                     let mut t = temp_for(p).expect("temp");
                     t.write_all(text.as_bytes()).expect("write");
-                    (p.clone(), t)
+                    (p.clone(), t.into_temp_path())
                 })
                 .collect();
         let mut calls = 0;
@@ -913,7 +917,7 @@ mod tests {
             calls += 1;
             match calls {
                 3 => Err(std::io::Error::other("disk gone")),
-                _ => tmp.persist(target).map(|_| ()).map_err(|e| e.error),
+                _ => tmp.persist(target).map_err(|e| e.error),
             }
         })
         .expect_err("third rename fails");

@@ -253,3 +253,34 @@ fn removed_course_removes_its_feed() {
     assert!(d.join("out/other-site.ics").exists(), "not ours: kept");
     assert_eq!(parse(&read(&d.join("out/all.ics"))).len(), 18);
 }
+
+// Test that a folder of more courses than the process may hold files open
+// builds: staged feeds are closed until they are renamed into place (with
+// one handle each, 300 courses failed under a limit of 128).
+#[test]
+fn more_courses_than_open_files() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let courses = dir.path().join("courses");
+    std::fs::create_dir(&courses).expect("mkdir");
+    for i in 0..300 {
+        let yaml = coursefeed::synthetic::course_yaml(i, 2);
+        std::fs::write(courses.join(format!("c{i:03}.yaml")), yaml).expect("write");
+    }
+    let bin = assert_cmd::cargo::cargo_bin("coursefeed");
+    let o = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(format!(
+            "ulimit -n 128 && exec '{}' build courses -o out",
+            bin.display()
+        ))
+        .current_dir(dir.path())
+        .env("TZDIR", common::zoneinfo(common::TZDATA))
+        .env("SOURCE_DATE_EPOCH", common::EPOCH)
+        .output()
+        .expect("sh runs");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let feeds = std::fs::read_dir(dir.path().join("out"))
+        .expect("out")
+        .count();
+    assert_eq!(feeds, 302, "300 feeds, all.ics and the manifest");
+}
