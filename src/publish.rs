@@ -21,6 +21,39 @@ pub enum Previous<'a> {
     File(&'a Path),
     /// None: every event is new (after a corrupt feed, or to start over).
     Fresh,
+    /// Already read with [`read_previous`] (None: there was none), so that
+    /// reading a large feed overlaps loading the schedule.
+    Read(Option<&'a PreviousFeed>),
+}
+
+/// A previously published feed, read and parsed.
+#[derive(Debug)]
+pub struct PreviousFeed {
+    path: PathBuf,
+    bytes: Vec<u8>,
+    published: Published,
+}
+
+/// Read and parse the feed published at `path`: None when there is none
+/// there and it is not `required` (a first build; an explicit `--previous`
+/// must exist).
+pub fn read_previous(path: &Path, required: bool) -> Result<Option<PreviousFeed>, Error> {
+    let bytes = match crate::input::read(path, crate::input::Kind::Feed) {
+        Ok(bytes) => bytes,
+        // No feed yet: a first build. An explicit --previous must exist.
+        Err(Error::Read { source, .. })
+            if source.kind() == std::io::ErrorKind::NotFound && !required =>
+        {
+            return Ok(None)
+        }
+        Err(e) => return Err(e),
+    };
+    let published = read_published(path, &bytes)?;
+    Ok(Some(PreviousFeed {
+        path: path.to_owned(),
+        bytes,
+        published,
+    }))
 }
 
 /// How to publish.
@@ -477,36 +510,28 @@ pub fn tz_drift(schedule: &Schedule, path: &Path) -> Result<Option<TzdataChange>
 /// the new files, but replace nothing: [`Prepared::commit_all`] does, so
 /// that several feeds can be published all or nothing.
 pub fn prepare(schedule: &Schedule, options: &Options) -> Result<Prepared, Error> {
-    let previous_path = match options.previous {
-        Previous::Output => Some(options.output),
-        Previous::File(p) => Some(p),
+    let read;
+    let previous = match options.previous {
+        Previous::Read(read) => read,
         Previous::Fresh => None,
+        Previous::Output => {
+            read = read_previous(options.output, false)?;
+            read.as_ref()
+        }
+        Previous::File(path) => {
+            read = read_previous(path, true)?;
+            read.as_ref()
+        }
     };
-    let old_bytes = match previous_path {
-        Some(path) => match crate::input::read(path, crate::input::Kind::Feed) {
-            Ok(bytes) => Some((path, bytes)),
-            // No feed yet: a first build. An explicit --previous must exist.
-            Err(Error::Read { source, .. })
-                if source.kind() == std::io::ErrorKind::NotFound
-                    && matches!(options.previous, Previous::Output) =>
-            {
-                None
-            }
-            Err(e) => return Err(e),
-        },
-        None => None,
-    };
-    let published = match &old_bytes {
-        Some((path, bytes)) => Some(read_published(path, bytes)?),
-        None => None,
-    };
+    let old_bytes = previous.map(|p| (p.path.as_path(), p.bytes.as_slice()));
+    let published = previous.map(|p| &p.published);
     let full = schedule;
     let windowed = window(schedule, options.now);
     let (schedule, outside) = match &windowed {
         Some((s, outside)) => (s, outside.as_slice()),
         None => (schedule, &[][..]),
     };
-    let mut plan = regenerate::plan(schedule, published.as_ref(), options.now);
+    let mut plan = regenerate::plan(schedule, published, options.now);
     if let Some(days) = schedule.feed.keep_days {
         // Declared, not silent: they are reported apart, never as removed.
         plan.report.removed.retain(|r| !outside.contains(&r.uid));
