@@ -91,9 +91,12 @@ pub fn publish_all(
             folder: dir.to_owned(),
         });
     }
-    let inputs = crate::parallel::map(&files, |f| crate::input::read(f, Kind::Schedule));
-    let inputs: Vec<Vec<u8>> = inputs.into_iter().collect::<Result<_, _>>()?;
-    let digests: Vec<String> = crate::parallel::map(&inputs, |b| crate::manifest::input_digest(b));
+    // Each course file is read here for its digest, and again when it is
+    // parsed: holding 5,000 of them in between would cost memory.
+    let digests = crate::parallel::map(&files, |f| {
+        crate::input::read(f, Kind::Schedule).map(|b| crate::manifest::input_digest(&b))
+    });
+    let digests: Vec<String> = digests.into_iter().collect::<Result<_, _>>()?;
     let key = Key {
         tool: env!("CARGO_PKG_VERSION").to_owned(),
         tzdata: tz.provenance().version.clone(),
@@ -135,16 +138,26 @@ pub fn publish_all(
                 digests: &digests,
                 all_path: &all_path,
             };
-            if let Some(out) = publish_changed(&known, &inputs, options, tz, &key, &mut warnings)? {
+            if let Some(out) = publish_changed(&known, options, tz, &key, &mut warnings)? {
                 return Ok(out);
             }
         }
     }
 
-    let loaded = crate::parallel::map(
-        &files.iter().zip(inputs).collect::<Vec<_>>(),
-        |(f, bytes)| crate::load_bytes(f, bytes.clone(), tz),
-    );
+    // A first build goes course by course, never holding them all.
+    if !all_path.exists() && stale.is_empty() {
+        return publish_first(
+            &files,
+            &feeds,
+            &digests,
+            &all_path,
+            options,
+            tz,
+            &key,
+            &mut warnings,
+        );
+    }
+    let loaded = crate::parallel::map(&files, |f| crate::load_path(f, tz));
     let mut courses = Vec::with_capacity(loaded.len());
     let mut problems: Vec<Diagnostic> = Vec::new();
     for l in loaded {
@@ -393,6 +406,337 @@ fn event_ranges(path: &Path, counts: &[usize]) -> Option<(Vec<(u64, u64)>, u64)>
     Some((ranges, end))
 }
 
+/// A first build of the folder (no `all.ics` yet), course by course: a
+/// batch of courses is parsed, its feeds and pages staged and its part of
+/// `all.ics` written to a scratch file, then dropped, so that memory holds
+/// one batch, not the department. Problems of every course are still
+/// reported together, and nothing is put in place unless all are valid.
+#[allow(clippy::too_many_arguments)]
+fn publish_first(
+    files: &[PathBuf],
+    feeds: &[PathBuf],
+    digests: &[String],
+    all_path: &Path,
+    options: &FolderOptions,
+    tz: &TzDatabase,
+    key: &Key,
+    warnings: &mut impl FnMut(&[Diagnostic]),
+) -> Result<Vec<FeedOutcome>, Error> {
+    // Staging a batch makes the folders its files go to; if a later course
+    // fails, the staged files go and so must the folders made for them.
+    let mut created: Vec<PathBuf> = Vec::new();
+    let result = first_build(
+        files,
+        feeds,
+        digests,
+        all_path,
+        options,
+        tz,
+        key,
+        warnings,
+        &mut created,
+    );
+    if result.is_err() {
+        for folder in created.iter().rev() {
+            let _ = std::fs::remove_dir(folder);
+        }
+    }
+    result
+}
+
+/// Note in `created` the folders above `path` that do not exist yet,
+/// deepest last.
+fn note_new_folders(path: &Path, created: &mut Vec<PathBuf>) {
+    let mut missing: Vec<PathBuf> = path
+        .ancestors()
+        .skip(1)
+        .filter(|a| !a.as_os_str().is_empty() && !a.exists())
+        .map(Path::to_path_buf)
+        .collect();
+    missing.reverse();
+    for folder in missing {
+        if !created.contains(&folder) {
+            created.push(folder);
+        }
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn first_build(
+    files: &[PathBuf],
+    feeds: &[PathBuf],
+    digests: &[String],
+    all_path: &Path,
+    options: &FolderOptions,
+    tz: &TzDatabase,
+    key: &Key,
+    warnings: &mut impl FnMut(&[Diagnostic]),
+    created: &mut Vec<PathBuf>,
+) -> Result<Vec<FeedOutcome>, Error> {
+    /// Courses parsed and staged at a time: enough to keep both cores busy.
+    const BATCH: usize = 64;
+    let write_err = |source| Error::Write {
+        path: all_path.to_owned(),
+        source,
+    };
+    let mut problems: Vec<Diagnostic> = Vec::new();
+    let mut id_clashes: Vec<Diagnostic> = Vec::new();
+    let mut uid_clashes: Vec<Diagnostic> = Vec::new();
+    let mut ids: HashMap<String, PathBuf> = HashMap::new();
+    let mut uids: HashMap<String, (usize, String)> = HashMap::new();
+    let mut prepared: Vec<publish::Prepared> = Vec::with_capacity(files.len());
+    let mut done: Vec<(ManifestCourse, FeedOutcome)> = Vec::with_capacity(files.len());
+    let mut zones: BTreeMap<String, (Zone, NaiveDate, NaiveDate)> = BTreeMap::new();
+    let mut refresh: Option<chrono::Duration> = None;
+    let mut home: Option<Zone> = None;
+    let mut report = Report::default();
+    let (mut sessions, mut deadlines) = (0, 0);
+    // The events of all.ics, course by course, in a scratch file beside it
+    // (none for a dry run, which writes nothing).
+    let mut body = match options.dry_run {
+        true => None,
+        false => {
+            let folder = all_path.parent().filter(|p| !p.as_os_str().is_empty());
+            note_new_folders(all_path, created);
+            if let Some(folder) = folder {
+                std::fs::create_dir_all(folder).map_err(write_err)?;
+            }
+            Some(tempfile::tempfile_in(folder.unwrap_or(Path::new("."))).map_err(write_err)?)
+        }
+    };
+    let mut at = 0u64;
+    for (b, chunk) in files.chunks(BATCH).enumerate() {
+        let loaded = crate::parallel::map(chunk, |f| crate::load_path(f, tz));
+        let mut batch: Vec<(usize, Loaded)> = Vec::with_capacity(chunk.len());
+        for (k, l) in loaded.into_iter().enumerate() {
+            match l {
+                Ok(l) => batch.push((b * BATCH + k, l)),
+                Err(Error::Invalid(d)) => problems.extend(d),
+                Err(other) => return Err(other),
+            }
+        }
+        for (_, l) in &batch {
+            if !l.warnings.is_empty() {
+                warnings(&l.warnings);
+            }
+        }
+        // After a problem, the rest is only checked, so that all of them
+        // are reported; nothing more is staged.
+        for (i, l) in &batch {
+            let id = &l.schedule.course.id;
+            match ids.get(id) {
+                Some(other) => id_clashes.push(Diagnostic {
+                    field: Some("course.id".into()),
+                    ..Diagnostic::at(
+                        Severity::Error,
+                        &files[*i],
+                        0,
+                        Problem::DuplicateCourseId {
+                            id: id.clone(),
+                            other: other.display().to_string(),
+                        },
+                    )
+                }),
+                None => {
+                    ids.insert(id.clone(), files[*i].clone());
+                }
+            }
+        }
+        if !problems.is_empty() || !id_clashes.is_empty() {
+            continue;
+        }
+        for (i, l) in &batch {
+            for s in &l.schedule.sessions {
+                match uids.get(&s.uid) {
+                    Some((other_file, other)) => uid_clashes.push(Diagnostic {
+                        session: Some(s.label()),
+                        ..Diagnostic::at(
+                            Severity::Error,
+                            &files[*i],
+                            0,
+                            Problem::DuplicateSession {
+                                uid: s.uid.clone(),
+                                other: format!("{other} in {}", files[*other_file].display()),
+                                other_line: 0,
+                            },
+                        )
+                    }),
+                    None => {
+                        uids.insert(s.uid.clone(), (*i, s.label()));
+                    }
+                }
+            }
+        }
+        if !uid_clashes.is_empty() {
+            continue;
+        }
+        for (i, l) in &batch {
+            note_new_folders(&feeds[*i], created);
+            if let Some(page) = &l.schedule.page.output {
+                note_new_folders(page, created);
+            }
+        }
+        let staged = crate::parallel::map(&batch, |(i, l)| {
+            let staging = publish::Options {
+                output: &feeds[*i],
+                previous: if options.fresh {
+                    Previous::Fresh
+                } else {
+                    Previous::Output
+                },
+                allow_removal: options.allow_removal,
+                dry_run: options.dry_run,
+                now: options.now,
+                page: l.schedule.page.output.as_deref(),
+            };
+            publish::prepare(&l.schedule, &staging)
+        });
+        for ((i, l), p) in batch.iter().zip(staged) {
+            let p = p?;
+            let s = &l.schedule;
+            let record = record_of(&files[*i], &digests[*i], l, &feeds[*i], &p.outcome);
+            done.push((
+                record,
+                FeedOutcome {
+                    feed: feeds[*i].clone(),
+                    course: s.course.name.clone(),
+                    summary: l.summary(),
+                    outcome: p.outcome.clone(),
+                    page: s.page.output.clone(),
+                    removed: false,
+                    skipped: false,
+                },
+            ));
+            prepared.push(p);
+            // Its part of all.ics, every event new.
+            let part = combine(&[(files[*i].as_path(), s)], options.combined_name)?;
+            let plan = crate::regenerate::plan(&part, None, options.now);
+            let mut sink = std::io::sink();
+            let mut events = Counted {
+                out: match body.as_mut() {
+                    Some(file) => file,
+                    None => &mut sink,
+                },
+                at,
+            };
+            crate::feed::write_events(&mut events, &part.sessions, &plan.contents, &plan.revisions)
+                .map_err(write_err)?;
+            if let Some((record, _)) = done.last_mut() {
+                record.combined.range = (at, events.at);
+            }
+            at = events.at;
+            report.added.extend(plan.report.added);
+            for (zone, first, last) in crate::feed::zone_spans(&s.sessions).into_values() {
+                let entry = zones
+                    .entry(zone.name().to_owned())
+                    .or_insert_with(|| (zone.clone(), first, last));
+                entry.1 = entry.1.min(first);
+                entry.2 = entry.2.max(last);
+            }
+            refresh = Some(refresh.map_or(s.feed.refresh, |r| r.min(s.feed.refresh)));
+            home.get_or_insert_with(|| s.course.timezone.clone());
+            let d = s.sessions.iter().filter(|x| x.deadline).count();
+            sessions += s.sessions.len() - d;
+            deadlines += d;
+        }
+    }
+    for found in [problems, id_clashes, uid_clashes] {
+        if !found.is_empty() {
+            return Err(Error::Invalid(found));
+        }
+    }
+    let roles: Vec<String> = files
+        .iter()
+        .map(|f| format!("feed of `{}`", f.display()))
+        .collect();
+    let page_roles: Vec<String> = files
+        .iter()
+        .map(|f| format!("page of `{}`", f.display()))
+        .collect();
+    let named_inputs: Vec<(&str, &Path)> =
+        files.iter().map(|f| ("schedule", f.as_path())).collect();
+    let mut outputs: Vec<(&str, &Path)> = roles
+        .iter()
+        .map(String::as_str)
+        .zip(feeds.iter().map(PathBuf::as_path))
+        .collect();
+    outputs.push(("combined feed", all_path));
+    for (role, (_, f)) in page_roles.iter().zip(&done) {
+        if let Some(page) = &f.page {
+            outputs.push((role.as_str(), page.as_path()));
+        }
+    }
+    publish::check_distinct(&named_inputs, &outputs)?;
+
+    let course = Course {
+        name: options.combined_name.to_owned(),
+        id: "combined".into(),
+        timezone: home.unwrap_or_else(Zone::utc),
+        url: None,
+    };
+    let refresh = refresh.unwrap_or_else(|| FeedSettings::default().refresh);
+    let outcome = publish::Outcome {
+        report,
+        events: sessions + deadlines,
+        ..publish::Outcome::default()
+    };
+    let mut header = 0;
+    let combined = publish::prepare_written(all_path, options.dry_run, outcome, |out| {
+        let mut w = Counted { out, at: 0 };
+        crate::feed::write_header(&mut w, &course, refresh, key.tzdata.as_deref(), &zones)?;
+        header = w.at;
+        if let Some(body) = body.as_mut() {
+            std::io::Seek::seek(body, std::io::SeekFrom::Start(0))?;
+            std::io::copy(body, &mut w)?;
+        }
+        w.write_all(crate::feed::END)
+    })?;
+    let combined_outcome = combined.outcome.clone();
+    prepared.push(combined);
+    publish::Prepared::commit_all(prepared)?;
+
+    let combined_summary = format!(
+        "{} from {}; {}",
+        crate::counted_numbers(sessions, deadlines),
+        match files.len() {
+            1 => "1 course".to_owned(),
+            n => format!("{n} courses"),
+        },
+        tz.provenance()
+    );
+    let mut records = Vec::with_capacity(done.len());
+    let mut out = Vec::with_capacity(done.len() + 1);
+    for (mut record, outcome) in done {
+        let (a, b) = record.combined.range;
+        record.combined.range = (a + header, b + header);
+        records.push(record);
+        out.push(outcome);
+    }
+    out.push(FeedOutcome {
+        feed: all_path.to_owned(),
+        course: options.combined_name.to_owned(),
+        summary: combined_summary.clone(),
+        outcome: combined_outcome.clone(),
+        page: None,
+        removed: false,
+        skipped: false,
+    });
+    if !options.dry_run && options.keep_days.is_none() {
+        let manifest = Manifest {
+            key: key.clone(),
+            courses: records,
+            combined: Output::new(all_path, combined_outcome.feed_stamp),
+            combined_end: at + header,
+            combined_summary,
+        };
+        publish::write_atomic(
+            &all_path.with_file_name(crate::manifest::FILE),
+            &manifest.to_json(),
+        )?;
+    }
+    Ok(out)
+}
+
 /// What the manifest says of the folder, for [`publish_changed`].
 struct Known<'a> {
     manifest: &'a Manifest,
@@ -413,7 +757,6 @@ struct Known<'a> {
 /// then rebuilt.
 fn publish_changed(
     known: &Known,
-    inputs: &[Vec<u8>],
     options: &FolderOptions,
     tz: &TzDatabase,
     key: &Key,
@@ -424,9 +767,7 @@ fn publish_changed(
     let changed: Vec<usize> = (0..count)
         .filter(|&i| known.unchanged[i].is_none())
         .collect();
-    let loaded = crate::parallel::map(&changed, |&i| {
-        crate::load_bytes(&known.files[i], inputs[i].clone(), tz)
-    });
+    let loaded = crate::parallel::map(&changed, |&i| crate::load_path(&known.files[i], tz));
     let mut courses: HashMap<usize, Loaded> = HashMap::new();
     let mut problems: Vec<Diagnostic> = Vec::new();
     for (&i, l) in changed.iter().zip(loaded) {

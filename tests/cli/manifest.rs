@@ -304,3 +304,53 @@ fn a_removal_is_refused_without_a_whole_rebuild() {
         "{stderr}"
     );
 }
+
+// Test that the first build of a folder, made course by course, writes
+// what a whole build writes: the same bytes in every feed and in all.ics
+// as a rebuild from scratch (--fresh, without the manifest) at the same
+// build time; and that its manifest serves the next build.
+#[test]
+fn first_build_course_by_course_is_the_whole_build() {
+    let dir = folder();
+    let d = dir.path();
+    let first = build(d, &[]);
+    assert_eq!(states(&first), vec!["written"; 4]);
+    std::fs::remove_file(d.join("out/.coursefeed-manifest.json")).expect("rm");
+    let whole = build(d, &["--fresh"]);
+    assert_eq!(
+        states(&whole),
+        vec!["unchanged, not rewritten"; 4],
+        "{whole}"
+    );
+    assert!(states(&build(d, &[]))
+        .iter()
+        .all(|s| *s == "unchanged, skipped"));
+}
+
+// Test that a course found invalid after earlier ones were staged leaves
+// nothing behind: no feed, no all.ics, no folder; and every problem of
+// every course is reported together.
+#[test]
+fn a_late_invalid_course_leaves_nothing() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path();
+    std::fs::create_dir(d.join("courses")).expect("mkdir");
+    // More courses than one batch, the bad ones last.
+    for i in 0..70 {
+        let mut yaml = coursefeed::synthetic::course_yaml(i, 2);
+        if i >= 68 {
+            yaml = yaml.replacen("date: 2026-", "date: 2026-13-", 1);
+        }
+        std::fs::write(d.join(format!("courses/c{i:02}.yaml")), yaml).expect("write");
+    }
+    let o = common::run(d, &["build", "courses", "-o", "out/feeds"]);
+    assert_eq!(o.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(stderr.starts_with("error: courses/c68.yaml:"), "{stderr}");
+    assert!(stderr.contains("error: courses/c69.yaml:"), "{stderr}");
+    assert!(
+        stderr.ends_with("2 problems found; nothing was written\n"),
+        "{stderr}"
+    );
+    assert!(!d.join("out").exists(), "no folder left behind");
+}
