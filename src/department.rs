@@ -175,29 +175,13 @@ pub fn publish_all(
             warnings(&c.warnings);
         }
     }
-    let roles: Vec<String> = files
-        .iter()
-        .map(|f| format!("feed of `{}`", f.display()))
-        .collect();
-    let inputs: Vec<(&str, &Path)> = files.iter().map(|f| ("schedule", f.as_path())).collect();
-    let mut outputs: Vec<(&str, &Path)> = roles
-        .iter()
-        .map(String::as_str)
-        .zip(feeds.iter().map(PathBuf::as_path))
-        .collect();
-    outputs.push(("combined feed", &all_path));
     // A course that asks for a page (`page.output`, relative to its file)
     // gets it, written with the feeds, all or nothing.
-    let page_roles: Vec<String> = files
+    let pages: Vec<Option<&Path>> = courses
         .iter()
-        .map(|f| format!("page of `{}`", f.display()))
+        .map(|c| c.schedule.page.output.as_deref())
         .collect();
-    for (role, c) in page_roles.iter().zip(&courses) {
-        if let Some(page) = &c.schedule.page.output {
-            outputs.push((role.as_str(), page.as_path()));
-        }
-    }
-    publish::check_distinct(&inputs, &outputs)?;
+    check_outputs(&files, &feeds, &all_path, &pages)?;
 
     let pairs: Vec<(&Path, &Schedule)> = files
         .iter()
@@ -257,15 +241,7 @@ pub fn publish_all(
         }
     }
 
-    let combined_summary = format!(
-        "{} from {}; {}",
-        crate::counted(&combined.sessions),
-        match courses.len() {
-            1 => "1 course".to_owned(),
-            n => format!("{n} courses"),
-        },
-        tz.provenance()
-    );
+    let combined_summary = combined_summary(&crate::counted(&combined.sessions), courses.len(), tz);
     let mut out: Vec<FeedOutcome> = Vec::with_capacity(courses.len() + 1 + stale.len());
     let mut records = Vec::with_capacity(courses.len());
     for (i, c) in courses.iter().enumerate() {
@@ -328,6 +304,43 @@ pub fn publish_all(
         }
     }
     Ok(out)
+}
+
+/// Refuse a folder build whose outputs would meet an input or each other:
+/// each course's feed and page, and all.ics.
+fn check_outputs(
+    files: &[PathBuf],
+    feeds: &[PathBuf],
+    all_path: &Path,
+    pages: &[Option<&Path>],
+) -> Result<(), Error> {
+    let role = |what: &str, f: &Path| format!("{what} of `{}`", f.display());
+    let roles: Vec<(String, String)> = files
+        .iter()
+        .map(|f| (role("feed", f), role("page", f)))
+        .collect();
+    let inputs: Vec<(&str, &Path)> = files.iter().map(|f| ("schedule", f.as_path())).collect();
+    let mut outputs: Vec<(&str, &Path)> = roles
+        .iter()
+        .map(|(feed, _)| feed.as_str())
+        .zip(feeds.iter().map(PathBuf::as_path))
+        .collect();
+    outputs.push(("combined feed", all_path));
+    for ((_, role), page) in roles.iter().zip(pages) {
+        if let Some(page) = page {
+            outputs.push((role.as_str(), page));
+        }
+    }
+    publish::check_distinct(&inputs, &outputs)
+}
+
+/// `36 sessions and 18 deadlines from 3 courses; tz database 2026f (TZDIR)`.
+fn combined_summary(counted: &str, courses: usize, tz: &TzDatabase) -> String {
+    let courses = match courses {
+        1 => "1 course".to_owned(),
+        n => format!("{n} courses"),
+    };
+    format!("{counted} from {courses}; {}", tz.provenance())
 }
 
 /// The manifest's record of course `c`, built from `file` (its digest
@@ -645,28 +658,8 @@ fn first_build(
             return Err(Error::Invalid(found));
         }
     }
-    let roles: Vec<String> = files
-        .iter()
-        .map(|f| format!("feed of `{}`", f.display()))
-        .collect();
-    let page_roles: Vec<String> = files
-        .iter()
-        .map(|f| format!("page of `{}`", f.display()))
-        .collect();
-    let named_inputs: Vec<(&str, &Path)> =
-        files.iter().map(|f| ("schedule", f.as_path())).collect();
-    let mut outputs: Vec<(&str, &Path)> = roles
-        .iter()
-        .map(String::as_str)
-        .zip(feeds.iter().map(PathBuf::as_path))
-        .collect();
-    outputs.push(("combined feed", all_path));
-    for (role, (_, f)) in page_roles.iter().zip(&done) {
-        if let Some(page) = &f.page {
-            outputs.push((role.as_str(), page.as_path()));
-        }
-    }
-    publish::check_distinct(&named_inputs, &outputs)?;
+    let pages: Vec<Option<&Path>> = done.iter().map(|(_, f)| f.page.as_deref()).collect();
+    check_outputs(files, feeds, all_path, &pages)?;
 
     let course = Course {
         name: options.combined_name.to_owned(),
@@ -695,14 +688,10 @@ fn first_build(
     prepared.push(combined);
     publish::Prepared::commit_all(prepared)?;
 
-    let combined_summary = format!(
-        "{} from {}; {}",
-        crate::counted_numbers(sessions, deadlines),
-        match files.len() {
-            1 => "1 course".to_owned(),
-            n => format!("{n} courses"),
-        },
-        tz.provenance()
+    let combined_summary = combined_summary(
+        &crate::counted_numbers(sessions, deadlines),
+        files.len(),
+        tz,
     );
     let mut records = Vec::with_capacity(done.len());
     let mut out = Vec::with_capacity(done.len() + 1);
@@ -805,39 +794,13 @@ fn publish_changed(
         return Ok(None);
     }
     // Every output: each feed, all.ics, and each page, recorded or new.
-    let roles: Vec<String> = known
-        .files
-        .iter()
-        .map(|f| format!("feed of `{}`", f.display()))
-        .collect();
-    let page_roles: Vec<String> = known
-        .files
-        .iter()
-        .map(|f| format!("page of `{}`", f.display()))
-        .collect();
-    let pages: Vec<Option<PathBuf>> = (0..count)
+    let pages: Vec<Option<&Path>> = (0..count)
         .map(|i| match courses.get(&i) {
-            Some(c) => c.schedule.page.output.clone(),
-            None => m.courses[i].page.as_ref().map(|p| p.path.clone()),
+            Some(c) => c.schedule.page.output.as_deref(),
+            None => m.courses[i].page.as_ref().map(|p| p.path.as_path()),
         })
         .collect();
-    let named_inputs: Vec<(&str, &Path)> = known
-        .files
-        .iter()
-        .map(|f| ("schedule", f.as_path()))
-        .collect();
-    let mut outputs: Vec<(&str, &Path)> = roles
-        .iter()
-        .map(String::as_str)
-        .zip(known.feeds.iter().map(PathBuf::as_path))
-        .collect();
-    outputs.push(("combined feed", known.all_path));
-    for (role, page) in page_roles.iter().zip(&pages) {
-        if let Some(page) = page {
-            outputs.push((role.as_str(), page.as_path()));
-        }
-    }
-    publish::check_distinct(&named_inputs, &outputs)?;
+    check_outputs(known.files, known.feeds, known.all_path, &pages)?;
 
     let publish_options = |output, page| publish::Options {
         output,
@@ -1009,15 +972,8 @@ fn publish_changed(
     all.push(combined);
     publish::Prepared::commit_all(all)?;
 
-    let combined_summary = format!(
-        "{} from {}; {}",
-        crate::counted_numbers(sessions, deadlines),
-        match count {
-            1 => "1 course".to_owned(),
-            n => format!("{n} courses"),
-        },
-        tz.provenance()
-    );
+    let combined_summary =
+        combined_summary(&crate::counted_numbers(sessions, deadlines), count, tz);
     let mut out = Vec::with_capacity(count + 1);
     let mut records = Vec::with_capacity(count);
     for (i, range) in ranges.into_iter().enumerate() {
