@@ -9,8 +9,7 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, NaiveDate, Utc};
 
 use crate::error::{Diagnostic, Problem, Severity};
-use crate::input::Kind;
-use crate::manifest::{Course as ManifestCourse, InCombined, Key, Manifest, Output};
+use crate::manifest::{Course as ManifestCourse, Found, InCombined, Input, Key, Manifest, Output};
 use crate::model::{Course, FeedSettings, PageSettings, Schedule};
 use crate::publish::{self, Previous};
 use crate::regenerate::Report;
@@ -91,12 +90,6 @@ pub fn publish_all(
             folder: dir.to_owned(),
         });
     }
-    // Each course file is read here for its digest, and again when it is
-    // parsed: holding 5,000 of them in between would cost memory.
-    let digests = crate::parallel::map(&files, |f| {
-        crate::input::read(f, Kind::Schedule).map(|b| crate::manifest::input_digest(&b))
-    });
-    let digests: Vec<String> = digests.into_iter().collect::<Result<_, _>>()?;
     let key = Key {
         tool: env!("CARGO_PKG_VERSION").to_owned(),
         tzdata: tz.provenance().version.clone(),
@@ -114,28 +107,53 @@ pub fn publish_all(
         .flat_map(|m| &m.courses)
         .map(|c| (c.file.as_path(), c))
         .collect();
-    let unchanged: Vec<Option<&ManifestCourse>> =
-        crate::parallel::map(&files.iter().zip(&digests).collect::<Vec<_>>(), |(f, d)| {
-            recorded
-                .get(f.as_path())
-                .copied()
-                .filter(|c| c.unchanged(d))
+    // Each course file is read here for its digest (unless the file system
+    // vouches for it), and again when it is parsed: holding 5,000 of them
+    // in between would cost memory.
+    let inputs = crate::parallel::map(&files, |f| {
+        crate::manifest::Input::of(f, recorded.get(f.as_path()).copied())
+    });
+    let inputs: Vec<Input> = inputs.into_iter().collect::<Result<_, _>>()?;
+    let checked: Vec<Option<(ManifestCourse, Found)>> =
+        crate::parallel::map(&files.iter().zip(&inputs).collect::<Vec<_>>(), |(f, i)| {
+            recorded.get(f.as_path()).and_then(|c| c.unchanged(i))
         });
+    let mut read_again = checked.iter().flatten().any(|(_, f)| *f == Found::Read);
+    let unchanged: Vec<Option<ManifestCourse>> =
+        checked.into_iter().map(|c| c.map(|(c, _)| c)).collect();
     if let Some(m) = &manifest {
+        let mut combined = m.combined.clone();
+        let combined_intact = match combined.check() {
+            Found::Changed => false,
+            Found::Read => {
+                read_again = true;
+                true
+            }
+            Found::Settled => true,
+        };
         let all_same = m.courses.len() == files.len() && unchanged.iter().all(Option::is_some);
-        if all_same && stale.is_empty() && m.combined.intact() {
-            // Nothing changed: nothing to parse, render or write.
+        if all_same && stale.is_empty() && combined_intact {
+            // Nothing changed: nothing to parse, render or write. What had
+            // to be read to know it is recorded as settled, for next time.
+            if read_again && !options.dry_run {
+                let mut refreshed = Manifest {
+                    courses: unchanged.into_iter().flatten().collect(),
+                    combined,
+                    ..m.clone()
+                };
+                refreshed.write(options.output)?;
+            }
             return Ok(skipped(m, options.combined_name));
         }
         let same_files = m.courses.len() == files.len()
             && m.courses.iter().zip(&files).all(|(c, f)| c.file == *f);
-        if same_files && stale.is_empty() && m.combined.intact() {
+        if same_files && stale.is_empty() && combined_intact {
             let known = Known {
                 manifest: m,
                 unchanged: &unchanged,
                 files: &files,
                 feeds: &feeds,
-                digests: &digests,
+                inputs: &inputs,
                 all_path: &all_path,
             };
             if let Some(out) = publish_changed(&known, options, tz, &key, &mut warnings)? {
@@ -149,7 +167,7 @@ pub fn publish_all(
         return publish_first(
             &files,
             &feeds,
-            &digests,
+            &inputs,
             &all_path,
             options,
             tz,
@@ -210,7 +228,8 @@ pub fn publish_all(
         .map(|(i, u)| {
             (
                 i,
-                u.filter(|_| courses[i].schedule.feed.keep_days.is_none()),
+                u.as_ref()
+                    .filter(|_| courses[i].schedule.feed.keep_days.is_none()),
             )
         })
         .collect();
@@ -247,7 +266,7 @@ pub fn publish_all(
     for (i, c) in courses.iter().enumerate() {
         let (outcome, skipped, record) = match (outcomes[i].take(), jobs[i].1) {
             (Some(outcome), _) => {
-                let record = record_of(&files[i], &digests[i], c, &feeds[i], &outcome);
+                let record = record_of(&files[i], &inputs[i], c, &feeds[i], &outcome);
                 (outcome, false, record)
             }
             (None, Some(record)) => (publish::Outcome::default(), true, record.clone()),
@@ -290,17 +309,14 @@ pub fn publish_all(
                 record.combined.range = range;
             }
             // Last, so that a manifest never vouches for an output not in place.
-            let manifest = Manifest {
+            let mut manifest = Manifest {
                 key,
                 courses: records,
                 combined: Output::new(&all_path, combined_outcome.feed_stamp),
                 combined_end: end,
                 combined_summary,
             };
-            publish::write_atomic(
-                &options.output.join(crate::manifest::FILE),
-                &manifest.to_json(),
-            )?;
+            manifest.write(options.output)?;
         }
     }
     Ok(out)
@@ -343,12 +359,12 @@ fn combined_summary(counted: &str, courses: usize, tz: &TzDatabase) -> String {
     format!("{counted} from {courses}; {}", tz.provenance())
 }
 
-/// The manifest's record of course `c`, built from `file` (its digest
-/// `digest`) into `feed` with `outcome`; its place in all.ics is filled in
+/// The manifest's record of course `c`, built from `file` (as found:
+/// `input`) into `feed` with `outcome`; its place in all.ics is filled in
 /// once that is written.
 fn record_of(
     file: &Path,
-    digest: &str,
+    input: &Input,
     c: &Loaded,
     feed: &Path,
     outcome: &publish::Outcome,
@@ -357,7 +373,8 @@ fn record_of(
     let deadlines = s.sessions.iter().filter(|x| x.deadline).count();
     ManifestCourse {
         file: file.to_owned(),
-        input: digest.to_owned(),
+        input: input.digest.clone(),
+        input_seen: input.seen,
         name: s.course.name.clone(),
         summary: c.summary(),
         feed: Output::new(feed, outcome.feed_stamp),
@@ -428,7 +445,7 @@ fn event_ranges(path: &Path, counts: &[usize]) -> Option<(Vec<(u64, u64)>, u64)>
 fn publish_first(
     files: &[PathBuf],
     feeds: &[PathBuf],
-    digests: &[String],
+    inputs: &[Input],
     all_path: &Path,
     options: &FolderOptions,
     tz: &TzDatabase,
@@ -441,7 +458,7 @@ fn publish_first(
     let result = first_build(
         files,
         feeds,
-        digests,
+        inputs,
         all_path,
         options,
         tz,
@@ -478,7 +495,7 @@ fn note_new_folders(path: &Path, created: &mut Vec<PathBuf>) {
 fn first_build(
     files: &[PathBuf],
     feeds: &[PathBuf],
-    digests: &[String],
+    inputs: &[Input],
     all_path: &Path,
     options: &FolderOptions,
     tz: &TzDatabase,
@@ -607,7 +624,7 @@ fn first_build(
         for ((i, l), p) in batch.iter().zip(staged) {
             let p = p?;
             let s = &l.schedule;
-            let record = record_of(&files[*i], &digests[*i], l, &feeds[*i], &p.outcome);
+            let record = record_of(&files[*i], &inputs[*i], l, &feeds[*i], &p.outcome);
             done.push((
                 record,
                 FeedOutcome {
@@ -711,17 +728,14 @@ fn first_build(
         skipped: false,
     });
     if !options.dry_run && options.keep_days.is_none() {
-        let manifest = Manifest {
+        let mut manifest = Manifest {
             key: key.clone(),
             courses: records,
             combined: Output::new(all_path, combined_outcome.feed_stamp),
             combined_end: at + header,
             combined_summary,
         };
-        publish::write_atomic(
-            &all_path.with_file_name(crate::manifest::FILE),
-            &manifest.to_json(),
-        )?;
+        manifest.write(all_path.parent().unwrap_or(Path::new("")))?;
     }
     Ok(out)
 }
@@ -729,10 +743,11 @@ fn first_build(
 /// What the manifest says of the folder, for [`publish_changed`].
 struct Known<'a> {
     manifest: &'a Manifest,
-    unchanged: &'a [Option<&'a ManifestCourse>],
+    /// Each course's record, brought up to date, if it did not change.
+    unchanged: &'a [Option<ManifestCourse>],
     files: &'a [PathBuf],
     feeds: &'a [PathBuf],
-    digests: &'a [String],
+    inputs: &'a [Input],
     all_path: &'a Path,
 }
 
@@ -981,7 +996,7 @@ fn publish_changed(
             (Some(c), Some(outcome)) => {
                 let record = record_of(
                     &known.files[i],
-                    &known.digests[i],
+                    &known.inputs[i],
                     c,
                     &known.feeds[i],
                     &outcome,
@@ -998,7 +1013,9 @@ fn publish_changed(
                 record
             }
             _ => {
-                let record = m.courses[i].clone();
+                let record = known.unchanged[i]
+                    .clone()
+                    .unwrap_or_else(|| m.courses[i].clone());
                 out.push(FeedOutcome {
                     feed: record.feed.path.clone(),
                     course: record.name.clone(),
@@ -1024,17 +1041,14 @@ fn publish_changed(
         skipped: false,
     });
     if !options.dry_run {
-        let manifest = Manifest {
+        let mut manifest = Manifest {
             key: key.clone(),
             courses: records,
             combined: Output::new(known.all_path, combined_outcome.feed_stamp),
             combined_end: end,
             combined_summary,
         };
-        publish::write_atomic(
-            &known.all_path.with_file_name(crate::manifest::FILE),
-            &manifest.to_json(),
-        )?;
+        manifest.write(known.all_path.parent().unwrap_or(Path::new("")))?;
     }
     Ok(Some(out))
 }

@@ -59,18 +59,36 @@ pub fn read(path: &Path, kind: Kind) -> Result<Vec<u8>, Error> {
         path: path.to_owned(),
         source,
     };
+    let file = std::fs::File::open(path).map_err(fail)?;
+    let meta = file.metadata().map_err(fail)?;
+    read_open(path, file, &meta, kind)
+}
+
+/// [`read`] of `file`, opened at `path`, whose metadata is `meta`.
+pub fn read_open(
+    path: &Path,
+    file: std::fs::File,
+    meta: &std::fs::Metadata,
+    kind: Kind,
+) -> Result<Vec<u8>, Error> {
+    let fail = |source| Error::Read {
+        path: path.to_owned(),
+        source,
+    };
     let too_large = |size| Error::TooLarge {
         path: path.to_owned(),
         size,
         limit: kind.limit(),
         what: kind.plural(),
     };
-    let file = std::fs::File::open(path).map_err(fail)?;
-    let meta = file.metadata().map_err(fail)?;
     if meta.is_file() && meta.len() > kind.limit() {
         return Err(too_large(Some(meta.len())));
     }
-    let mut bytes = Vec::new();
+    // Room for the whole of a regular file and the read that finds its end.
+    let mut bytes = Vec::with_capacity(match meta.is_file() {
+        true => usize::try_from(meta.len()).unwrap_or(0).saturating_add(1),
+        false => 0,
+    });
     file.take(kind.limit() + 1)
         .read_to_end(&mut bytes)
         .map_err(fail)?;

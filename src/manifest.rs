@@ -16,6 +16,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use crate::publish::Stamp;
+use crate::Error;
 
 /// The manifest's file name, in the output folder.
 pub const FILE: &str = ".coursefeed-manifest.json";
@@ -38,6 +39,131 @@ impl Key {
     }
 }
 
+/// What the file system says of a file (size, modification time, inode),
+/// so that a file not written since it was last read or written need not
+/// be read again to be known unchanged.
+///
+/// Trusted only when the file had settled when this was taken: its time
+/// was [`settle_ns`] or more before. A file's time comes from a coarse
+/// clock (a tick of a few milliseconds on Linux; whole seconds, even two,
+/// on some file systems), and a write within the same tick as the one
+/// seen would leave the time as it was; a write after a settled file was
+/// seen cannot. A file that had not settled (an output just written, a
+/// course saved a moment before the build) is read next time and its
+/// digest compared, as is any file whose size, time or inode differ. A
+/// file server whose clock runs behind this machine's by more than the
+/// margin defeats this; `--fresh` rebuilds regardless.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize)]
+pub struct Seen {
+    /// Its size.
+    pub bytes: u64,
+    /// Its modification time, in nanoseconds since 1970.
+    pub modified_ns: u64,
+    /// Its inode (0 where there is none): a file replaced by another, as
+    /// most editors and `sed -i` do, is another file.
+    pub inode: u64,
+    /// Whether it had settled when seen.
+    pub settled: bool,
+}
+
+impl PartialEq for Seen {
+    /// The same file, unmodified: whether either had settled is not the file's.
+    fn eq(&self, other: &Seen) -> bool {
+        (self.bytes, self.modified_ns, self.inode) == (other.bytes, other.modified_ns, other.inode)
+    }
+}
+
+impl Eq for Seen {}
+
+/// How long after its modification time a file has settled: longer than a
+/// tick of the clock that stamped it. Times in whole seconds come from file
+/// systems that keep them so (two seconds on FAT); finer ones from the
+/// kernel's clock, whose tick is at most 10 ms.
+pub fn settle_ns(modified_ns: u64) -> u64 {
+    match modified_ns % 1_000_000_000 {
+        0 => 3_000_000_000,
+        _ => 50_000_000,
+    }
+}
+
+impl Seen {
+    /// What `meta` says, if it has a modification time; `now_ns` is the
+    /// time just before `meta` was taken.
+    pub fn of(meta: &std::fs::Metadata, now_ns: u64) -> Option<Seen> {
+        let modified = meta.modified().ok()?;
+        let modified_ns = modified.duration_since(std::time::UNIX_EPOCH).ok()?;
+        let modified_ns = u64::try_from(modified_ns.as_nanos()).ok()?;
+        #[cfg(unix)]
+        let inode = std::os::unix::fs::MetadataExt::ino(meta);
+        #[cfg(not(unix))]
+        let inode = 0;
+        Some(Seen {
+            bytes: meta.len(),
+            modified_ns,
+            inode,
+            settled: modified_ns.saturating_add(settle_ns(modified_ns)) < now_ns,
+        })
+    }
+
+    /// What the file system says of `path` now.
+    pub fn at(path: &Path) -> Option<Seen> {
+        let now = now_ns();
+        Seen::of(&std::fs::metadata(path).ok()?, now)
+    }
+
+    /// Whether `now` shows the file seen as `recorded` not modified since.
+    fn vouches(recorded: Option<Seen>, now: Option<Seen>) -> bool {
+        match (recorded, now) {
+            (Some(r), Some(n)) => r.settled && r == n,
+            _ => false,
+        }
+    }
+}
+
+/// Now, in nanoseconds since 1970.
+pub fn now_ns() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| u64::try_from(d.as_nanos()).unwrap_or(u64::MAX))
+}
+
+/// A course file as this build found it: its digest, and what the file
+/// system said of it just before it was read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Input {
+    /// xxh3-128 of its bytes, in hex.
+    pub digest: String,
+    /// Its size, time and inode, taken before its bytes were read.
+    pub seen: Option<Seen>,
+}
+
+impl Input {
+    /// Course file `path` now. Its bytes are read and hashed unless the
+    /// file system vouches for `recorded`, its record.
+    pub fn of(path: &Path, recorded: Option<&Course>) -> Result<Input, Error> {
+        let kind = crate::input::Kind::Schedule;
+        let fail = |source| Error::Read {
+            path: path.to_owned(),
+            source,
+        };
+        let file = std::fs::File::open(path).map_err(fail)?;
+        let now = now_ns();
+        let meta = file.metadata().map_err(fail)?;
+        let seen = Seen::of(&meta, now);
+        if let Some(r) = recorded.filter(|r| Seen::vouches(r.input_seen, seen)) {
+            return Ok(Input {
+                digest: r.input.clone(),
+                seen,
+            });
+        }
+        let bytes = crate::input::read_open(path, file, &meta, kind)?;
+        Ok(Input {
+            digest: input_digest(&bytes),
+            seen,
+        })
+    }
+}
+
 /// One output file as written.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Output {
@@ -47,28 +173,66 @@ pub struct Output {
     pub bytes: u64,
     /// Its xxh3-128 digest, in hex.
     pub digest: String,
+    /// What the file system said of it when it was written or last found
+    /// intact.
+    #[serde(default)]
+    pub seen: Option<Seen>,
+}
+
+/// What checking a recorded file found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Found {
+    /// Its bytes are not the recorded ones, or it is gone.
+    Changed,
+    /// The file system vouches that it was not modified.
+    Settled,
+    /// It was read, and its bytes are the recorded ones.
+    Read,
 }
 
 impl Output {
-    /// The record of `stamp` at `path`.
+    /// The record of `stamp`, written at `path`; what the file system says
+    /// of it is taken once it is in place ([`Manifest::write`]).
     pub fn new(path: &Path, stamp: Stamp) -> Output {
         Output {
             path: path.to_owned(),
             bytes: stamp.bytes,
             digest: format!("{:032x}", stamp.digest),
+            seen: None,
         }
     }
 
-    /// Whether the file is still the one recorded.
-    pub fn intact(&self) -> bool {
+    /// Whether the file is still the one recorded; when it is, `self.seen`
+    /// is what the file system says now, for the next build.
+    pub fn check(&mut self) -> Found {
         let Ok(digest) = u128::from_str_radix(&self.digest, 16) else {
-            return false;
+            return Found::Changed;
         };
-        Stamp {
+        let Ok(file) = std::fs::File::open(&self.path) else {
+            return Found::Changed;
+        };
+        let now = now_ns();
+        let Ok(meta) = file.metadata() else {
+            return Found::Changed;
+        };
+        if !meta.is_file() || meta.len() != self.bytes {
+            return Found::Changed;
+        }
+        let seen = Seen::of(&meta, now);
+        if Seen::vouches(self.seen, seen) {
+            return Found::Settled;
+        }
+        let stamp = Stamp {
             bytes: self.bytes,
             digest,
+        };
+        match stamp.matches(file) {
+            true => {
+                self.seen = seen;
+                Found::Read
+            }
+            false => Found::Changed,
         }
-        .matches_file(&self.path)
     }
 }
 
@@ -79,6 +243,9 @@ pub struct Course {
     pub file: PathBuf,
     /// Digest of the file's bytes, in hex.
     pub input: String,
+    /// What the file system said of the file just before it was read.
+    #[serde(default)]
+    pub input_seen: Option<Seen>,
     /// The course's name.
     pub name: String,
     /// What it held (`12 sessions and 6 deadlines, ...`).
@@ -112,10 +279,27 @@ pub struct InCombined {
 }
 
 impl Course {
-    /// Whether `input` (the file's digest now) and the outputs on disk are
-    /// what this record says.
-    pub fn unchanged(&self, input: &str) -> bool {
-        self.input == input && self.feed.intact() && self.page.as_ref().is_none_or(Output::intact)
+    /// This record brought up to date, if `input` (the file now) and the
+    /// outputs on disk are what it says; with whether any file had to be
+    /// read to know it.
+    pub fn unchanged(&self, input: &Input) -> Option<(Course, Found)> {
+        if self.input != input.digest {
+            return None;
+        }
+        let mut c = self.clone();
+        c.input_seen = input.seen;
+        let mut found = match Seen::vouches(self.input_seen, input.seen) {
+            true => Found::Settled,
+            false => Found::Read,
+        };
+        for output in std::iter::once(&mut c.feed).chain(c.page.as_mut()) {
+            match output.check() {
+                Found::Changed => return None,
+                Found::Read => found = Found::Read,
+                Found::Settled => {}
+            }
+        }
+        Some((c, found))
     }
 }
 
@@ -142,7 +326,22 @@ impl Manifest {
         m.key.reuses(key).then_some(m)
     }
 
-    /// The manifest's bytes, to be written last, atomically.
+    /// Write it into `output`, atomically, after every output it records
+    /// is in place: what the file system says of those just written is
+    /// taken here.
+    pub fn write(&mut self, output: &Path) -> Result<(), Error> {
+        let outputs = self
+            .courses
+            .iter_mut()
+            .flat_map(|c| std::iter::once(&mut c.feed).chain(c.page.as_mut()))
+            .chain(std::iter::once(&mut self.combined));
+        for o in outputs.filter(|o| o.seen.is_none()) {
+            o.seen = Seen::at(&o.path).filter(|s| s.bytes == o.bytes);
+        }
+        crate::publish::write_atomic(&output.join(FILE), &self.to_json())
+    }
+
+    /// The manifest's bytes.
     pub fn to_json(&self) -> Vec<u8> {
         let mut out = serde_json::to_vec_pretty(self).unwrap_or_default();
         out.push(b'\n');
@@ -159,19 +358,87 @@ pub fn input_digest(bytes: &[u8]) -> String {
 mod tests {
     use super::*;
 
-    // Test that an output is intact only while its bytes are the recorded
-    // ones: an edit of the same length and a deletion both show.
+    /// Set `path`'s modification time to `secs_ago` seconds ago.
+    fn age(path: &Path, secs_ago: u64) {
+        let then = std::time::SystemTime::now() - std::time::Duration::from_secs(secs_ago);
+        std::fs::File::options()
+            .write(true)
+            .open(path)
+            .and_then(|f| f.set_modified(then))
+            .expect("set mtime");
+    }
+
+    // Test that an output just written is checked by content: an edit of
+    // the same length and a deletion both show, and a file found intact by
+    // reading is recorded as seen for next time.
     #[test]
-    fn outputs_are_checked_by_content() {
+    fn outputs_just_written_are_checked_by_content() {
         let dir = tempfile::tempdir().expect("tempdir");
         let path = dir.path().join("a.ics");
         std::fs::write(&path, "BEGIN:VCALENDAR\r\n").expect("write");
-        let out = Output::new(&path, Stamp::of(b"BEGIN:VCALENDAR\r\n"));
-        assert!(out.intact());
+        let mut out = Output::new(&path, Stamp::of(b"BEGIN:VCALENDAR\r\n"));
+        assert_eq!(out.check(), Found::Read);
+        assert!(out.seen.is_some());
         std::fs::write(&path, "BEGIN:VCALENDAX\r\n").expect("write");
-        assert!(!out.intact(), "same size, other bytes");
+        assert_eq!(
+            out.clone().check(),
+            Found::Changed,
+            "same size, other bytes"
+        );
         std::fs::remove_file(&path).expect("remove");
-        assert!(!out.intact(), "deleted");
+        assert_eq!(out.check(), Found::Changed, "deleted");
+    }
+
+    // Test that what the file system says of a settled file is trusted (a
+    // record whose digest is wrong on purpose still passes: the file was
+    // not read), and stops being trusted once the file is written again,
+    // even with bytes of the same length, or replaced by another file with
+    // the old time.
+    #[test]
+    fn a_settled_file_is_vouched_for_until_written() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("a.ics");
+        std::fs::write(&path, "BEGIN:VCALENDAR\r\n").expect("write");
+        age(&path, 3600);
+        let seen = Seen::at(&path).expect("seen");
+        assert!(seen.settled);
+        let mut wrong = Output {
+            digest: format!("{:032x}", 1),
+            seen: Some(seen),
+            ..Output::new(&path, Stamp::of(b"BEGIN:VCALENDAR\r\n"))
+        };
+        assert_eq!(wrong.check(), Found::Settled, "vouched for, not read");
+        let mut right = Output {
+            seen: Some(seen),
+            ..Output::new(&path, Stamp::of(b"BEGIN:VCALENDAR\r\n"))
+        };
+        std::fs::write(&path, "BEGIN:VCALENDAX\r\n").expect("write in place");
+        assert_eq!(right.clone().check(), Found::Changed, "written again");
+        // Another file (another inode) put in its place, its time set back.
+        let other = dir.path().join("b.ics");
+        std::fs::write(&other, "BEGIN:VCALENDAX\r\n").expect("write");
+        std::fs::rename(&other, &path).expect("rename");
+        let modified = std::time::UNIX_EPOCH + std::time::Duration::from_nanos(seen.modified_ns);
+        std::fs::File::options()
+            .write(true)
+            .open(&path)
+            .and_then(|f| f.set_modified(modified))
+            .expect("set mtime");
+        assert_eq!(right.check(), Found::Changed, "replaced, time set back");
+    }
+
+    // Test that a file modified within the margin has not settled, and
+    // that whole-second times (file systems that keep no more) need more.
+    #[test]
+    fn a_file_just_written_has_not_settled() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("a.yaml");
+        std::fs::write(&path, "x").expect("write");
+        assert!(!Seen::at(&path).expect("seen").settled);
+        age(&path, 1);
+        assert!(Seen::at(&path).expect("seen").settled);
+        assert_eq!(settle_ns(1_796_000_000_000_000_000), 3_000_000_000);
+        assert_eq!(settle_ns(1_796_000_000_123_456_789), 50_000_000);
     }
 
     // Test that a manifest from another tool version, tz release or

@@ -4,6 +4,7 @@
 //! half-way: the new content goes to a temporary file in the same folder and
 //! is renamed over the old one, which on POSIX file systems is atomic.
 
+use std::collections::HashMap;
 use std::io::{BufRead, Read, Write};
 use std::path::{Path, PathBuf};
 
@@ -112,25 +113,22 @@ impl Stamp {
         }
     }
 
-    /// Whether the file at `path` has this stamp now. The size is checked
-    /// first, so a file of another length is not read.
-    pub fn matches_file(&self, path: &Path) -> bool {
-        match std::fs::metadata(path) {
-            Ok(m) if m.is_file() && m.len() == self.bytes => {
-                // Streamed: a combined feed can be hundreds of megabytes.
-                let digest = std::fs::File::open(path).and_then(|mut f| {
-                    let mut hasher = xxhash_rust::xxh3::Xxh3::new();
-                    let mut buf = vec![0u8; 1 << 16];
-                    loop {
-                        match f.read(&mut buf)? {
-                            0 => return Ok(hasher.digest128()),
-                            n => hasher.update(&buf[..n]),
-                        }
-                    }
-                });
-                digest.is_ok_and(|d| d == self.digest)
+    /// Whether `file`, read from where it stands to its end, has this
+    /// stamp. Streamed: a combined feed can be hundreds of megabytes.
+    pub fn matches(&self, mut file: std::fs::File) -> bool {
+        let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+        let mut buf = vec![0u8; 1 << 16];
+        let mut bytes = 0u64;
+        loop {
+            match file.read(&mut buf) {
+                Ok(0) => return bytes == self.bytes && hasher.digest128() == self.digest,
+                Ok(n) => {
+                    hasher.update(&buf[..n]);
+                    bytes += n as u64;
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(_) => return false,
             }
-            _ => false,
         }
     }
 }
@@ -257,7 +255,14 @@ pub fn prepare_written(
     write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
 ) -> Result<Prepared, Error> {
     let target = write_target(output);
-    let (tmp, stamp) = stage_with(&target, Old::open(output), dry_run, |out| write(out))?;
+    // Compared with the file there only when it may come out the same: an
+    // event added, changed or removed changes it.
+    let r = &outcome.report;
+    let old = match r.added.is_empty() && r.changed.is_empty() && r.removed.is_empty() {
+        true => Old::open(output),
+        false => Old::Missing,
+    };
+    let (tmp, stamp) = stage_with(&target, old, dry_run, |out| write(out))?;
     outcome.written = tmp.is_some();
     outcome.feed_stamp = stamp;
     outcome.bytes = stamp.bytes;
@@ -429,12 +434,27 @@ pub fn write_target(path: &Path) -> PathBuf {
 
 /// One path per file, whatever way it is written: symlinks followed, `..`
 /// resolved, and compared without case, as a file served from a
-/// case-insensitive disk or web server would be.
-fn identity(path: &Path) -> String {
+/// case-insensitive disk or web server would be. `folders` keeps the
+/// folders already resolved: a department's thousands of files share a few.
+fn identity(path: &Path, folders: &mut HashMap<PathBuf, PathBuf>) -> String {
+    let mut folder = |dir: &Path| -> PathBuf {
+        let dir = match dir.as_os_str().is_empty() {
+            true => Path::new("."),
+            false => dir,
+        };
+        folders
+            .entry(dir.to_owned())
+            .or_insert_with(|| std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_owned()))
+            .clone()
+    };
+    // The file itself is no link (write_target followed them): where it
+    // stands is its folder, resolved.
     let target = write_target(path);
-    let resolved = match std::fs::canonicalize(&target) {
-        Ok(p) => p,
-        Err(_) => {
+    let exists = std::fs::symlink_metadata(&target).is_ok();
+    let resolved = match (exists, target.parent(), target.file_name()) {
+        (true, Some(dir), Some(name)) => folder(dir).join(name),
+        (true, _, _) => std::fs::canonicalize(&target).unwrap_or(target),
+        (false, _, _) => {
             // Not there yet: its folder is, or will be made, so `..` can be
             // taken literally.
             let mut lexical = PathBuf::new();
@@ -447,12 +467,8 @@ fn identity(path: &Path) -> String {
                     other => lexical.push(other),
                 }
             }
-            let target = lexical;
-            let dir = target.parent().filter(|d| !d.as_os_str().is_empty());
-            let dir = dir.map_or_else(|| Path::new(".").to_path_buf(), Path::to_path_buf);
-            std::fs::canonicalize(&dir)
-                .unwrap_or(dir)
-                .join(target.file_name().unwrap_or_default())
+            let dir = lexical.parent().unwrap_or(Path::new(""));
+            folder(dir).join(lexical.file_name().unwrap_or_default())
         }
     };
     resolved.to_string_lossy().to_lowercase()
@@ -461,21 +477,27 @@ fn identity(path: &Path) -> String {
 /// Refuse a command whose outputs would replace one of its inputs or each
 /// other. Each file comes with its role, to name it in the error.
 pub fn check_distinct(inputs: &[(&str, &Path)], outputs: &[(&str, &Path)]) -> Result<(), Error> {
-    let mut seen: std::collections::HashMap<String, (&str, &Path)> =
-        std::collections::HashMap::new();
+    let mut folders = HashMap::new();
+    let mut seen: HashMap<String, (&str, &Path)> = HashMap::new();
     for &(role, path) in inputs {
-        seen.entry(identity(path)).or_insert((role, path));
+        seen.entry(identity(path, &mut folders))
+            .or_insert((role, path));
     }
     for &(role, path) in outputs {
-        if let Some(&(first_role, first)) = seen.get(&identity(path)) {
-            return Err(Error::SameFile {
-                first_role: first_role.to_owned(),
-                first: first.to_owned(),
-                second_role: role.to_owned(),
-                second: path.to_owned(),
-            });
+        match seen.entry(identity(path, &mut folders)) {
+            std::collections::hash_map::Entry::Occupied(first) => {
+                let &(first_role, first) = first.get();
+                return Err(Error::SameFile {
+                    first_role: first_role.to_owned(),
+                    first: first.to_owned(),
+                    second_role: role.to_owned(),
+                    second: path.to_owned(),
+                });
+            }
+            std::collections::hash_map::Entry::Vacant(slot) => {
+                slot.insert((role, path));
+            }
         }
-        seen.insert(identity(path), (role, path));
     }
     Ok(())
 }

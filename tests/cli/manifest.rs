@@ -181,6 +181,92 @@ fn an_output_changed_by_hand_is_rebuilt() {
     assert_eq!(states(&first), vec!["written"; 4]);
 }
 
+/// Set the modification time of every file under `dir` an hour back, as if
+/// the last build and edit were long ago.
+fn settle(dir: &Path) {
+    let then = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+    for sub in ["courses", "out"] {
+        for entry in std::fs::read_dir(dir.join(sub)).expect("list") {
+            let path = entry.expect("entry").path();
+            std::fs::File::options()
+                .write(true)
+                .open(&path)
+                .and_then(|f| f.set_modified(then))
+                .expect("set mtime");
+        }
+    }
+}
+
+/// How many files the manifest records as settled, and as not.
+fn settled(dir: &Path) -> (usize, usize) {
+    let m = std::fs::read_to_string(dir.join("out/.coursefeed-manifest.json")).expect("manifest");
+    (
+        m.matches("\"settled\": true").count(),
+        m.matches("\"settled\": false").count(),
+    )
+}
+
+// Test that files the manifest knows as settled are trusted on their size,
+// time and inode, and that this never hides a change: a rebuild with
+// nothing changed reads the files it cannot vouch for and records them as
+// settled (three courses, three feeds, all.ics); then a course touched
+// without a change is skipped, and a feed and a course rewritten with bytes
+// of the same length are rebuilt.
+#[test]
+fn settled_files_are_trusted_until_written() {
+    let dir = folder();
+    let d = dir.path();
+    build(d, &[]);
+    settle(d);
+    let skipped = vec!["unchanged, skipped"; 4];
+    assert_eq!(states(&build(d, &[])), skipped);
+    assert_eq!(settled(d), (7, 0));
+    let manifest = std::fs::read(d.join("out/.coursefeed-manifest.json")).expect("manifest");
+    // Settled, and nothing to read: the manifest is left as it is.
+    assert_eq!(states(&build(d, &[])), skipped);
+    assert_eq!(
+        std::fs::read(d.join("out/.coursefeed-manifest.json")).expect("manifest"),
+        manifest
+    );
+
+    // Touched, same bytes: read, found the same, skipped.
+    let a = d.join("courses/a.yaml");
+    let text = std::fs::read_to_string(&a).expect("read");
+    std::fs::write(&a, &text).expect("touch");
+    assert_eq!(states(&build(d, &[])), skipped);
+
+    // A feed edited in place, same length.
+    let c = d.join("out/c.ics");
+    let feed = std::fs::read_to_string(&c).expect("feed");
+    std::fs::write(&c, feed.replacen("SUMMARY:L", "SUMMARY:X", 1)).expect("edit");
+    assert_eq!(
+        states(&build(d, &[])),
+        vec![
+            "unchanged, skipped",
+            "unchanged, skipped",
+            "written",
+            "unchanged, not rewritten"
+        ]
+    );
+    // A course rewritten with a topic of the same length.
+    settle(d);
+    build(d, &[]);
+    let b = d.join("courses/b.yaml");
+    let text = std::fs::read_to_string(&b).expect("read");
+    let edited = text.replacen("topic: ML platforms", "topic: ML Platforms", 1);
+    assert_eq!(edited.len(), text.len());
+    std::fs::write(&b, edited).expect("write");
+    assert_eq!(
+        states(&build(d, &[])),
+        vec![
+            "unchanged, skipped",
+            "written",
+            "unchanged, skipped",
+            "written"
+        ]
+    );
+}
+
 // Test that another tool version, another tz release, a manifest that does
 // not parse, and --fresh each rebuild every course.
 #[test]
