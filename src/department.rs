@@ -34,6 +34,11 @@ pub struct FolderOptions<'a> {
     /// Leave sessions that ended more than this many days ago out of the
     /// combined feed.
     pub keep_days: Option<u32>,
+    /// Keep an entry per added, changed or removed event in the outcomes'
+    /// reports (the JSON output lists them); without it, a first build
+    /// keeps only their numbers, so that its memory does not grow with the
+    /// folder's events.
+    pub itemize: bool,
 }
 
 /// One feed of a folder build.
@@ -162,8 +167,9 @@ pub fn publish_all(
         }
     }
 
-    // A first build goes course by course, never holding them all.
-    if !all_path.exists() && stale.is_empty() {
+    // A first build goes course by course, never holding them all (a
+    // window on the combined feed needs them all: the whole build).
+    if !all_path.exists() && stale.is_empty() && options.keep_days.is_none() {
         return publish_first(
             &files,
             &feeds,
@@ -511,9 +517,7 @@ fn first_build(
     };
     let mut problems: Vec<Diagnostic> = Vec::new();
     let mut id_clashes: Vec<Diagnostic> = Vec::new();
-    let mut uid_clashes: Vec<Diagnostic> = Vec::new();
     let mut ids: HashMap<String, PathBuf> = HashMap::new();
-    let mut uids: HashMap<String, (usize, String)> = HashMap::new();
     let mut prepared: Vec<publish::Prepared> = Vec::with_capacity(files.len());
     let mut done: Vec<(ManifestCourse, FeedOutcome)> = Vec::with_capacity(files.len());
     let mut zones: BTreeMap<String, (Zone, NaiveDate, NaiveDate)> = BTreeMap::new();
@@ -536,23 +540,99 @@ fn first_build(
     };
     let mut at = 0u64;
     for (b, chunk) in files.chunks(BATCH).enumerate() {
-        let loaded = crate::parallel::map(chunk, |f| crate::load_path(f, tz));
-        let mut batch: Vec<(usize, Loaded)> = Vec::with_capacity(chunk.len());
-        for (k, l) in loaded.into_iter().enumerate() {
+        // Each course parsed, and, unless a problem was already found, its
+        // feed and page staged and its part of all.ics (every event new)
+        // rendered, on every core. A course that later proves to clash
+        // with another is dropped, and its staged files with it.
+        let stage = problems.is_empty() && id_clashes.is_empty();
+        let indices: Vec<usize> = (b * BATCH..b * BATCH + chunk.len()).collect();
+        let loaded = crate::parallel::map(&indices, |&i| {
+            let l = crate::load_path(&files[i], tz)?;
+            if !stage {
+                return Ok((l, None));
+            }
+            // The folders staging makes, to be removed again on error.
+            let mut new_folders = Vec::new();
+            note_new_folders(&feeds[i], &mut new_folders);
+            if let Some(page) = &l.schedule.page.output {
+                note_new_folders(page, &mut new_folders);
+            }
+            let staging = publish::Options {
+                output: &feeds[i],
+                previous: if options.fresh {
+                    Previous::Fresh
+                } else {
+                    Previous::Output
+                },
+                allow_removal: options.allow_removal,
+                dry_run: options.dry_run,
+                now: options.now,
+                page: l.schedule.page.output.as_deref(),
+            };
+            let (mut p, contents) = match publish::prepare_keeping(&l.schedule, &staging) {
+                Ok(p) => p,
+                Err(e) => return Ok((l, Some(Err((e, new_folders))))),
+            };
+            let s = &l.schedule;
+            let mut plan = match contents {
+                // The course's events as its feed has them, but for the
+                // summary, which names the course.
+                Some(own) => {
+                    let name = &s.course.name;
+                    let contents = s
+                        .sessions
+                        .iter()
+                        .zip(own)
+                        .map(|(s, c)| crate::feed::named_content(&c, s, name).into())
+                        .collect();
+                    crate::regenerate::plan_named(
+                        &s.sessions,
+                        contents,
+                        name,
+                        options.now,
+                        options.itemize,
+                    )
+                }
+                // A feed with a window has some of them only.
+                None => {
+                    let part = combine(&[(files[i].as_path(), s)], options.combined_name)?;
+                    crate::regenerate::plan(&part, None, options.now)
+                }
+            };
+            let mut events = Vec::new();
+            crate::feed::write_events(&mut events, &s.sessions, &plan.contents, &plan.revisions)
+                .map_err(write_err)?;
+            if !options.itemize {
+                p.outcome.report.drop_entries();
+                plan.report.drop_entries();
+            }
+            Ok::<_, Error>((l, Some(Ok((p, events, plan.report, new_folders)))))
+        });
+        let mut batch = Vec::with_capacity(chunk.len());
+        for (&i, l) in indices.iter().zip(loaded) {
             match l {
-                Ok(l) => batch.push((b * BATCH + k, l)),
+                Ok((l, staged)) => batch.push((i, l, staged)),
                 Err(Error::Invalid(d)) => problems.extend(d),
                 Err(other) => return Err(other),
             }
         }
-        for (_, l) in &batch {
+        for (_, l, staged) in &batch {
+            let folders = match staged {
+                Some(Ok((_, _, _, folders))) | Some(Err((_, folders))) => folders.as_slice(),
+                None => &[],
+            };
+            for folder in folders {
+                if !created.contains(folder) {
+                    created.push(folder.clone());
+                }
+            }
             if !l.warnings.is_empty() {
                 warnings(&l.warnings);
             }
         }
         // After a problem, the rest is only checked, so that all of them
         // are reported; nothing more is staged.
-        for (i, l) in &batch {
+        for (i, l, _) in &batch {
             let id = &l.schedule.course.id;
             match ids.get(id) {
                 Some(other) => id_clashes.push(Diagnostic {
@@ -575,60 +655,20 @@ fn first_build(
         if !problems.is_empty() || !id_clashes.is_empty() {
             continue;
         }
-        for (i, l) in &batch {
-            for s in &l.schedule.sessions {
-                match uids.get(&s.uid) {
-                    Some((other_file, other)) => uid_clashes.push(Diagnostic {
-                        session: Some(s.label()),
-                        ..Diagnostic::at(
-                            Severity::Error,
-                            &files[*i],
-                            0,
-                            Problem::DuplicateSession {
-                                uid: s.uid.clone(),
-                                other: format!("{other} in {}", files[*other_file].display()),
-                                other_line: 0,
-                            },
-                        )
-                    }),
-                    None => {
-                        uids.insert(s.uid.clone(), (*i, s.label()));
-                    }
-                }
-            }
-        }
-        if !uid_clashes.is_empty() {
-            continue;
-        }
-        for (i, l) in &batch {
-            note_new_folders(&feeds[*i], created);
-            if let Some(page) = &l.schedule.page.output {
-                note_new_folders(page, created);
-            }
-        }
-        let staged = crate::parallel::map(&batch, |(i, l)| {
-            let staging = publish::Options {
-                output: &feeds[*i],
-                previous: if options.fresh {
-                    Previous::Fresh
-                } else {
-                    Previous::Output
-                },
-                allow_removal: options.allow_removal,
-                dry_run: options.dry_run,
-                now: options.now,
-                page: l.schedule.page.output.as_deref(),
-            };
-            publish::prepare(&l.schedule, &staging)
-        });
-        for ((i, l), p) in batch.iter().zip(staged) {
-            let p = p?;
+        for (i, l, staged) in batch {
+            let Some(staged) = staged else { continue };
+            let (p, events, part, _) = staged.map_err(|(e, _)| e)?;
             let s = &l.schedule;
-            let record = record_of(&files[*i], &inputs[*i], l, &feeds[*i], &p.outcome);
+            let mut record = record_of(&files[i], &inputs[i], &l, &feeds[i], &p.outcome);
+            if let Some(body) = body.as_mut() {
+                body.write_all(&events).map_err(write_err)?;
+            }
+            record.combined.range = (at, at + events.len() as u64);
+            at += events.len() as u64;
             done.push((
                 record,
                 FeedOutcome {
-                    feed: feeds[*i].clone(),
+                    feed: feeds[i].clone(),
                     course: s.course.name.clone(),
                     summary: l.summary(),
                     outcome: p.outcome.clone(),
@@ -638,24 +678,8 @@ fn first_build(
                 },
             ));
             prepared.push(p);
-            // Its part of all.ics, every event new.
-            let part = combine(&[(files[*i].as_path(), s)], options.combined_name)?;
-            let plan = crate::regenerate::plan(&part, None, options.now);
-            let mut sink = std::io::sink();
-            let mut events = Counted {
-                out: match body.as_mut() {
-                    Some(file) => file,
-                    None => &mut sink,
-                },
-                at,
-            };
-            crate::feed::write_events(&mut events, &part.sessions, &plan.contents, &plan.revisions)
-                .map_err(write_err)?;
-            if let Some((record, _)) = done.last_mut() {
-                record.combined.range = (at, events.at);
-            }
-            at = events.at;
-            report.added.extend(plan.report.added);
+            report.added.extend(part.added);
+            report.dropped.added += part.dropped.added;
             for (zone, first, last) in crate::feed::zone_spans(&s.sessions).into_values() {
                 let entry = zones
                     .entry(zone.name().to_owned())
@@ -670,10 +694,15 @@ fn first_build(
             deadlines += d;
         }
     }
-    for found in [problems, id_clashes, uid_clashes] {
+    for found in [problems, id_clashes] {
         if !found.is_empty() {
             return Err(Error::Invalid(found));
         }
+    }
+
+    let uid_clashes = uid_clashes(files, &ids, tz)?;
+    if !uid_clashes.is_empty() {
+        return Err(Error::Invalid(uid_clashes));
     }
     let pages: Vec<Option<&Path>> = done.iter().map(|(_, f)| f.page.as_deref()).collect();
     check_outputs(files, feeds, all_path, &pages)?;
@@ -738,6 +767,63 @@ fn first_build(
         manifest.write(all_path.parent().unwrap_or(Path::new("")))?;
     }
     Ok(out)
+}
+
+/// The sessions of different courses that would share a UID, in file
+/// order, for a folder whose course ids (`ids`, each with its file) are
+/// distinct. UIDs are `<course id>-<key>`, so two courses' can only meet
+/// when one id is the other's and a `-` and more: only such courses, rare,
+/// are parsed again and compared, rather than every UID of the folder kept
+/// while it is built.
+fn uid_clashes(
+    files: &[PathBuf],
+    ids: &HashMap<String, PathBuf>,
+    tz: &TzDatabase,
+) -> Result<Vec<Diagnostic>, Error> {
+    let mut related: Vec<&Path> = Vec::new();
+    for (id, file) in ids {
+        for (at, _) in id.match_indices('-') {
+            if let Some(shorter) = ids.get(&id[..at]) {
+                related.extend([file.as_path(), shorter.as_path()]);
+            }
+        }
+    }
+    if related.is_empty() {
+        return Ok(Vec::new());
+    }
+    let order: HashMap<&Path, usize> = files
+        .iter()
+        .enumerate()
+        .map(|(i, f)| (f.as_path(), i))
+        .collect();
+    related.sort_by_key(|f| order.get(f).copied());
+    related.dedup();
+    let mut uids: HashMap<String, (&Path, String)> = HashMap::new();
+    let mut clashes = Vec::new();
+    for file in related {
+        let loaded = crate::load_path(file, tz)?;
+        for s in &loaded.schedule.sessions {
+            match uids.get(&s.uid) {
+                Some((other_file, other)) => clashes.push(Diagnostic {
+                    session: Some(s.label()),
+                    ..Diagnostic::at(
+                        Severity::Error,
+                        file,
+                        0,
+                        Problem::DuplicateSession {
+                            uid: s.uid.clone(),
+                            other: format!("{other} in {}", other_file.display()),
+                            other_line: 0,
+                        },
+                    )
+                }),
+                None => {
+                    uids.insert(s.uid.clone(), (file, s.label()));
+                }
+            }
+        }
+    }
+    Ok(clashes)
 }
 
 /// What the manifest says of the folder, for [`publish_changed`].

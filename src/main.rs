@@ -5,6 +5,12 @@
 
 mod cmd;
 
+/// mimalloc rather than the system's allocator: a department's build makes
+/// millions of small strings, and glibc's malloc and free were a fifth of
+/// its time.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use std::process::ExitCode;
 
 use clap::Parser;

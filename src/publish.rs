@@ -358,7 +358,7 @@ fn commit_with(
 /// `fsync` every staged file, on several threads: the waits overlap, so a
 /// folder of a thousand feeds waits about as long as for a few.
 fn sync_all(staged: &[(PathBuf, tempfile::TempPath)]) -> Result<(), Error> {
-    const THREADS: usize = 8;
+    const THREADS: usize = 32;
     let per_thread = staged.len().div_ceil(THREADS).max(1);
     std::thread::scope(|scope| {
         let workers: Vec<_> = staged
@@ -532,6 +532,19 @@ pub fn tz_drift(schedule: &Schedule, path: &Path) -> Result<Option<TzdataChange>
 /// the new files, but replace nothing: [`Prepared::commit_all`] does, so
 /// that several feeds can be published all or nothing.
 pub fn prepare(schedule: &Schedule, options: &Options) -> Result<Prepared, Error> {
+    prepare_keeping(schedule, options).map(|(p, _)| p)
+}
+
+/// Each event's content as rendered for a feed ([`feed::event_content`]).
+pub type Contents = Vec<std::sync::Arc<str>>;
+
+/// [`prepare`], and each event's content as rendered for the feed, in
+/// session order, when the feed holds every session (no `feed.keep_days`):
+/// a folder's combined feed is made from them.
+pub fn prepare_keeping(
+    schedule: &Schedule,
+    options: &Options,
+) -> Result<(Prepared, Option<Contents>), Error> {
     let read;
     let previous = match options.previous {
         Previous::Read(read) => read,
@@ -601,7 +614,7 @@ pub fn prepare(schedule: &Schedule, options: &Options) -> Result<Prepared, Error
         page_written = page.is_some();
         staged.extend(page.map(|tmp| (target, tmp)));
     }
-    Ok(Prepared {
+    let prepared = Prepared {
         outcome: Outcome {
             report: plan.report,
             written,
@@ -612,7 +625,9 @@ pub fn prepare(schedule: &Schedule, options: &Options) -> Result<Prepared, Error
             page_stamp,
         },
         staged,
-    })
+    };
+    let contents = windowed.is_none().then_some(plan.contents);
+    Ok((prepared, contents))
 }
 
 /// The instant before which a session drops out of a `keep_days` window.

@@ -61,6 +61,7 @@ pub fn run(args: Args, tz: &TzDatabase) -> Result<(), Error> {
             dry_run: args.dry_run,
             now,
             keep_days: args.keep_days,
+            itemize: args.format == Format::Json,
         };
         folder(&args.schedule, &options, args.format, tz)
     } else {
@@ -237,7 +238,7 @@ fn folder(
                     );
                     continue;
                 }
-                let r = &f.outcome.report;
+                let r = f.outcome.report.counts();
                 let state = match f.skipped {
                     true => "unchanged, skipped",
                     false => status(options.dry_run, f.outcome.written),
@@ -247,9 +248,9 @@ fn folder(
                     f.feed.display(),
                     printable(&f.course),
                     printable(&f.summary),
-                    r.added.len(),
-                    r.changed.len(),
-                    r.removed.len(),
+                    r.added,
+                    r.changed,
+                    r.removed,
                 );
                 if let Some(page) = &f.page {
                     let state = match f.skipped {

@@ -124,7 +124,7 @@ pub enum Command {
 }
 
 /// Change report formats.
-#[derive(Clone, Copy, ValueEnum)]
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Format {
     /// One line per change, for people.
     Text,

@@ -69,7 +69,12 @@ pub(super) const MAX_FLOW_DEPTH: usize = 64;
 /// no real text holds 64 unmatched brackets.
 pub(super) fn too_deep(source: &str) -> Option<(usize, usize)> {
     // Brackets are ASCII, so bytes will do; the position is worked out only
-    // for the error.
+    // for the error. Most schedules have too few brackets to go that deep,
+    // which a count (vectorised) shows faster than following the depth.
+    let opening = source.bytes().filter(|&b| b == b'[' || b == b'{').count();
+    if opening <= MAX_FLOW_DEPTH {
+        return None;
+    }
     let mut depth = 0usize;
     for (i, b) in source.bytes().enumerate() {
         match b {

@@ -22,7 +22,9 @@ use crate::tzdb::Zone;
 
 use published::{fingerprint, Prop};
 pub use published::{Published, PublishedEvent};
-pub use report::{Added, Changed, Moved, OutsideWindow, Removed, Report, TzdataChange, TZ_RULES};
+pub use report::{
+    Added, Changed, Counts, Moved, OutsideWindow, Removed, Report, TzdataChange, TZ_RULES,
+};
 
 /// What the build will do, per session, and the report of it.
 #[derive(Debug, Clone)]
@@ -103,6 +105,42 @@ pub fn plan(schedule: &Schedule, published: Option<&Published>, now: DateTime<Ut
 /// The plan for some of the sessions: their revisions and report entries.
 /// With `zones`, an event whose text is unchanged is also checked for an
 /// instant the published feed's VTIMEZONE puts elsewhere.
+/// The plan of a combined feed's first build from `sessions` of the course
+/// named `course`, their events' contents already rendered (`contents`, in
+/// session order): every event new. With `itemize`, the report has an
+/// entry per event; without, their number ([`Report::drop_entries`]).
+pub fn plan_named(
+    sessions: &[Session],
+    contents: Vec<Arc<str>>,
+    course: &str,
+    now: DateTime<Utc>,
+    itemize: bool,
+) -> Plan {
+    let fresh = Revision::new_at(now);
+    let mut report = Report::default();
+    match itemize {
+        true => {
+            report.added = sessions
+                .iter()
+                .map(|s| Added {
+                    uid: s.uid.clone(),
+                    summary: feed::summary_naming(s, Some(course)),
+                    start: match s.all_day {
+                        true => s.date.to_string(),
+                        false => local(s.local_start()),
+                    },
+                })
+                .collect();
+        }
+        false => report.dropped.added = sessions.len(),
+    }
+    Plan {
+        revisions: vec![fresh; sessions.len()],
+        contents,
+        report,
+    }
+}
+
 fn plan_part(
     schedule: &Schedule,
     sessions: &[Session],

@@ -21,6 +21,41 @@ pub struct Report {
     /// Sessions left out because they ended before the feed's window.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub outside_window: Option<OutsideWindow>,
+    /// The numbers of entries [`Report::drop_entries`] let go.
+    #[serde(skip)]
+    pub dropped: Counts,
+}
+
+/// How many events a publish added, changed and removed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Counts {
+    /// Added.
+    pub added: usize,
+    /// Changed.
+    pub changed: usize,
+    /// Removed.
+    pub removed: usize,
+}
+
+impl Report {
+    /// How many events were added, changed and removed, entries dropped or not.
+    pub fn counts(&self) -> Counts {
+        Counts {
+            added: self.dropped.added + self.added.len(),
+            changed: self.dropped.changed + self.changed.len(),
+            removed: self.dropped.removed + self.removed.len(),
+        }
+    }
+
+    /// Keep only the numbers of added, changed and removed events, not one
+    /// entry each: a folder of 5,000 courses would hold 150,000 entries,
+    /// several times over, for a text output that prints numbers.
+    pub fn drop_entries(&mut self) {
+        self.dropped = self.counts();
+        self.added = Vec::new();
+        self.changed = Vec::new();
+        self.removed = Vec::new();
+    }
 }
 
 /// What `feed.keep_days` left out of a feed: declared, so not "removed".

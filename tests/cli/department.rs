@@ -188,6 +188,7 @@ fn publish_all_is_a_library_call() {
         dry_run: true,
         now: coursefeed::feed::stamp(Some(common::EPOCH)).expect("stamp"),
         keep_days: None,
+        itemize: true,
     };
     let mut warned = 0;
     let feeds = coursefeed::department::publish_all(

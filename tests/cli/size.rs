@@ -120,4 +120,15 @@ fn keep_days_for_a_folder() {
         parse(&std::fs::read_to_string(d.join("out/t.ics")).expect("feed")).len(),
         4
     );
+    // A first build keeps the window too: the same events.
+    let o = common::run_at(
+        d,
+        &["build", "courses", "-o", "first", "--keep-days", "30"],
+        Some("1602000000"),
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let first = parse(&std::fs::read_to_string(d.join("first/all.ics")).expect("feed"));
+    let uids = |events: &[common::Event]| events.iter().map(|e| e.uid.clone()).collect::<Vec<_>>();
+    assert_eq!(uids(&first), vec!["t-l-2@coursefeed", "t-l-3@coursefeed"]);
+    assert_eq!(uids(&first), uids(&all));
 }
