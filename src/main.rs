@@ -7,7 +7,8 @@ mod cmd;
 
 /// mimalloc rather than the system's allocator: a department's build makes
 /// millions of small strings, and glibc's malloc and free were a fifth of
-/// its time.
+/// its time. Without transparent huge pages (the `no_thp` feature): zeroing
+/// 2 MiB pages took half of a 100,000-session rebuild's time.
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
