@@ -159,6 +159,31 @@ fn clashing_course_ids() {
     assert!(!done.dir.path().join("out").exists());
 }
 
+// Test that two courses whose ids differ, but one is the other's and a
+// `-`, are refused when a session of each would get the same UID: the
+// message names both sessions and files. A course between them, and a
+// course whose id is only like theirs, are not involved.
+#[test]
+fn sessions_of_two_courses_with_one_uid() {
+    let course = |id: &str, session: &str| {
+        format!(
+            "course: {{name: {id}, id: {id}, timezone: Europe/Stockholm}}\n\
+             sessions:\n  - {{kind: Lecture, {session}, date: 2020-09-01, start: \"10:00\", end: \"12:00\"}}\n"
+        )
+    };
+    let done = Test::new()
+        .file("courses/a.yaml", course("ml", "id: x-lecture-1"))
+        .file("courses/b.yaml", course("mlx", "number: 1"))
+        .file("courses/c.yaml", course("ml-x", "number: 1"))
+        .args(["build", "courses", "-o", "out"])
+        .stderr(
+            "error: courses/c.yaml: Lecture 1: same identity as Lecture `x-lecture-1` in courses/a.yaml: both would get UID `ml-x-lecture-1@coursefeed`\n  \
+             hint: give each session its own kind + number, or an explicit `id`",
+        )
+        .failure();
+    assert!(!done.dir.path().join("out").exists());
+}
+
 // Test that `--previous` with a folder is refused: each course is compared
 // with its own feed, and one file cannot stand for all of them.
 #[test]
@@ -284,4 +309,51 @@ fn more_courses_than_open_files() {
         .expect("out")
         .count();
     assert_eq!(feeds, 302, "300 feeds, all.ics and the manifest");
+}
+
+// Test that a first build with `--format json` lists every event it added,
+// feed by feed (the text output, which prints numbers, keeps no entries):
+// each feed's entries are its events, by UID, and all.ics has them all.
+#[test]
+fn json_lists_every_added_event() {
+    let dir = department();
+    let o = run(
+        dir.path(),
+        &["build", "courses", "-o", "out", "--format", "json"],
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let json: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
+    let feeds = json["feeds"].as_array().expect("feeds");
+    assert_eq!(feeds.len(), 3);
+    let mut all_uids = Vec::new();
+    for feed in feeds {
+        let path = dir.path().join(feed["feed"].as_str().expect("path"));
+        let mut in_feed: Vec<String> = parse(&read(&path)).into_iter().map(|e| e.uid).collect();
+        let mut listed: Vec<String> = feed["report"]["added"]
+            .as_array()
+            .expect("added")
+            .iter()
+            .map(|a| a["uid"].as_str().expect("uid").to_owned())
+            .collect();
+        in_feed.sort();
+        listed.sort();
+        assert_eq!(listed, in_feed, "{}", path.display());
+        match path.ends_with("all.ics") {
+            true => assert_eq!(listed.len(), 36),
+            false => {
+                assert_eq!(listed.len(), 18);
+                all_uids.extend(listed);
+            }
+        }
+    }
+    all_uids.sort();
+    let combined: Vec<String> = {
+        let mut v: Vec<String> = parse(&read(&dir.path().join("out/all.ics")))
+            .into_iter()
+            .map(|e| e.uid)
+            .collect();
+        v.sort();
+        v
+    };
+    assert_eq!(all_uids, combined);
 }
