@@ -1045,17 +1045,27 @@ fn publish_changed(
     let combined = publish::prepare_written(known.all_path, options.dry_run, outcome, |out| {
         let mut w = Counted { out, at: 0 };
         crate::feed::write_header(&mut w, &course, refresh, key.tzdata.as_deref(), &zones)?;
+        let mut buf = vec![0u8; 1 << 18];
+        let mut at_old = u64::MAX;
         for i in 0..count {
             let start = w.at;
             match planned.get(&i) {
                 Some(events) => w.write_all(events)?,
                 None => {
+                    // Unchanged courses mostly follow each other in the old
+                    // file too: read on from where the last one ended.
                     let (a, b) = m.courses[i].combined.range;
-                    std::io::Seek::seek(&mut old, std::io::SeekFrom::Start(a))?;
-                    let copied = std::io::copy(&mut std::io::Read::take(&mut old, b - a), &mut w)?;
-                    if copied != b - a {
-                        return Err(std::io::ErrorKind::UnexpectedEof.into());
+                    if at_old != a {
+                        std::io::Seek::seek(&mut old, std::io::SeekFrom::Start(a))?;
                     }
+                    let mut left = b - a;
+                    while left > 0 {
+                        let n = usize::try_from(left).map_or(buf.len(), |l| l.min(buf.len()));
+                        std::io::Read::read_exact(&mut old, &mut buf[..n])?;
+                        w.write_all(&buf[..n])?;
+                        left -= n as u64;
+                    }
+                    at_old = b;
                 }
             }
             ranges.push((start, w.at));

@@ -201,8 +201,8 @@ fn settle(dir: &Path) {
 fn settled(dir: &Path) -> (usize, usize) {
     let m = std::fs::read_to_string(dir.join("out/.coursefeed-manifest.json")).expect("manifest");
     (
-        m.matches("\"settled\": true").count(),
-        m.matches("\"settled\": false").count(),
+        m.matches("\"settled\":true").count(),
+        m.matches("\"settled\":false").count(),
     )
 }
 
@@ -276,11 +276,11 @@ fn what_the_outputs_depend_on_rebuilds_everything() {
     build(d, &[]);
     let manifest = d.join("out/.coursefeed-manifest.json");
     let text = std::fs::read_to_string(&manifest).expect("manifest");
-    let version = format!("\"tool\": \"{}\"", env!("CARGO_PKG_VERSION"));
+    let version = format!("\"tool\":\"{}\"", env!("CARGO_PKG_VERSION"));
     assert!(text.contains(&version), "{text}");
     let every = vec!["unchanged, not rewritten"; 4];
 
-    std::fs::write(&manifest, text.replace(&version, "\"tool\": \"0.0.1\"")).expect("write");
+    std::fs::write(&manifest, text.replace(&version, "\"tool\":\"0.0.1\"")).expect("write");
     assert_eq!(states(&build(d, &[])), every, "another tool version");
 
     std::fs::write(&manifest, "{ not json").expect("write");
