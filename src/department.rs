@@ -112,17 +112,22 @@ pub fn publish_all(
         .flat_map(|m| &m.courses)
         .map(|c| (c.file.as_path(), c))
         .collect();
-    // Each course file is read here for its digest (unless the file system
-    // vouches for it), and again when it is parsed: holding 5,000 of them
-    // in between would cost memory.
-    let inputs = crate::parallel::map(&files, |f| {
-        crate::manifest::Input::of(f, recorded.get(f.as_path()).copied())
-    });
+    // With a manifest, each course file is read here for its digest (unless
+    // the file system vouches for it), and again if it must be parsed:
+    // holding 5,000 of them in between would cost memory. Without, each is
+    // read once, when it is parsed.
+    let inputs = match &manifest {
+        Some(_) => crate::parallel::map(&files, |f| {
+            crate::manifest::Input::of(f, recorded.get(f.as_path()).copied())
+        }),
+        None => Vec::new(),
+    };
     let inputs: Vec<Input> = inputs.into_iter().collect::<Result<_, _>>()?;
-    let checked: Vec<Option<(ManifestCourse, Found)>> =
-        crate::parallel::map(&files.iter().zip(&inputs).collect::<Vec<_>>(), |(f, i)| {
-            recorded.get(f.as_path()).and_then(|c| c.unchanged(i))
-        });
+    let indices: Vec<usize> = (0..files.len()).collect();
+    let checked: Vec<Option<(ManifestCourse, Found)>> = crate::parallel::map(&indices, |&i| {
+        let record = recorded.get(files[i].as_path())?;
+        record.unchanged(inputs.get(i)?)
+    });
     let mut read_again = checked.iter().flatten().any(|(_, f)| *f == Found::Read);
     let unchanged: Vec<Option<ManifestCourse>> =
         checked.into_iter().map(|c| c.map(|(c, _)| c)).collect();
@@ -170,23 +175,21 @@ pub fn publish_all(
     // A first build goes course by course, never holding them all (a
     // window on the combined feed needs them all: the whole build).
     if !all_path.exists() && stale.is_empty() && options.keep_days.is_none() {
-        return publish_first(
-            &files,
-            &feeds,
-            &inputs,
-            &all_path,
-            options,
-            tz,
-            &key,
-            &mut warnings,
-        );
+        return publish_first(&files, &feeds, &all_path, options, tz, &key, &mut warnings);
     }
-    let loaded = crate::parallel::map(&files, |f| crate::load_path(f, tz));
+    let loaded = crate::parallel::map(&files, |f| {
+        let (input, bytes) = Input::read(f)?;
+        crate::load_bytes(f, bytes, tz).map(|l| (input, l))
+    });
     let mut courses = Vec::with_capacity(loaded.len());
+    let mut inputs = Vec::with_capacity(loaded.len());
     let mut problems: Vec<Diagnostic> = Vec::new();
     for l in loaded {
         match l {
-            Ok(l) => courses.push(l),
+            Ok((input, l)) => {
+                inputs.push(input);
+                courses.push(l);
+            }
             Err(Error::Invalid(d)) => problems.extend(d),
             Err(other) => return Err(other),
         }
@@ -451,7 +454,6 @@ fn event_ranges(path: &Path, counts: &[usize]) -> Option<(Vec<(u64, u64)>, u64)>
 fn publish_first(
     files: &[PathBuf],
     feeds: &[PathBuf],
-    inputs: &[Input],
     all_path: &Path,
     options: &FolderOptions,
     tz: &TzDatabase,
@@ -464,7 +466,6 @@ fn publish_first(
     let result = first_build(
         files,
         feeds,
-        inputs,
         all_path,
         options,
         tz,
@@ -501,7 +502,6 @@ fn note_new_folders(path: &Path, created: &mut Vec<PathBuf>) {
 fn first_build(
     files: &[PathBuf],
     feeds: &[PathBuf],
-    inputs: &[Input],
     all_path: &Path,
     options: &FolderOptions,
     tz: &TzDatabase,
@@ -547,9 +547,10 @@ fn first_build(
         let stage = problems.is_empty() && id_clashes.is_empty();
         let indices: Vec<usize> = (b * BATCH..b * BATCH + chunk.len()).collect();
         let loaded = crate::parallel::map(&indices, |&i| {
-            let l = crate::load_path(&files[i], tz)?;
+            let (input, bytes) = Input::read(&files[i])?;
+            let l = crate::load_bytes(&files[i], bytes, tz)?;
             if !stage {
-                return Ok((l, None));
+                return Ok((input, l, None));
             }
             // The folders staging makes, to be removed again on error.
             let mut new_folders = Vec::new();
@@ -571,7 +572,7 @@ fn first_build(
             };
             let (mut p, contents) = match publish::prepare_keeping(&l.schedule, &staging) {
                 Ok(p) => p,
-                Err(e) => return Ok((l, Some(Err((e, new_folders))))),
+                Err(e) => return Ok((input, l, Some(Err((e, new_folders))))),
             };
             let s = &l.schedule;
             let mut plan = match contents {
@@ -606,17 +607,17 @@ fn first_build(
                 p.outcome.report.drop_entries();
                 plan.report.drop_entries();
             }
-            Ok::<_, Error>((l, Some(Ok((p, events, plan.report, new_folders)))))
+            Ok::<_, Error>((input, l, Some(Ok((p, events, plan.report, new_folders)))))
         });
         let mut batch = Vec::with_capacity(chunk.len());
         for (&i, l) in indices.iter().zip(loaded) {
             match l {
-                Ok((l, staged)) => batch.push((i, l, staged)),
+                Ok((input, l, staged)) => batch.push((i, input, l, staged)),
                 Err(Error::Invalid(d)) => problems.extend(d),
                 Err(other) => return Err(other),
             }
         }
-        for (_, l, staged) in &batch {
+        for (_, _, l, staged) in &batch {
             let folders = match staged {
                 Some(Ok((_, _, _, folders))) | Some(Err((_, folders))) => folders.as_slice(),
                 None => &[],
@@ -632,7 +633,7 @@ fn first_build(
         }
         // After a problem, the rest is only checked, so that all of them
         // are reported; nothing more is staged.
-        for (i, l, _) in &batch {
+        for (i, _, l, _) in &batch {
             let id = &l.schedule.course.id;
             match ids.get(id) {
                 Some(other) => id_clashes.push(Diagnostic {
@@ -655,11 +656,11 @@ fn first_build(
         if !problems.is_empty() || !id_clashes.is_empty() {
             continue;
         }
-        for (i, l, staged) in batch {
+        for (i, input, l, staged) in batch {
             let Some(staged) = staged else { continue };
             let (p, events, part, _) = staged.map_err(|(e, _)| e)?;
             let s = &l.schedule;
-            let mut record = record_of(&files[i], &inputs[i], &l, &feeds[i], &p.outcome);
+            let mut record = record_of(&files[i], &input, &l, &feeds[i], &p.outcome);
             if let Some(body) = body.as_mut() {
                 body.write_all(&events).map_err(write_err)?;
             }

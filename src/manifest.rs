@@ -162,6 +162,23 @@ impl Input {
             seen,
         })
     }
+
+    /// Course file `path` now, and its bytes, to be parsed: read once.
+    pub fn read(path: &Path) -> Result<(Input, Vec<u8>), Error> {
+        let fail = |source| Error::Read {
+            path: path.to_owned(),
+            source,
+        };
+        let file = std::fs::File::open(path).map_err(fail)?;
+        let now = now_ns();
+        let meta = file.metadata().map_err(fail)?;
+        let bytes = crate::input::read_open(path, file, &meta, crate::input::Kind::Schedule)?;
+        let input = Input {
+            digest: input_digest(&bytes),
+            seen: Seen::of(&meta, now),
+        };
+        Ok((input, bytes))
+    }
 }
 
 /// One output file as written.
