@@ -31,7 +31,6 @@ pub enum Previous<'a> {
 #[derive(Debug)]
 pub struct PreviousFeed {
     path: PathBuf,
-    bytes: Vec<u8>,
     published: Published,
 }
 
@@ -49,10 +48,11 @@ pub fn read_previous(path: &Path, required: bool) -> Result<Option<PreviousFeed>
         }
         Err(e) => return Err(e),
     };
+    // Parsed, the bytes go: the new feed is compared with the file itself
+    // (`Old::open`), and a large feed's 95 MB need not be held meanwhile.
     let published = read_published(path, &bytes)?;
     Ok(Some(PreviousFeed {
         path: path.to_owned(),
-        bytes,
         published,
     }))
 }
@@ -558,7 +558,7 @@ pub fn prepare_keeping(
             read.as_ref()
         }
     };
-    let old_bytes = previous.map(|p| (p.path.as_path(), p.bytes.as_slice()));
+    let previous_path = previous.map(|p| p.path.as_path());
     let published = previous.map(|p| &p.published);
     let full = schedule;
     let windowed = window(schedule, options.now);
@@ -578,9 +578,9 @@ pub fn prepare_keeping(
             keep_days: days,
         });
     }
-    if let (false, Some((path, _))) = (
+    if let (false, Some(path)) = (
         options.allow_removal || plan.report.removed.is_empty(),
-        &old_bytes,
+        previous_path,
     ) {
         return Err(Error::Removed {
             path: path.to_path_buf(),
@@ -590,10 +590,7 @@ pub fn prepare_keeping(
     // The output as it is now, to leave it alone when nothing changed:
     // rewriting identical bytes would still bump its mtime and make sync
     // tools and web caches think the feed changed.
-    let current = match &old_bytes {
-        Some((path, bytes)) if *path == options.output => Old::Bytes(bytes),
-        _ => Old::open(options.output),
-    };
+    let current = Old::open(options.output);
     let mut staged = Vec::new();
     let target = write_target(options.output);
     let (feed, feed_stamp) = stage_with(&target, current, options.dry_run, |out| {
@@ -661,14 +658,13 @@ fn window(schedule: &Schedule, now: DateTime<Utc>) -> Option<(Schedule, Vec<Stri
 }
 
 /// What a target holds now, read only as far as the new content matches it.
-enum Old<'a> {
-    Bytes(&'a [u8]),
+enum Old {
     File(std::io::BufReader<std::fs::File>),
     Missing,
 }
 
-impl Old<'_> {
-    fn open(path: &Path) -> Old<'static> {
+impl Old {
+    fn open(path: &Path) -> Old {
         match std::fs::File::open(path) {
             Ok(f) => Old::File(std::io::BufReader::new(f)),
             Err(_) => Old::Missing,
@@ -678,13 +674,6 @@ impl Old<'_> {
     /// Whether the next bytes are `expected`.
     fn next_is(&mut self, expected: &[u8], scratch: &mut Vec<u8>) -> bool {
         match self {
-            Old::Bytes(rest) => match rest.strip_prefix(expected) {
-                Some(r) => {
-                    *rest = r;
-                    true
-                }
-                None => false,
-            },
             Old::File(f) => {
                 scratch.resize(expected.len(), 0);
                 f.read_exact(scratch).is_ok() && scratch.as_slice() == expected
@@ -695,7 +684,6 @@ impl Old<'_> {
 
     fn at_end(&mut self) -> bool {
         match self {
-            Old::Bytes(rest) => rest.is_empty(),
             Old::File(f) => f.fill_buf().is_ok_and(|b| b.is_empty()),
             Old::Missing => false,
         }
@@ -704,9 +692,9 @@ impl Old<'_> {
 
 /// Where new content goes while it is written: a temporary file (none for
 /// a dry run), compared on the way with what the target holds now.
-struct Sink<'a> {
+struct Sink {
     file: Option<std::io::BufWriter<tempfile::NamedTempFile>>,
-    old: Old<'a>,
+    old: Old,
     same: bool,
     scratch: Vec<u8>,
     /// How many bytes were written.
@@ -715,7 +703,7 @@ struct Sink<'a> {
     hasher: xxhash_rust::xxh3::Xxh3,
 }
 
-impl Write for Sink<'_> {
+impl Write for Sink {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
         self.write_all(buf)?;
         Ok(buf.len())
