@@ -41,6 +41,23 @@ pub struct FolderOptions<'a> {
     pub itemize: bool,
 }
 
+impl FolderOptions<'_> {
+    /// How to publish one course's feed (at `output`) and page.
+    fn for_course<'b>(&self, output: &'b Path, page: Option<&'b Path>) -> publish::Options<'b> {
+        publish::Options {
+            output,
+            previous: match self.fresh {
+                true => Previous::Fresh,
+                false => Previous::Output,
+            },
+            allow_removal: self.allow_removal,
+            dry_run: self.dry_run,
+            now: self.now,
+            page,
+        }
+    }
+}
+
 /// One feed of a folder build.
 #[derive(Debug, Clone)]
 pub struct FeedOutcome {
@@ -217,18 +234,7 @@ pub fn publish_all(
         .collect();
     let mut combined = combine(&pairs, options.combined_name)?;
     combined.feed.keep_days = options.keep_days;
-    let publish_options = |output, page| publish::Options {
-        output,
-        previous: if options.fresh {
-            Previous::Fresh
-        } else {
-            Previous::Output
-        },
-        allow_removal: options.allow_removal,
-        dry_run: options.dry_run,
-        now: options.now,
-        page,
-    };
+
     // Each course on its own; those the manifest vouches for are not
     // rendered again (a course with a window changes with the date).
     let jobs: Vec<(usize, Option<&ManifestCourse>)> = unchanged
@@ -246,12 +252,12 @@ pub fn publish_all(
         Some(_) => Ok(None),
         None => {
             let page = courses[*i].schedule.page.output.as_deref();
-            publish::prepare(&courses[*i].schedule, &publish_options(&feeds[*i], page)).map(Some)
+            publish::prepare(&courses[*i].schedule, &options.for_course(&feeds[*i], page)).map(Some)
         }
     });
     let prepared: Vec<Option<publish::Prepared>> =
         prepared.into_iter().collect::<Result<_, _>>()?;
-    let combined_prepared = publish::prepare(&combined, &publish_options(&all_path, None))?;
+    let combined_prepared = publish::prepare(&combined, &options.for_course(&all_path, None))?;
     let mut outcomes: Vec<Option<publish::Outcome>> = prepared
         .iter()
         .map(|p| p.as_ref().map(|p| p.outcome.clone()))
@@ -558,18 +564,7 @@ fn first_build(
             if let Some(page) = &l.schedule.page.output {
                 note_new_folders(page, &mut new_folders);
             }
-            let staging = publish::Options {
-                output: &feeds[i],
-                previous: if options.fresh {
-                    Previous::Fresh
-                } else {
-                    Previous::Output
-                },
-                allow_removal: options.allow_removal,
-                dry_run: options.dry_run,
-                now: options.now,
-                page: l.schedule.page.output.as_deref(),
-            };
+            let staging = options.for_course(&feeds[i], l.schedule.page.output.as_deref());
             let (mut p, contents) = match publish::prepare_keeping(&l.schedule, &staging) {
                 Ok(p) => p,
                 Err(e) => return Ok((input, l, Some(Err((e, new_folders))))),
@@ -904,18 +899,10 @@ fn publish_changed(
         .collect();
     check_outputs(known.files, known.feeds, known.all_path, &pages)?;
 
-    let publish_options = |output, page| publish::Options {
-        output,
-        previous: Previous::Output,
-        allow_removal: options.allow_removal,
-        dry_run: options.dry_run,
-        now: options.now,
-        page,
-    };
     let prepared = crate::parallel::map(&changed, |&i| {
         let c = &courses[&i];
         let page = c.schedule.page.output.as_deref();
-        publish::prepare(&c.schedule, &publish_options(&known.feeds[i], page))
+        publish::prepare(&c.schedule, &options.for_course(&known.feeds[i], page))
     });
     let prepared: Vec<publish::Prepared> = prepared.into_iter().collect::<Result<_, _>>()?;
 

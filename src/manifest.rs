@@ -377,14 +377,21 @@ pub fn input_digest(bytes: &[u8]) -> String {
 mod tests {
     use super::*;
 
-    /// Set `path`'s modification time to `secs_ago` seconds ago.
-    fn age(path: &Path, secs_ago: u64) {
-        let then = std::time::SystemTime::now() - std::time::Duration::from_secs(secs_ago);
+    /// Set `path`'s modification time.
+    fn set_modified(path: &Path, time: std::time::SystemTime) {
         std::fs::File::options()
             .write(true)
             .open(path)
-            .and_then(|f| f.set_modified(then))
+            .and_then(|f| f.set_modified(time))
             .expect("set mtime");
+    }
+
+    /// Set `path`'s modification time to `secs_ago` seconds ago.
+    fn age(path: &Path, secs_ago: u64) {
+        set_modified(
+            path,
+            std::time::SystemTime::now() - std::time::Duration::from_secs(secs_ago),
+        );
     }
 
     // Test that an output just written is checked by content: an edit of
@@ -438,11 +445,7 @@ mod tests {
         std::fs::write(&other, "BEGIN:VCALENDAX\r\n").expect("write");
         std::fs::rename(&other, &path).expect("rename");
         let modified = std::time::UNIX_EPOCH + std::time::Duration::from_nanos(seen.modified_ns);
-        std::fs::File::options()
-            .write(true)
-            .open(&path)
-            .and_then(|f| f.set_modified(modified))
-            .expect("set mtime");
+        set_modified(&path, modified);
         assert_eq!(right.check(), Found::Changed, "replaced, time set back");
     }
 
