@@ -391,6 +391,39 @@ fn a_removal_is_refused_without_a_whole_rebuild() {
     );
 }
 
+// Test that a course whose own feed keeps a window (`feed.keep_days`) still
+// has every session in the first build's all.ics, which is byte for byte
+// what a whole build writes: its part is not made from its windowed feed.
+#[test]
+fn a_windowed_course_is_whole_in_the_first_build() {
+    let dir = folder();
+    let d = dir.path();
+    let a = d.join("courses/a.yaml");
+    let text = std::fs::read_to_string(&a).expect("read");
+    std::fs::write(&a, text.replacen("feed:\n", "feed:\n  keep_days: 30\n", 1)).expect("write");
+    // 2021-01-01: the window keeps course a's last 30 days only.
+    let at = |extra: &[&str]| {
+        let mut args = vec!["build", "courses", "-o", "out"];
+        args.extend_from_slice(extra);
+        let o = common::run_at(d, &args, Some("1609459200"));
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        String::from_utf8(o.stdout).expect("utf8")
+    };
+    let first = at(&[]);
+    let own = std::fs::read_to_string(d.join("out/a.ics")).expect("a.ics");
+    assert!(own.matches("BEGIN:VEVENT").count() < 18, "{first}");
+    let all = std::fs::read_to_string(d.join("out/all.ics")).expect("all.ics");
+    assert_eq!(all.matches("BEGIN:VEVENT").count(), 54);
+    assert_eq!(all.matches("SUMMARY:[Course a]").count(), 18);
+    std::fs::remove_file(d.join("out/.coursefeed-manifest.json")).expect("rm");
+    let whole = at(&["--fresh"]);
+    assert_eq!(
+        states(&whole),
+        vec!["unchanged, not rewritten"; 4],
+        "{whole}"
+    );
+}
+
 // Test that the first build of a folder, made course by course, writes
 // what a whole build writes: the same bytes in every feed and in all.ics
 // as a rebuild from scratch (--fresh, without the manifest) at the same
