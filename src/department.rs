@@ -451,40 +451,23 @@ fn event_ranges(path: &Path, counts: &[usize]) -> Option<(Vec<(u64, u64)>, u64)>
     Some((ranges, end))
 }
 
-/// A first build of the folder (no `all.ics` yet), course by course: a
-/// batch of courses is parsed, its feeds and pages staged and its part of
-/// `all.ics` written to a scratch file, then dropped, so that memory holds
-/// one batch, not the department. Problems of every course are still
-/// reported together, and nothing is put in place unless all are valid.
-#[allow(clippy::too_many_arguments)]
-fn publish_first(
-    files: &[PathBuf],
-    feeds: &[PathBuf],
-    all_path: &Path,
-    options: &FolderOptions,
-    tz: &TzDatabase,
-    key: &Key,
-    warnings: &mut impl FnMut(&[Diagnostic]),
-) -> Result<Vec<FeedOutcome>, Error> {
-    // Staging a batch makes the folders its files go to; if a later course
-    // fails, the staged files go and so must the folders made for them.
-    let mut created: Vec<PathBuf> = Vec::new();
-    let result = first_build(
-        files,
-        feeds,
-        all_path,
-        options,
-        tz,
-        key,
-        warnings,
-        &mut created,
-    );
-    if result.is_err() {
-        for folder in created.iter().rev() {
-            let _ = std::fs::remove_dir(folder);
+/// The folders a first build made, removed again (deepest first) unless
+/// it succeeds: staging makes the folders its files go to, and if a later
+/// course fails, the staged files go and so must the folders made for them.
+/// Declared before anything staged, it is dropped after it.
+struct MadeFolders {
+    folders: Vec<PathBuf>,
+    keep: bool,
+}
+
+impl Drop for MadeFolders {
+    fn drop(&mut self) {
+        if !self.keep {
+            for folder in self.folders.iter().rev() {
+                let _ = std::fs::remove_dir(folder);
+            }
         }
     }
-    result
 }
 
 /// Note in `created` the folders above `path` that do not exist yet,
@@ -504,8 +487,12 @@ fn note_new_folders(path: &Path, created: &mut Vec<PathBuf>) {
     }
 }
 
-#[allow(clippy::too_many_arguments)]
-fn first_build(
+/// A first build of the folder (no `all.ics` yet), course by course: a
+/// batch of courses is parsed, its feeds and pages staged and its part of
+/// `all.ics` written to a scratch file, then dropped, so that memory holds
+/// one batch, not the department. Problems of every course are still
+/// reported together, and nothing is put in place unless all are valid.
+fn publish_first(
     files: &[PathBuf],
     feeds: &[PathBuf],
     all_path: &Path,
@@ -513,8 +500,12 @@ fn first_build(
     tz: &TzDatabase,
     key: &Key,
     warnings: &mut impl FnMut(&[Diagnostic]),
-    created: &mut Vec<PathBuf>,
 ) -> Result<Vec<FeedOutcome>, Error> {
+    let mut made = MadeFolders {
+        folders: Vec::new(),
+        keep: false,
+    };
+    let created = &mut made.folders;
     /// Courses parsed and staged at a time: enough to keep both cores busy.
     const BATCH: usize = 64;
     let write_err = |source| Error::Write {
@@ -729,6 +720,8 @@ fn first_build(
     let combined_outcome = combined.outcome.clone();
     prepared.push(combined);
     publish::Prepared::commit_all(prepared)?;
+    // In place: the folders hold published files now.
+    made.keep = true;
 
     let combined_summary = combined_summary(
         &crate::counted_numbers(sessions, deadlines),
