@@ -78,6 +78,21 @@ pub struct FeedOutcome {
     pub removed: bool,
 }
 
+impl FeedOutcome {
+    /// The combined feed's outcome, at `feed`, named `name`.
+    fn combined(feed: &Path, name: &str, summary: &str, outcome: publish::Outcome) -> FeedOutcome {
+        FeedOutcome {
+            feed: feed.to_owned(),
+            course: name.to_owned(),
+            summary: summary.to_owned(),
+            outcome,
+            page: None,
+            removed: false,
+            skipped: false,
+        }
+    }
+}
+
 /// Every schedule in `dir` to `<output>/<name>.ics`, and all of them to
 /// `<output>/all.ics`: all written, or on any error none. `warnings` gets
 /// each course's warnings as soon as it is loaded.
@@ -298,15 +313,12 @@ pub fn publish_all(
         });
         records.push(record);
     }
-    out.push(FeedOutcome {
-        feed: all_path.clone(),
-        course: options.combined_name.to_owned(),
-        summary: combined_summary.clone(),
-        outcome: combined_outcome.clone(),
-        page: None,
-        removed: false,
-        skipped: false,
-    });
+    out.push(FeedOutcome::combined(
+        &all_path,
+        options.combined_name,
+        &combined_summary,
+        combined_outcome.clone(),
+    ));
     out.extend(stale.into_iter().map(|feed| FeedOutcome {
         feed,
         course: String::new(),
@@ -736,15 +748,12 @@ fn publish_first(
         records.push(record);
         out.push(outcome);
     }
-    out.push(FeedOutcome {
-        feed: all_path.to_owned(),
-        course: options.combined_name.to_owned(),
-        summary: combined_summary.clone(),
-        outcome: combined_outcome.clone(),
-        page: None,
-        removed: false,
-        skipped: false,
-    });
+    out.push(FeedOutcome::combined(
+        all_path,
+        options.combined_name,
+        &combined_summary,
+        combined_outcome.clone(),
+    ));
     if !options.dry_run && options.keep_days.is_none() {
         let mut manifest = Manifest {
             key: key.clone(),
@@ -1108,15 +1117,12 @@ fn publish_changed(
         record.combined.range = range;
         records.push(record);
     }
-    out.push(FeedOutcome {
-        feed: known.all_path.to_owned(),
-        course: options.combined_name.to_owned(),
-        summary: combined_summary.clone(),
-        outcome: combined_outcome.clone(),
-        page: None,
-        removed: false,
-        skipped: false,
-    });
+    out.push(FeedOutcome::combined(
+        known.all_path,
+        options.combined_name,
+        &combined_summary,
+        combined_outcome.clone(),
+    ));
     if !options.dry_run {
         let mut manifest = Manifest {
             key: key.clone(),
