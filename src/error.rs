@@ -88,17 +88,14 @@ pub enum Error {
         /// Why.
         source: std::io::Error,
     },
-    /// A feed in the output folder whose course file is gone from the folder.
-    #[error(
-        "`{}` is the feed of a course whose file is no longer in `{}`; its subscribers would keep a calendar that never changes again\n  hint: put the course's file back, or run again with --allow-removal to delete the feed",
-        feed.display(),
-        folder.display()
-    )]
-    CourseRemoved {
-        /// The feed left behind.
-        feed: PathBuf,
+    /// Files a folder build wrote for a course (the manifest says so) that
+    /// no course writes any more: deleted only with `--allow-removal`.
+    #[error("{}", removal_message(folder, removals))]
+    OutputsRemoved {
         /// The folder of course files.
         folder: PathBuf,
+        /// The files, course by course.
+        removals: Vec<crate::folder::Removal>,
     },
     /// `--previous` given with a folder of schedules.
     #[error(
@@ -128,6 +125,39 @@ pub struct Removed {
     pub uid: String,
     /// Its SUMMARY as published.
     pub summary: String,
+}
+
+/// The error for files that a folder build would delete: each course and
+/// every one of its files, then what to do.
+fn removal_message(folder: &std::path::Path, removals: &[crate::folder::Removal]) -> String {
+    let mut out = String::new();
+    for (i, r) in removals.iter().enumerate() {
+        let files: Vec<String> = r
+            .outputs
+            .iter()
+            .map(|p| format!("`{}`", p.display()))
+            .collect();
+        if i > 0 {
+            out.push('\n');
+        }
+        match r.gone {
+            true => out.push_str(&format!(
+                "the course `{}` (`{}`) is no longer in `{}`, but its files are still published: {}",
+                r.course,
+                r.file.display(),
+                folder.display(),
+                files.join(", ")
+            )),
+            false => out.push_str(&format!(
+                "the course `{}` (`{}`) no longer writes {}, still published",
+                r.course,
+                r.file.display(),
+                files.join(", ")
+            )),
+        }
+    }
+    out.push_str("\n  their subscribers would keep calendars that never change again\n  hint: put back what was taken out, or run again with --allow-removal to delete these files");
+    out
 }
 
 fn too_large(path: &std::path::Path, size: Option<u64>, limit: u64, what: &str) -> String {
@@ -480,6 +510,15 @@ pub enum Problem {
     /// The page to render cannot offer the feed.
     #[error("the page `{0}` has no subscribe block: it needs `feed.url`")]
     PageWithoutSubscribe(String),
+    /// `feed.url` names another file than the one the build writes the
+    /// course's feed to: the page's subscribe links would not find it.
+    #[error("feed.url names `{named}`, but this build writes the course's feed to `{written}`: the page's subscribe links would lead nowhere")]
+    FeedUrlNamesOtherFile {
+        /// The file name at the end of feed.url.
+        named: String,
+        /// The file name the build writes.
+        written: String,
+    },
     /// Two courses of a folder with one id: their UIDs would collide.
     #[error("course id `{id}` is also the id of `{other}`; their events would share UIDs")]
     DuplicateCourseId {
@@ -628,6 +667,9 @@ impl Problem {
             Problem::PageWithoutSubscribe(_) => {
                 "set `feed.url` to where the site serves the feed (e.g. `/schedule.ics`)".into()
             }
+            Problem::FeedUrlNamesOtherFile { written, .. } => format!(
+                "end feed.url with `{written}` (in a folder, a course's feed is named after its file), or leave feed.url out"
+            ),
             Problem::DuplicateCourseId { .. } => {
                 "give each course its own `course.id` (without one, it is made from `course.name`)"
                     .into()

@@ -566,8 +566,7 @@ mod tests {
         for s in schedule.sessions.iter_mut().step_by(7) {
             s.status = Status::Cancelled;
         }
-        let path = std::path::Path::new("course.yaml");
-        let combined = crate::department::combine(&[(path, &schedule)], "All").expect("combine");
+        let combined = crate::folder::combined::as_part(&schedule, "All");
         assert_eq!(combined.sessions.len(), schedule.sessions.len());
         for (own, theirs) in schedule.sessions.iter().zip(&combined.sessions) {
             let named = named_content(&event_content(&schedule, own), own, &schedule.course.name);

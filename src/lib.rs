@@ -7,18 +7,17 @@
 
 pub mod audience;
 pub mod calendar;
-pub mod department;
 pub mod error;
 pub mod feed;
+pub mod folder;
 pub mod ics;
 pub mod import;
 pub mod input;
 pub mod load;
 mod locate;
-pub mod manifest;
 pub mod model;
+pub mod outputs;
 pub mod page;
-pub mod parallel;
 pub mod publish;
 pub mod regenerate;
 pub mod synthetic;

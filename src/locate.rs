@@ -158,3 +158,26 @@ fn field_of(path: &str) -> Option<String> {
     };
     (!field.is_empty()).then(|| field.to_owned())
 }
+
+/// A problem at the field `path` (`feed.url`) of the course file `file`,
+/// found after loading, when only the field is known: the file is read
+/// again for its line (best effort: line 0 when it cannot be).
+pub(crate) fn at_field(
+    file: &Path,
+    path: &str,
+    severity: Severity,
+    problem: Problem,
+) -> Diagnostic {
+    let source = std::fs::read_to_string(file).unwrap_or_default();
+    let positions = load::Positions::build(&source).unwrap_or_default();
+    let lines = Lines::new(&source);
+    diagnostic(
+        &lines,
+        file,
+        positions.find(path),
+        severity,
+        None,
+        Some(path.to_owned()),
+        problem,
+    )
+}

@@ -34,6 +34,13 @@ pub struct PreviousFeed {
     published: Published,
 }
 
+impl PreviousFeed {
+    /// The feed's events and zones.
+    pub fn published(&self) -> &Published {
+        &self.published
+    }
+}
+
 /// Read and parse the feed published at `path`: None when there is none
 /// there and it is not `required` (a first build; an explicit `--previous`
 /// must exist).
@@ -70,8 +77,6 @@ pub struct Options<'a> {
     pub dry_run: bool,
     /// The build time for changed and new events.
     pub now: DateTime<Utc>,
-    /// Also write the schedule page here, together with the feed.
-    pub page: Option<&'a Path>,
 }
 
 /// What a publish did.
@@ -155,93 +160,6 @@ impl Outcome {
             )
         })
     }
-}
-
-/// Compare `schedule` with the previously published feed, then write the
-/// new feed atomically unless it is unchanged or this is a dry run.
-///
-/// Sessions that were published but are gone from the schedule stop the
-/// build unless `allow_removal`: a deletion by mistake would otherwise
-/// silently vanish from every subscriber's calendar.
-pub fn publish(schedule: &Schedule, options: &Options) -> Result<Outcome, Error> {
-    let mut prepared = prepare(schedule, options)?;
-    let outcome = std::mem::take(&mut prepared.outcome);
-    Prepared::commit_all(vec![prepared])?;
-    Ok(outcome)
-}
-
-/// One extra feed of a course (a group's, an audience's) once published.
-#[derive(Debug, Clone)]
-pub struct ExtraOutcome {
-    /// The feed's file.
-    pub feed: PathBuf,
-    /// Its calendar name.
-    pub name: String,
-    /// What it holds, as `Loaded::summary` words it.
-    pub sessions: usize,
-    /// What publishing it did.
-    pub outcome: Outcome,
-}
-
-/// [`publish`], and beside the feed every extra feed of the course (one per
-/// group, one per declared audience, see [`crate::audience`]), each compared
-/// with its own previous version: all written, or none.
-pub fn publish_course(
-    schedule: &Schedule,
-    options: &Options,
-) -> Result<(Outcome, Vec<ExtraOutcome>), Error> {
-    let stem = options
-        .output
-        .file_stem()
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let extras = crate::audience::feeds(schedule, &stem);
-    let paths: Vec<PathBuf> = extras
-        .iter()
-        .map(|f| options.output.with_file_name(&f.file))
-        .collect();
-    let roles: Vec<String> = extras
-        .iter()
-        .map(|f| format!("feed `{}`", f.schedule.course.name))
-        .collect();
-    let mut outputs: Vec<(&str, &Path)> = vec![("feed", options.output)];
-    outputs.extend(options.page.map(|p| ("page", p)));
-    outputs.extend(
-        roles
-            .iter()
-            .map(String::as_str)
-            .zip(paths.iter().map(PathBuf::as_path)),
-    );
-    check_distinct(&[], &outputs)?;
-    let mut prepared = vec![prepare(schedule, options)?];
-    for (f, path) in extras.iter().zip(&paths) {
-        let previous = match options.previous {
-            Previous::Fresh => Previous::Fresh,
-            _ => Previous::Output,
-        };
-        let extra = Options {
-            output: path,
-            previous,
-            page: None,
-            ..*options
-        };
-        prepared.push(prepare(&f.schedule, &extra)?);
-    }
-    let mut outcomes: Vec<Outcome> = prepared.iter().map(|p| p.outcome.clone()).collect();
-    Prepared::commit_all(prepared)?;
-    let main = outcomes.remove(0);
-    let extra = extras
-        .into_iter()
-        .zip(paths)
-        .zip(outcomes)
-        .map(|((f, feed), outcome)| ExtraOutcome {
-            feed,
-            name: f.schedule.course.name,
-            sessions: f.schedule.sessions.len(),
-            outcome,
-        })
-        .collect();
-    Ok((main, extra))
 }
 
 /// Stage `output` with what `write` writes, for a feed assembled piece by
@@ -355,33 +273,24 @@ fn commit_with(
     Ok(())
 }
 
-/// `fsync` every staged file, on several threads: the waits overlap, so a
-/// folder of a thousand feeds waits about as long as for a few.
+/// `fsync` every staged file, several at once: the waits overlap, so a
+/// folder of a thousand feeds waits about as long as for a few. The waits
+/// are on the disk, not the processor, so more run at once than there are
+/// cores.
 fn sync_all(staged: &[(PathBuf, tempfile::TempPath)]) -> Result<(), Error> {
-    const THREADS: usize = 32;
-    let per_thread = staged.len().div_ceil(THREADS).max(1);
-    std::thread::scope(|scope| {
-        let workers: Vec<_> = staged
-            .chunks(per_thread)
-            .map(|chunk| {
-                scope.spawn(move || {
-                    for (target, tmp) in chunk {
-                        let file = std::fs::File::open(tmp);
-                        file.and_then(|f| f.sync_all())
-                            .map_err(|source| Error::Write {
-                                path: target.clone(),
-                                source,
-                            })?;
-                    }
-                    Ok(())
-                })
+    use rayon::prelude::*;
+    let sync = |(target, tmp): &(PathBuf, tempfile::TempPath)| {
+        std::fs::File::open(tmp)
+            .and_then(|f| f.sync_all())
+            .map_err(|source| Error::Write {
+                path: target.clone(),
+                source,
             })
-            .collect();
-        workers.into_iter().try_for_each(|w| {
-            w.join()
-                .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-        })
-    })
+    };
+    match rayon::ThreadPoolBuilder::new().num_threads(32).build() {
+        Ok(pool) => pool.install(|| staged.par_iter().try_for_each(sync)),
+        Err(_) => staged.iter().try_for_each(sync),
+    }
 }
 
 /// Make the renames in `folder` durable. Best effort: a folder cannot be
@@ -532,18 +441,20 @@ pub fn tz_drift(schedule: &Schedule, path: &Path) -> Result<Option<TzdataChange>
 /// the new files, but replace nothing: [`Prepared::commit_all`] does, so
 /// that several feeds can be published all or nothing.
 pub fn prepare(schedule: &Schedule, options: &Options) -> Result<Prepared, Error> {
-    prepare_keeping(schedule, options).map(|(p, _)| p)
+    prepare_keeping(schedule, options, None).map(|(p, _)| p)
 }
 
 /// Each event's content as rendered for a feed ([`feed::event_content`]).
 pub type Contents = Vec<std::sync::Arc<str>>;
 
-/// [`prepare`], and each event's content as rendered for the feed, in
+/// [`prepare`], with the schedule's page staged beside the feed when
+/// `page` is given, and each event's content as rendered for the feed, in
 /// session order, when the feed holds every session (no `feed.keep_days`):
 /// a folder's combined feed is made from them.
 pub fn prepare_keeping(
     schedule: &Schedule,
     options: &Options,
+    page: Option<&Path>,
 ) -> Result<(Prepared, Option<Contents>), Error> {
     let read;
     let previous = match options.previous {
@@ -600,7 +511,7 @@ pub fn prepare_keeping(
     staged.extend(feed.map(|tmp| (target, tmp)));
     let mut page_written = false;
     let mut page_stamp = None;
-    if let Some(path) = options.page {
+    if let Some(path) = page {
         // The page shows the whole term, whatever the feed's window.
         let text = crate::page::render(full, full.page.subscribe);
         let target = write_target(path);
@@ -628,13 +539,13 @@ pub fn prepare_keeping(
 }
 
 /// The instant before which a session drops out of a `keep_days` window.
-fn cutoff(now: DateTime<Utc>, days: u32) -> DateTime<Utc> {
+pub(crate) fn cutoff(now: DateTime<Utc>, days: u32) -> DateTime<Utc> {
     now - chrono::Duration::days(days.into())
 }
 
 /// With `feed.keep_days`, `schedule` without the sessions that ended before
 /// the window, and their UIDs; None without a window.
-fn window(schedule: &Schedule, now: DateTime<Utc>) -> Option<(Schedule, Vec<String>)> {
+pub(crate) fn window(schedule: &Schedule, now: DateTime<Utc>) -> Option<(Schedule, Vec<String>)> {
     let since = cutoff(now, schedule.feed.keep_days?);
     let mut kept = schedule.clone();
     let mut outside = Vec::new();

@@ -145,14 +145,15 @@ const ZONES: &[&str] = &[
 /// Course number `index` of a department: `sessions` weekly sessions (two
 /// a week, kinds in turn) from its zone's autumn, 0-3 readings each, about
 /// one in twenty cancelled, and two deadlines. The same arguments give the
-/// same text.
+/// same text. Its file is meant to be `c<index, 5 digits>.yaml`, as its
+/// feed's address says (`/c00042.ics`).
 pub fn course_yaml(index: usize, sessions: usize) -> String {
     let mut rng = Rng(0x9E37_79B9_7F4A_7C15 ^ (index as u64 + 1).wrapping_mul(0x1000_0000_01B3));
     let zone = ZONES[index % ZONES.len()];
     let mut out = String::with_capacity(sessions * 400 + 512);
     let _ = write!(
         out,
-        "course:\n  name: \"Course {index}: {}\"\n  id: c{index}\n  timezone: {zone}\n  url: https://example.org/c{index}/\nfeed:\n  url: /c{index}.ics\ndefaults:\n  zoom: https://kth-se.zoom.us/j/{}\ndeadlines:\n  - {{title: Report 1, date: 2026-10-16}}\n  - {{title: Report 2, date: 2026-12-11, time: \"23:59\"}}\nsessions:\n",
+        "course:\n  name: \"Course {index}: {}\"\n  id: c{index}\n  timezone: {zone}\n  url: https://example.org/c{index}/\nfeed:\n  url: /c{index:05}.ics\ndefaults:\n  zoom: https://kth-se.zoom.us/j/{}\ndeadlines:\n  - {{title: Report 1, date: 2026-10-16}}\n  - {{title: Report 2, date: 2026-12-11, time: \"23:59\"}}\nsessions:\n",
         rng.pick(SUBJECTS),
         1_000_000_000 + index,
     );

@@ -2,10 +2,11 @@
 
 use std::path::{Path, PathBuf};
 
-use coursefeed::department::{self, FolderOptions};
 use coursefeed::error::printable;
+use coursefeed::folder::{self, FolderOptions};
+use coursefeed::outputs::{self, CourseOutcome, Outputs};
 use coursefeed::publish::{self, Previous};
-use coursefeed::{feed, Error, TzDatabase};
+use coursefeed::{feed, Error, Severity, TzDatabase};
 
 use super::{load, tzdata_json, Format};
 
@@ -95,107 +96,65 @@ fn one(
     tz: &TzDatabase,
 ) -> Result<(), Error> {
     let schedule = args.schedule.as_path();
-    // The previous feed (95 MB for 100,000 sessions) is read and parsed on
-    // a thread of its own while the schedule loads on the others.
-    let (loaded, previous_feed) = std::thread::scope(|scope| {
-        let reading = scope.spawn(|| match previous {
-            Previous::Output => publish::read_previous(output, false),
-            Previous::File(path) => publish::read_previous(path, true),
-            Previous::Fresh | Previous::Read(_) => Ok(None),
-        });
-        let loaded = load(schedule, tz);
-        let read = reading
-            .join()
-            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-        (loaded, read)
-    });
-    let loaded = loaded?;
-    let previous_feed = previous_feed?;
-    let previous = match previous {
-        Previous::Fresh => Previous::Fresh,
-        _ => Previous::Read(previous_feed.as_ref()),
-    };
-    let page = loaded.schedule.page.output.as_deref();
-    if let Some(path) = page {
-        let s = &loaded.schedule;
-        let advice = coursefeed::page::advice(s, schedule, path, s.page.subscribe);
-        if !advice.is_empty() {
-            eprintln!("{}", coursefeed::error::render_capped(&advice));
-        }
+    let loaded = load(schedule, tz)?;
+    let s = &loaded.schedule;
+    let mut advice: Vec<_> = outputs::url_disagrees(s, schedule, output, Severity::Warning)
+        .into_iter()
+        .collect();
+    if let Some(path) = s.page.output.as_deref() {
+        advice.extend(coursefeed::page::advice(
+            s,
+            schedule,
+            path,
+            s.page.subscribe,
+        ));
     }
-    let mut outputs = vec![("feed", output)];
-    outputs.extend(page.map(|p| ("page", p)));
-    publish::check_distinct(&[("schedule", schedule)], &outputs)?;
-    if let (Some(previous), Some(page)) = (args.previous.as_deref(), page) {
-        publish::check_distinct(&[("previous feed", previous)], &[("page", page)])?;
+    if !advice.is_empty() {
+        eprintln!("{}", coursefeed::error::render_capped(&advice));
     }
+    let files = Outputs::of(s, output).roles(None);
+    let files: Vec<(&str, &Path)> = files
+        .iter()
+        .map(|(r, p)| (r.as_str(), p.as_path()))
+        .collect();
+    let mut inputs = vec![("schedule", schedule)];
+    inputs.extend(args.previous.as_deref().map(|p| ("previous feed", p)));
+    // The previous feed is the feed's own previous version: only the
+    // course's other files must not meet it.
+    publish::check_distinct(&inputs[..1], &files)?;
+    publish::check_distinct(&inputs, &files[1..])?;
     let options = publish::Options {
         output,
         previous,
         allow_removal: args.allow_removal,
         dry_run: args.dry_run,
         now,
-        page,
     };
-    let (outcome, extras) = publish::publish_course(&loaded.schedule, &options)?;
-    let too_large: Vec<_> = std::iter::once(outcome.size_warning(output))
-        .chain(extras.iter().map(|e| e.outcome.size_warning(&e.feed)))
-        .flatten()
-        .collect();
-    if !too_large.is_empty() {
-        eprintln!("{}", coursefeed::error::render_capped(&too_large));
-    }
+    let published = outputs::publish(s, &options)?;
+    warn_too_large(&published);
     match args.format {
         Format::Text => {
             // Summaries are the YAML's text: no raw ESC or CR to the terminal.
-            println!("{}", printable(&outcome.report.to_string()));
+            println!("{}", printable(&published.outcome.report.to_string()));
             println!(
                 "{}: {}; {} ({})",
                 output.display(),
                 loaded.summary(),
                 loaded.schedule.tzdata,
-                status(args.dry_run, outcome.written)
+                status(args.dry_run, published.outcome.written)
             );
-            if let Some(page) = page {
-                println!(
-                    "{}: page ({})",
-                    page.display(),
-                    status(args.dry_run, outcome.page_written)
-                );
-            }
-            for e in &extras {
-                let r = &e.outcome.report;
-                println!(
-                    "{}: {}: {}; {} added, {} changed, {} removed ({})",
-                    e.feed.display(),
-                    printable(&e.name),
-                    match e.sessions {
-                        1 => "1 event".to_owned(),
-                        n => format!("{n} events"),
-                    },
-                    r.added.len(),
-                    r.changed.len(),
-                    r.removed.len(),
-                    status(args.dry_run, e.outcome.written)
-                );
-            }
+            print_files(&published, args.dry_run, false);
         }
         Format::Json => {
             let json = serde_json::json!({
                 "feed": output,
-                "written": outcome.written,
-                "page": page,
-                "page_written": outcome.page_written,
+                "written": published.outcome.written,
+                "page": published.page,
+                "page_written": published.outcome.page_written,
                 "dry_run": args.dry_run,
                 "tzdata": tzdata_json(&loaded.schedule.tzdata),
-                "report": outcome.report,
-                "extra_feeds": extras.iter().map(|e| serde_json::json!({
-                    "feed": e.feed,
-                    "name": e.name,
-                    "events": e.sessions,
-                    "written": e.outcome.written,
-                    "report": e.outcome.report,
-                })).collect::<Vec<_>>(),
+                "report": published.outcome.report,
+                "extra_feeds": extras_json(&published),
             });
             println!("{json:#}");
         }
@@ -206,74 +165,167 @@ fn one(
     Ok(())
 }
 
+/// Warn of every feed of a course larger than Google Calendar reads.
+fn warn_too_large(published: &CourseOutcome) {
+    let too_large: Vec<_> = std::iter::once(published.outcome.size_warning(&published.feed))
+        .chain(
+            published
+                .extras
+                .iter()
+                .map(|e| e.outcome.size_warning(&e.feed)),
+        )
+        .flatten()
+        .collect();
+    if !too_large.is_empty() {
+        eprintln!("{}", coursefeed::error::render_capped(&too_large));
+    }
+}
+
+/// The lines for a course's page and extra feeds, after its feed's line.
+fn print_files(published: &CourseOutcome, dry_run: bool, skipped: bool) {
+    let state = |written: bool| match skipped {
+        true => "unchanged, skipped",
+        false => status(dry_run, written),
+    };
+    if let Some(page) = &published.page {
+        println!(
+            "{}: page ({})",
+            page.display(),
+            state(published.outcome.page_written)
+        );
+    }
+    for e in &published.extras {
+        let r = e.outcome.report.counts();
+        println!(
+            "{}: {}: {}; {} added, {} changed, {} removed ({})",
+            e.feed.display(),
+            printable(&e.name),
+            match e.sessions {
+                1 => "1 event".to_owned(),
+                n => format!("{n} events"),
+            },
+            r.added,
+            r.changed,
+            r.removed,
+            state(e.outcome.written)
+        );
+    }
+}
+
+fn extras_json(published: &CourseOutcome) -> Vec<serde_json::Value> {
+    published
+        .extras
+        .iter()
+        .map(|e| {
+            serde_json::json!({
+                "feed": e.feed,
+                "name": e.name,
+                "events": e.sessions,
+                "written": e.outcome.written,
+                "report": e.outcome.report,
+            })
+        })
+        .collect()
+}
+
 fn folder(
     dir: &Path,
     options: &FolderOptions,
     format: Format,
     tz: &TzDatabase,
 ) -> Result<(), Error> {
-    let feeds = department::publish_all(dir, options, tz, |warnings| {
+    let built = folder::build(dir, options, tz, |warnings| {
         eprintln!("{}", coursefeed::error::render_capped(warnings));
     })?;
-    let too_large: Vec<_> = feeds
-        .iter()
-        .filter_map(|f| f.outcome.size_warning(&f.feed))
-        .collect();
-    if !too_large.is_empty() {
-        eprintln!("{}", coursefeed::error::render_capped(&too_large));
+    for c in &built.courses {
+        warn_too_large(&c.published);
+    }
+    let combined = &built.combined;
+    if let Some(w) = combined.outcome.size_warning(&combined.feed) {
+        eprintln!("{}", coursefeed::error::render_capped(&[w]));
     }
     match format {
         Format::Text => {
-            for f in &feeds {
-                if f.removed {
-                    let done = if options.dry_run {
-                        "would be removed"
-                    } else {
-                        "removed"
-                    };
-                    println!(
-                        "{}: {done}: its course file is no longer in {}",
-                        f.feed.display(),
-                        dir.display()
-                    );
-                    continue;
-                }
-                let r = f.outcome.report.counts();
-                let state = match f.skipped {
+            for c in &built.courses {
+                let r = c.published.outcome.report.counts();
+                let state = match c.skipped {
                     true => "unchanged, skipped",
-                    false => status(options.dry_run, f.outcome.written),
+                    false => status(options.dry_run, c.published.outcome.written),
                 };
                 println!(
                     "{}: {}: {}; {} added, {} changed, {} removed ({state})",
-                    f.feed.display(),
-                    printable(&f.course),
-                    printable(&f.summary),
+                    c.published.feed.display(),
+                    printable(&c.name),
+                    printable(&c.summary),
                     r.added,
                     r.changed,
                     r.removed,
                 );
-                if let Some(page) = &f.page {
-                    let state = match f.skipped {
-                        true => "unchanged, skipped",
-                        false => status(options.dry_run, f.outcome.page_written),
-                    };
-                    println!("{}: page ({state})", page.display());
+                print_files(&c.published, options.dry_run, c.skipped);
+            }
+            let r = combined.outcome.report.counts();
+            let state = match combined.skipped {
+                true => "unchanged, skipped",
+                false => status(options.dry_run, combined.outcome.written),
+            };
+            println!(
+                "{}: {}: {}; {} added, {} changed, {} removed ({state})",
+                combined.feed.display(),
+                printable(&combined.name),
+                printable(&combined.summary),
+                r.added,
+                r.changed,
+                r.removed,
+            );
+            let done = match options.dry_run {
+                true => "would be removed",
+                false => "removed",
+            };
+            for removal in &built.removed {
+                for path in &removal.outputs {
+                    println!(
+                        "{}: {done}: no course in {} writes it any more (it was `{}`'s)",
+                        path.display(),
+                        dir.display(),
+                        removal.file.display()
+                    );
                 }
             }
         }
         Format::Json => {
-            let json: Vec<_> = feeds
+            let mut feeds: Vec<_> = built
+                .courses
                 .iter()
-                .map(|f| {
-                    match f.removed {
-                        true => serde_json::json!({"feed": f.feed, "removed": true}),
-                        false => serde_json::json!({"feed": f.feed, "course": f.course, "written": f.outcome.written, "skipped": f.skipped, "page": f.page, "page_written": f.outcome.page_written, "report": f.outcome.report}),
-                    }
+                .map(|c| {
+                    serde_json::json!({
+                        "feed": c.published.feed,
+                        "course": c.name,
+                        "written": c.published.outcome.written,
+                        "skipped": c.skipped,
+                        "page": c.published.page,
+                        "page_written": c.published.outcome.page_written,
+                        "report": c.published.outcome.report,
+                        "extra_feeds": extras_json(&c.published),
+                    })
                 })
                 .collect();
+            feeds.push(serde_json::json!({
+                "feed": combined.feed,
+                "course": combined.name,
+                "written": combined.outcome.written,
+                "skipped": combined.skipped,
+                "page": null,
+                "page_written": false,
+                "report": combined.outcome.report,
+            }));
             println!(
                 "{:#}",
-                serde_json::json!({"dry_run": options.dry_run, "tzdata": tzdata_json(tz.provenance()), "feeds": json})
+                serde_json::json!({
+                    "dry_run": options.dry_run,
+                    "tzdata": tzdata_json(tz.provenance()),
+                    "feeds": feeds,
+                    "removed": built.removed,
+                })
             );
         }
     }

@@ -66,6 +66,18 @@ pub struct Published {
 }
 
 impl Published {
+    /// The feed with only the events at `indices`: one course's part of a
+    /// combined feed, with the feed's zones and release.
+    pub fn part(&self, indices: impl Iterator<Item = usize>) -> Published {
+        Published {
+            events: indices
+                .filter_map(|i| self.events.get(i).cloned())
+                .collect(),
+            zones: self.zones.clone(),
+            tzdata: self.tzdata.clone(),
+        }
+    }
+
     /// Read a feed leniently: any folding, unknown properties and missing
     /// revision properties are fine. Only text that is not iCalendar at all
     /// is an error, returned as a short reason.

@@ -10,8 +10,11 @@ fn department() -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("tempdir");
     std::fs::create_dir(dir.path().join("courses")).expect("mkdir");
     let data = std::fs::read_to_string(root().join("data/schedule.yaml")).expect("data");
+    // In a folder, a course's feed is named after its file: feed.url says so.
+    let data = data.replace("url: /schedule.ics", "url: /fid3024.ics");
     std::fs::write(dir.path().join("courses/fid3024.yaml"), &data).expect("write");
     let other = data
+        .replace("url: /fid3024.ics", "url: /other.ics")
         .replace("id: fid3024-ht2020", "id: other-2021")
         .replace(
             "name: FID3024 Systems for Scalable Machine Learning",
@@ -66,7 +69,7 @@ fn feeds_per_course_and_combined() {
         other_page.contains("# Lecture Session 1: Sep. 28, 15:00-17:00"),
         "{other_page}"
     );
-    assert!(other_page.contains("webcal://fid3024.github.io/schedule.ics"));
+    assert!(other_page.contains("webcal://fid3024.github.io/other.ics"));
 
     let fid = parse(&read(&dir.path().join("out/fid3024.ics")));
     let other = parse(&read(&dir.path().join("out/other.ics")));
@@ -200,12 +203,16 @@ fn previous_with_a_folder_is_refused() {
 
 // Test that a folder is published by a library call, as the binary does:
 // one outcome per course then the combined feed, nothing written on a dry
-// run, and each course's warnings handed over as it is loaded.
+// run, and each course's warnings handed over as it is loaded (one course
+// has two sessions at one time: a warning).
 #[test]
-fn publish_all_is_a_library_call() {
+fn a_folder_build_is_a_library_call() {
     let d = department();
+    let other = d.path().join("courses/other.yml");
+    let text = read(&other).replacen("date: 2021-10-05", "date: 2021-09-28", 1);
+    std::fs::write(&other, text).expect("write");
     let out = d.path().join("out");
-    let options = coursefeed::department::FolderOptions {
+    let options = coursefeed::folder::FolderOptions {
         output: &out,
         combined_name: "Dept",
         fresh: false,
@@ -215,29 +222,36 @@ fn publish_all_is_a_library_call() {
         keep_days: None,
         itemize: true,
     };
-    let mut warned = 0;
-    let feeds = coursefeed::department::publish_all(
-        &d.path().join("courses"),
-        &options,
-        common::tzdb(),
-        |_| warned += 1,
-    )
-    .expect("publishes");
-    let names: Vec<String> = feeds
+    let mut warned = Vec::new();
+    let built =
+        coursefeed::folder::build(&d.path().join("courses"), &options, common::tzdb(), |w| {
+            warned.extend(w.iter().map(|w| (w.file.clone(), w.line)))
+        })
+        .expect("publishes");
+    let names: Vec<String> = built
+        .courses
         .iter()
-        .map(|f| {
-            f.feed
+        .map(|c| {
+            c.published
+                .feed
                 .strip_prefix(&out)
                 .expect("in out")
                 .display()
                 .to_string()
         })
         .collect();
-    assert_eq!(names, vec!["fid3024.ics", "other.ics", "all.ics"]);
-    assert_eq!(feeds[2].course, "Dept");
-    assert_eq!(feeds[2].outcome.report.added.len(), 36);
-    assert_eq!(warned, 0);
-    assert!(feeds.iter().all(|f| !f.outcome.written));
+    assert_eq!(names, vec!["fid3024.ics", "other.ics"]);
+    assert_eq!(built.combined.name, "Dept");
+    assert_eq!(built.combined.outcome.report.added.len(), 36);
+    assert!(!warned.is_empty());
+    assert!(
+        warned
+            .iter()
+            .all(|(file, line)| *file == other && *line > 0),
+        "{warned:?}"
+    );
+    assert!(built.courses.iter().all(|c| !c.published.outcome.written));
+    assert!(!built.combined.outcome.written);
     assert!(!out.exists());
 }
 
@@ -260,8 +274,9 @@ fn removed_course_removes_its_feed() {
     assert_eq!(o.status.code(), Some(1));
     assert_eq!(
         String::from_utf8_lossy(&o.stderr),
-        "error: `out/other.ics` is the feed of a course whose file is no longer in `courses`; its subscribers would keep a calendar that never changes again\n  \
-         hint: put the course's file back, or run again with --allow-removal to delete the feed\n"
+        "error: the course `Other Course` (`courses/other.yml`) is no longer in `courses`, but its files are still published: `out/other.ics`, `public/other.md`\n  \
+         their subscribers would keep calendars that never change again\n  \
+         hint: put back what was taken out, or run again with --allow-removal to delete these files\n"
     );
     assert!(d.join("out/other.ics").exists());
     assert_eq!(read(&d.join("out/all.ics")), before);
@@ -273,7 +288,8 @@ fn removed_course_removes_its_feed() {
         "out/fid3024.ics: FID3024 Systems for Scalable Machine Learning: 12 sessions and 6 deadlines, 2020-09-28 to 2020-12-18; 0 added, 0 changed, 0 removed (unchanged, skipped)\n\
          public/schedule.md: page (unchanged, skipped)\n\
          out/all.ics: All courses: 12 sessions and 6 deadlines from 1 course; tz database 2026f (TZDIR); 0 added, 0 changed, 18 removed (written)\n\
-         out/other.ics: removed: its course file is no longer in courses\n"
+         out/other.ics: removed: no course in courses writes it any more (it was `courses/other.yml`'s)\n\
+         public/other.md: removed: no course in courses writes it any more (it was `courses/other.yml`'s)\n"
     );
     assert!(!d.join("out/other.ics").exists());
     assert!(d.join("out/other-site.ics").exists(), "not ours: kept");
@@ -290,7 +306,7 @@ fn more_courses_than_open_files() {
     std::fs::create_dir(&courses).expect("mkdir");
     for i in 0..300 {
         let yaml = coursefeed::synthetic::course_yaml(i, 2);
-        std::fs::write(courses.join(format!("c{i:03}.yaml")), yaml).expect("write");
+        std::fs::write(courses.join(format!("c{i:05}.yaml")), yaml).expect("write");
     }
     let bin = assert_cmd::cargo::cargo_bin("coursefeed");
     let o = std::process::Command::new("sh")

@@ -24,7 +24,8 @@ fn folder() -> tempfile::TempDir {
                 "name: FID3024 Systems for Scalable Machine Learning",
                 &format!("name: Course {name}"),
             )
-            .replace("date: 2020-", &format!("date: {year}-"));
+            .replace("date: 2020-", &format!("date: {year}-"))
+            .replace("url: /schedule.ics", &format!("url: /{name}.ics"));
         std::fs::write(dir.path().join(format!("courses/{name}.yaml")), course).expect("write");
     }
     dir
@@ -460,13 +461,16 @@ fn a_late_invalid_course_leaves_nothing() {
         if i >= 68 {
             yaml = yaml.replacen("date: 2026-", "date: 2026-13-", 1);
         }
-        std::fs::write(d.join(format!("courses/c{i:02}.yaml")), yaml).expect("write");
+        std::fs::write(d.join(format!("courses/c{i:05}.yaml")), yaml).expect("write");
     }
     let o = common::run(d, &["build", "courses", "-o", "out/feeds"]);
     assert_eq!(o.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&o.stderr);
-    assert!(stderr.starts_with("error: courses/c68.yaml:"), "{stderr}");
-    assert!(stderr.contains("error: courses/c69.yaml:"), "{stderr}");
+    assert!(
+        stderr.starts_with("error: courses/c00068.yaml:"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("error: courses/c00069.yaml:"), "{stderr}");
     assert!(
         stderr.ends_with("2 problems found; nothing was written\n"),
         "{stderr}"

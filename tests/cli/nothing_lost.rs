@@ -128,8 +128,13 @@ fn folder_courses_with_one_feed_name_are_refused() {
     let courses = dir.path().join("courses");
     std::fs::create_dir(&courses).expect("mkdir");
     let yaml = std::fs::read_to_string(common::root().join("examples/minimal.yaml")).expect("read");
-    std::fs::write(courses.join("x.yaml"), &yaml).expect("write");
-    std::fs::write(courses.join("X.yml"), yaml.replace("id: ", "id: other-")).expect("write");
+    let yaml = |name: &str| yaml.replace("url: /schedule.ics", &format!("url: /{name}.ics"));
+    std::fs::write(courses.join("x.yaml"), yaml("x")).expect("write");
+    std::fs::write(
+        courses.join("X.yml"),
+        yaml("X").replace("id: ", "id: other-"),
+    )
+    .expect("write");
     let o = run(dir.path(), &["build", "courses", "-o", "out"]);
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     assert_eq!(
@@ -326,8 +331,9 @@ fn folder_build_all_or_nothing() {
     let courses = dir.path().join("courses");
     std::fs::create_dir(&courses).expect("mkdir");
     let yaml = std::fs::read_to_string(common::root().join("examples/minimal.yaml")).expect("read");
-    std::fs::write(courses.join("a.yaml"), &yaml).expect("write");
-    std::fs::write(courses.join("b.yaml"), yaml.replace("id: ", "id: b-")).expect("write");
+    let yaml = |name: &str| yaml.replace("url: /schedule.ics", &format!("url: /{name}.ics"));
+    std::fs::write(courses.join("a.yaml"), yaml("a")).expect("write");
+    std::fs::write(courses.join("b.yaml"), yaml("b").replace("id: ", "id: b-")).expect("write");
     let o = run(dir.path(), &["build", "courses", "-o", "out"]);
     assert!(o.status.success(), "{}", stderr(&o));
     let kept = ["out/a.ics", "out/all.ics", "out/.coursefeed-manifest.json"];

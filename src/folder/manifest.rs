@@ -10,6 +10,9 @@
 //! rebuilt. A missing, unreadable or older manifest, or `--fresh`, rebuilds
 //! everything. A course whose feed keeps a window (`feed.keep_days`)
 //! changes with the date and is always rebuilt.
+//!
+//! It is also the record of which files in the output folder a build
+//! wrote, and for which course: the only thing a removal goes by.
 
 use std::path::{Path, PathBuf};
 
@@ -21,9 +24,16 @@ use crate::Error;
 /// The manifest's file name, in the output folder.
 pub const FILE: &str = ".coursefeed-manifest.json";
 
+/// The manifest's layout: a manifest of another layout records outputs
+/// differently and is not reused (it still says which files were written).
+pub const FORMAT: u32 = 2;
+
 /// What the outputs of a build depend on besides the course files.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Key {
+    /// The manifest's layout ([`FORMAT`]).
+    #[serde(default)]
+    pub format: u32,
     /// coursefeed's version.
     pub tool: String,
     /// The tz database's release; None (unknown) never matches.
@@ -34,8 +44,8 @@ pub struct Key {
 
 impl Key {
     /// Whether a build under `self` may reuse what one under `other` wrote.
-    fn reuses(&self, other: &Key) -> bool {
-        self == other && self.tzdata.is_some()
+    pub fn reuses(&self, other: &Key) -> bool {
+        self == other && self.tzdata.is_some() && self.format == FORMAT
     }
 }
 
@@ -269,8 +279,15 @@ pub struct Course {
     pub summary: String,
     /// Its feed.
     pub feed: Output,
+    /// Its extra feeds: one per group, one per declared audience.
+    #[serde(default)]
+    pub extras: Vec<Output>,
     /// Its page, when it asks for one.
     pub page: Option<Output>,
+    /// Its feed keeps a window (`feed.keep_days`): it changes with the
+    /// date, so it is rebuilt every time.
+    #[serde(default)]
+    pub windowed: bool,
     /// What the combined feed needs of it without parsing it again.
     pub combined: InCombined,
 }
@@ -300,7 +317,7 @@ impl Course {
     /// outputs on disk are what it says; with whether any file had to be
     /// read to know it.
     pub fn unchanged(&self, input: &Input) -> Option<(Course, Found)> {
-        if self.input != input.digest {
+        if self.input != input.digest || self.windowed {
             return None;
         }
         let mut c = self.clone();
@@ -309,7 +326,7 @@ impl Course {
             true => Found::Settled,
             false => Found::Read,
         };
-        for output in std::iter::once(&mut c.feed).chain(c.page.as_mut()) {
+        for output in c.outputs_mut() {
             match output.check() {
                 Found::Changed => return None,
                 Found::Read => found = Found::Read,
@@ -317,6 +334,19 @@ impl Course {
             }
         }
         Some((c, found))
+    }
+
+    /// Every file it wrote: feed, extra feeds, page.
+    pub fn outputs(&self) -> impl Iterator<Item = &Output> {
+        std::iter::once(&self.feed)
+            .chain(&self.extras)
+            .chain(&self.page)
+    }
+
+    fn outputs_mut(&mut self) -> impl Iterator<Item = &mut Output> {
+        std::iter::once(&mut self.feed)
+            .chain(&mut self.extras)
+            .chain(&mut self.page)
     }
 }
 
@@ -336,11 +366,11 @@ pub struct Manifest {
 }
 
 impl Manifest {
-    /// The manifest in `output`, if there is one this build may use.
-    pub fn read(output: &Path, key: &Key) -> Option<Manifest> {
+    /// The manifest in `output`, if there is one, whatever build wrote it
+    /// (see [`Key::reuses`]).
+    pub fn read(output: &Path) -> Option<Manifest> {
         let text = std::fs::read(output.join(FILE)).ok()?;
-        let m: Manifest = serde_json::from_slice(&text).ok()?;
-        m.key.reuses(key).then_some(m)
+        serde_json::from_slice(&text).ok()
     }
 
     /// Write it into `output`, atomically, after every output it records
@@ -350,7 +380,7 @@ impl Manifest {
         let outputs = self
             .courses
             .iter_mut()
-            .flat_map(|c| std::iter::once(&mut c.feed).chain(c.page.as_mut()))
+            .flat_map(Course::outputs_mut)
             .chain(std::iter::once(&mut self.combined));
         for o in outputs.filter(|o| o.seen.is_none()) {
             o.seen = Seen::at(&o.path).filter(|s| s.bytes == o.bytes);
@@ -463,11 +493,12 @@ mod tests {
         assert_eq!(settle_ns(1_796_000_000_123_456_789), 50_000_000);
     }
 
-    // Test that a manifest from another tool version, tz release or
-    // options, or with an unknown release, is not used.
+    // Test that a manifest from another tool version, tz release, options
+    // or layout, or with an unknown release, is not used.
     #[test]
     fn a_manifest_is_used_only_under_the_same_key() {
         let key = Key {
+            format: FORMAT,
             tool: "1.0.0".into(),
             tzdata: Some("2026f".into()),
             options: "All courses".into(),
@@ -484,6 +515,10 @@ mod tests {
             },
             Key {
                 options: "Dept".into(),
+                ..key.clone()
+            },
+            Key {
+                format: FORMAT - 1,
                 ..key.clone()
             },
         ] {
