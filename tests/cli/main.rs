@@ -18,6 +18,7 @@ mod import;
 mod interop;
 mod jekyll;
 mod manifest;
+mod matrix;
 mod modules;
 mod nothing_lost;
 mod page;
