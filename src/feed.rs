@@ -69,30 +69,15 @@ pub fn render_revised(
     String::from_utf8(out).unwrap_or_default()
 }
 
-/// Every session's content lines ([`event_content`]), in session order; a
-/// large schedule is rendered in two halves on two threads.
+/// Every session's content lines ([`event_content`]), in session order.
+/// One course is rendered on one thread: a folder is parallel across its
+/// courses.
 pub fn contents(schedule: &Schedule) -> Vec<Arc<str>> {
-    let render = |sessions: &[Session]| -> Vec<Arc<str>> {
-        sessions
-            .iter()
-            .map(|s| event_content(schedule, s).into())
-            .collect()
-    };
-    let sessions = &schedule.sessions;
-    if sessions.len() < crate::PARALLEL_FROM {
-        return render(sessions);
-    }
-    let (first, second) = sessions.split_at(sessions.len() / 2);
-    std::thread::scope(|scope| {
-        let other = scope.spawn(|| render(second));
-        let mut all = render(first);
-        all.extend(
-            other
-                .join()
-                .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
-        );
-        all
-    })
+    schedule
+        .sessions
+        .iter()
+        .map(|s| event_content(schedule, s).into())
+        .collect()
 }
 
 /// Events written per chunk: the feed goes to `out` as it is folded, never
@@ -531,12 +516,11 @@ pub fn stamp(source_date_epoch: Option<&str>) -> Result<DateTime<Utc>, crate::Er
 mod tests {
     use super::*;
 
-    // Test that the contents rendered on two threads are those rendered
-    // session by session on one, and that the feed written in chunks is the
-    // feed written in one piece.
+    // Test that the feed written in chunks of events is the feed written
+    // in one piece, over more than two chunks.
     #[test]
-    fn parallel_rendering_is_sequential_rendering() {
-        let n = crate::PARALLEL_FROM + 501;
+    fn chunked_writing_is_whole_writing() {
+        let n = 2 * CHUNK + 501;
         let schedule = crate::synthetic::schedule(n);
         let one_by_one: Vec<Arc<str>> = schedule
             .sessions

@@ -50,29 +50,8 @@ pub fn plan(schedule: &Schedule, published: Option<&Published>, now: DateTime<Ut
     let same_rules =
         published.is_some_and(|p| p.tzdata.is_some() && p.tzdata == schedule.tzdata.version);
     let zones = published.filter(|_| !same_rules);
-    // Each session is compared on its own: a large schedule is split in two
-    // halves planned on two threads, then joined in order.
-    let mut plan = if sessions.len() < crate::PARALLEL_FROM {
-        plan_part(schedule, sessions, &by_uid, zones, &fresh)
-    } else {
-        let (first, second) = sessions.split_at(sessions.len() / 2);
-        let (mut a, b) = std::thread::scope(|scope| {
-            let other = scope.spawn(|| plan_part(schedule, second, &by_uid, zones, &fresh));
-            let a = plan_part(schedule, first, &by_uid, zones, &fresh);
-            (
-                a,
-                other
-                    .join()
-                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
-            )
-        });
-        a.revisions.extend(b.revisions);
-        a.contents.extend(b.contents);
-        a.report.added.extend(b.report.added);
-        a.report.changed.extend(b.report.changed);
-        a.report.unchanged += b.report.unchanged;
-        a
-    };
+    // One course on one thread: a folder is parallel across its courses.
+    let mut plan = plan_part(schedule, sessions, &by_uid, zones, &fresh);
     if let Some(p) = published {
         let moved = plan
             .report
@@ -392,40 +371,20 @@ mod tests {
         assert!(Published::read("BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nUID:a\r\n").is_err());
     }
 
-    // Test that planning a large schedule on two threads gives the same plan
-    // as one thread: revisions and report in session order.
+    // Test that a plan of a large schedule reports exactly the changed
+    // sessions, in session order, and keeps every other revision.
     #[test]
-    fn parallel_plan_is_sequential_plan() {
-        let n = crate::PARALLEL_FROM + 301;
+    fn a_plan_reports_exactly_what_changed() {
+        let n = 2_301;
         let schedule = crate::synthetic::schedule(n);
         let t0 = DateTime::from_timestamp(1_600_000_000, 0).expect("t0");
         let t1 = DateTime::from_timestamp(1_700_000_000, 0).expect("t1");
         let published = Published::read(&feed::render(&schedule, t0)).expect("reads");
-        // Change one session in each half.
         let mut changed = schedule.clone();
         changed.sessions[5].topic = Some("New".into());
         changed.sessions[n - 5].topic = Some("New".into());
-        let parallel = plan(&changed, Some(&published), t1);
-        let by_uid: HashMap<&str, &PublishedEvent> = published
-            .events
-            .iter()
-            .map(|e| (e.uid.as_str(), e))
-            .collect();
-        let sequential = plan_part(
-            &changed,
-            &changed.sessions,
-            &by_uid,
-            None,
-            &Revision::new_at(t1),
-        );
-        assert_eq!(parallel.revisions, sequential.revisions);
-        assert_eq!(parallel.report, sequential.report);
-        let uids: Vec<&str> = parallel
-            .report
-            .changed
-            .iter()
-            .map(|c| c.uid.as_str())
-            .collect();
+        let plan = plan(&changed, Some(&published), t1);
+        let uids: Vec<&str> = plan.report.changed.iter().map(|c| c.uid.as_str()).collect();
         assert_eq!(
             uids,
             vec![
@@ -433,7 +392,11 @@ mod tests {
                 changed.sessions[n - 5].uid.as_str()
             ]
         );
-        assert_eq!(parallel.report.unchanged, n - 2);
+        assert_eq!(plan.report.unchanged, n - 2);
+        for (i, r) in plan.revisions.iter().enumerate() {
+            let revised = i == 5 || i == n - 5;
+            assert_eq!(r.sequence, u32::from(revised), "session {i}");
+        }
     }
 
     // Test that published local times read back as local, UTC ones converted.

@@ -243,7 +243,7 @@ fn others(
         .filter(|(n, _)| {
             n.as_str() != "c.ics" && !f.files.contains(&n.as_str()) && n.as_str() != "all.ics"
         })
-        .map(|(n, v)| (n.clone(), v.clone()))
+        .map(|(n, v)| (n.clone(), *v))
         .collect()
 }
 
