@@ -14,7 +14,7 @@ fn stages(c: &mut Criterion) {
     // The compiled-in rules: the same on every machine.
     let tz = coursefeed::TzDatabase::bundled();
     let loaded = coursefeed::load_str(&yaml, Path::new("bench.yaml"), &tz).expect("valid");
-    let stamp = coursefeed::feed::stamp(Some("1600000000")).expect("stamp");
+    let stamp = coursefeed::feed::build_time(Some("1600000000")).expect("stamp");
 
     let mut g = c.benchmark_group("10k sessions");
     g.throughput(Throughput::Elements(n as u64));

@@ -30,7 +30,7 @@ fn main() -> Result<(), coursefeed::Error> {
         eprintln!("{}", warning.render());
     }
     // A fixed stamp keeps the output reproducible; a real build uses the clock.
-    let stamp = coursefeed::feed::stamp(Some("1760000000"))?;
+    let stamp = coursefeed::feed::build_time(Some("1760000000"))?;
     let ics = coursefeed::feed::render(&loaded.schedule, stamp);
     print!("{ics}");
     Ok(())

@@ -496,7 +496,7 @@ fn duration(d: chrono::Duration) -> String {
 
 /// The DTSTAMP to use: `SOURCE_DATE_EPOCH` when given (reproducible
 /// builds), else the clock.
-pub fn stamp(source_date_epoch: Option<&str>) -> Result<DateTime<Utc>, crate::Error> {
+pub fn build_time(source_date_epoch: Option<&str>) -> Result<DateTime<Utc>, crate::Error> {
     match source_date_epoch {
         // The reproducible-builds spec reads an empty value as unset.
         None => Ok(Utc::now()),
@@ -528,7 +528,7 @@ mod tests {
             .map(|s| event_content(&schedule, s).into())
             .collect();
         assert_eq!(contents(&schedule), one_by_one);
-        let stamp = stamp(Some("1600000000")).expect("stamp");
+        let stamp = build_time(Some("1600000000")).expect("stamp");
         let revisions = vec![Revision::new_at(stamp); n];
         let mut w = Writer::new();
         header(&mut w, &schedule);
@@ -594,12 +594,12 @@ mod tests {
     // Test that SOURCE_DATE_EPOCH sets the stamp and a bad one is an error.
     #[test]
     fn stamps() {
-        let t = stamp(Some("1600000000")).expect("valid");
+        let t = build_time(Some("1600000000")).expect("valid");
         assert_eq!(t.to_rfc3339(), "2020-09-13T12:26:40+00:00");
-        assert!(stamp(Some("yesterday")).is_err());
+        assert!(build_time(Some("yesterday")).is_err());
         // Without SOURCE_DATE_EPOCH, the build time is now.
         let before = Utc::now() - chrono::Duration::seconds(1);
-        let now = stamp(None).expect("the clock");
+        let now = build_time(None).expect("the clock");
         assert!(before <= now && now <= Utc::now(), "{now}");
     }
 }

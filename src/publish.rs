@@ -94,32 +94,32 @@ pub struct Outcome {
     /// The feed's size in bytes.
     pub bytes: u64,
     /// The feed's size and digest, as written (or as it already was).
-    pub feed_stamp: Stamp,
+    pub feed_fingerprint: Fingerprint,
     /// The page's, when one was asked for.
-    pub page_stamp: Option<Stamp>,
+    pub page_fingerprint: Option<Fingerprint>,
 }
 
 /// A file's size and content digest (xxh3, 128 bits): enough to tell that
 /// an output is still the one a build wrote, without keeping it.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Stamp {
+pub struct Fingerprint {
     /// Its length in bytes.
     pub bytes: u64,
     /// xxh3-128 of its content.
     pub digest: u128,
 }
 
-impl Stamp {
-    /// The stamp of `bytes`.
-    pub fn of(bytes: &[u8]) -> Stamp {
-        Stamp {
+impl Fingerprint {
+    /// The fingerprint of `bytes`.
+    pub fn of(bytes: &[u8]) -> Fingerprint {
+        Fingerprint {
             bytes: bytes.len() as u64,
             digest: xxhash_rust::xxh3::xxh3_128(bytes),
         }
     }
 
     /// Whether `file`, read from where it stands to its end, has this
-    /// stamp. Streamed: a combined feed can be hundreds of megabytes.
+    /// fingerprint. Streamed: a combined feed can be hundreds of megabytes.
     pub fn matches(&self, mut file: std::fs::File) -> bool {
         let mut hasher = xxhash_rust::xxh3::Xxh3::new();
         let mut buf = vec![0u8; 1 << 16];
@@ -165,7 +165,7 @@ impl Outcome {
 /// Stage `output` with what `write` writes, for a feed assembled piece by
 /// piece (a folder's combined feed when one course changed): compared with
 /// the file there, and left alone when the bytes are the same. `outcome`
-/// says what changed; its stamp and `written` are filled in here.
+/// says what changed; its fingerprint and `written` are filled in here.
 pub fn prepare_written(
     output: &Path,
     dry_run: bool,
@@ -180,10 +180,10 @@ pub fn prepare_written(
         true => Old::open(output),
         false => Old::Missing,
     };
-    let (tmp, stamp) = stage_with(&target, old, dry_run, |out| write(out))?;
+    let (tmp, fingerprint) = stage_with(&target, old, dry_run, |out| write(out))?;
     outcome.written = tmp.is_some();
-    outcome.feed_stamp = stamp;
-    outcome.bytes = stamp.bytes;
+    outcome.feed_fingerprint = fingerprint;
+    outcome.bytes = fingerprint.bytes;
     Ok(Prepared {
         outcome,
         staged: tmp.map(|t| (target, t)).into_iter().collect(),
@@ -504,21 +504,21 @@ pub fn prepare_keeping(
     let current = Old::open(options.output);
     let mut staged = Vec::new();
     let target = write_target(options.output);
-    let (feed, feed_stamp) = stage_with(&target, current, options.dry_run, |out| {
+    let (feed, feed_fingerprint) = stage_with(&target, current, options.dry_run, |out| {
         feed::write_feed(schedule, &plan.contents, &plan.revisions, out)
     })?;
     let written = feed.is_some();
     staged.extend(feed.map(|tmp| (target, tmp)));
     let mut page_written = false;
-    let mut page_stamp = None;
+    let mut page_fingerprint = None;
     if let Some(path) = page {
         // The page shows the whole term, whatever the feed's window.
         let text = crate::page::render(full, full.page.subscribe);
         let target = write_target(path);
-        let (page, stamp) = stage_with(&target, Old::open(path), options.dry_run, |out| {
+        let (page, fingerprint) = stage_with(&target, Old::open(path), options.dry_run, |out| {
             out.write_all(text.as_bytes())
         })?;
-        page_stamp = Some(stamp);
+        page_fingerprint = Some(fingerprint);
         page_written = page.is_some();
         staged.extend(page.map(|tmp| (target, tmp)));
     }
@@ -528,9 +528,9 @@ pub fn prepare_keeping(
             written,
             page_written,
             events: schedule.sessions.len(),
-            bytes: feed_stamp.bytes,
-            feed_stamp,
-            page_stamp,
+            bytes: feed_fingerprint.bytes,
+            feed_fingerprint,
+            page_fingerprint,
         },
         staged,
     };
@@ -642,7 +642,7 @@ fn stage_with(
     old: Old,
     dry_run: bool,
     write: impl FnOnce(&mut Sink) -> std::io::Result<()>,
-) -> Result<(Option<tempfile::TempPath>, Stamp), Error> {
+) -> Result<(Option<tempfile::TempPath>, Fingerprint), Error> {
     let fail = |source| Error::Write {
         path: path.to_owned(),
         source,
@@ -661,16 +661,16 @@ fn stage_with(
     };
     write(&mut sink).map_err(fail)?;
     let same = sink.same && sink.old.at_end();
-    let stamp = Stamp {
+    let fingerprint = Fingerprint {
         bytes: sink.bytes,
         digest: sink.hasher.digest128(),
     };
     let Some(file) = sink.file.filter(|_| !same) else {
-        return Ok((None, stamp));
+        return Ok((None, fingerprint));
     };
     let tmp = file.into_inner().map_err(|e| fail(e.into_error()))?;
     seal(&tmp, path)?;
-    Ok((Some(tmp.into_temp_path()), stamp))
+    Ok((Some(tmp.into_temp_path()), fingerprint))
 }
 
 /// Replace `path` with `bytes` atomically, creating its folder if needed.

@@ -48,7 +48,7 @@ pub struct Args {
 
 pub fn run(args: Args, tz: &TzDatabase) -> Result<(), Error> {
     let epoch = std::env::var("SOURCE_DATE_EPOCH").ok();
-    let now = feed::stamp(epoch.as_deref())?;
+    let now = feed::build_time(epoch.as_deref())?;
     if args.schedule.is_dir() {
         if let Some(previous) = args.previous {
             return Err(Error::PreviousWithFolder(previous));

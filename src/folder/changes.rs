@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
-use super::manifest::{Course as Record, Found, Input, Manifest, Output};
+use super::manifest::{CourseRecord as Record, Found, Input, Manifest, Output};
 use crate::error::{Diagnostic, Problem, Severity};
 use crate::tzdb::TzDatabase;
 use crate::Error;

@@ -12,7 +12,7 @@ use std::sync::Arc;
 use chrono::NaiveDate;
 
 use super::changes::Changes;
-use super::manifest::{Course as Record, Key, Manifest};
+use super::manifest::{CourseRecord as Record, Key, Manifest};
 use super::FolderOptions;
 use crate::model::{Course, FeedSettings, PageSettings, Schedule};
 use crate::publish::{self, Prepared};

@@ -18,7 +18,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use crate::publish::Stamp;
+use crate::publish::Fingerprint;
 use crate::Error;
 
 /// The manifest's file name, in the output folder.
@@ -150,7 +150,7 @@ pub struct Input {
 impl Input {
     /// Course file `path` now. Its bytes are read and hashed unless the
     /// file system vouches for `recorded`, its record.
-    pub fn of(path: &Path, recorded: Option<&Course>) -> Result<Input, Error> {
+    pub fn of(path: &Path, recorded: Option<&CourseRecord>) -> Result<Input, Error> {
         let kind = crate::input::Kind::Schedule;
         let fail = |source| Error::Read {
             path: path.to_owned(),
@@ -218,13 +218,13 @@ pub enum Found {
 }
 
 impl Output {
-    /// The record of `stamp`, written at `path`; what the file system says
+    /// The record of `fingerprint`, written at `path`; what the file system says
     /// of it is taken once it is in place ([`Manifest::write`]).
-    pub fn new(path: &Path, stamp: Stamp) -> Output {
+    pub fn new(path: &Path, fingerprint: Fingerprint) -> Output {
         Output {
             path: path.to_owned(),
-            bytes: stamp.bytes,
-            digest: format!("{:032x}", stamp.digest),
+            bytes: fingerprint.bytes,
+            digest: format!("{:032x}", fingerprint.digest),
             seen: None,
         }
     }
@@ -249,11 +249,11 @@ impl Output {
         if Seen::vouches(self.seen, seen) {
             return Found::Settled;
         }
-        let stamp = Stamp {
+        let fingerprint = Fingerprint {
             bytes: self.bytes,
             digest,
         };
-        match stamp.matches(file) {
+        match fingerprint.matches(file) {
             true => {
                 self.seen = seen;
                 Found::Read
@@ -265,7 +265,7 @@ impl Output {
 
 /// One course as last built.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Course {
+pub struct CourseRecord {
     /// Its file.
     pub file: PathBuf,
     /// Digest of the file's bytes, in hex.
@@ -312,11 +312,11 @@ pub struct InCombined {
     pub range: (u64, u64),
 }
 
-impl Course {
+impl CourseRecord {
     /// This record brought up to date, if `input` (the file now) and the
     /// outputs on disk are what it says; with whether any file had to be
     /// read to know it.
-    pub fn unchanged(&self, input: &Input) -> Option<(Course, Found)> {
+    pub fn unchanged(&self, input: &Input) -> Option<(CourseRecord, Found)> {
         if self.input != input.digest || self.windowed {
             return None;
         }
@@ -356,7 +356,7 @@ pub struct Manifest {
     /// What the outputs depend on besides the course files.
     pub key: Key,
     /// Every course built, in file order.
-    pub courses: Vec<Course>,
+    pub courses: Vec<CourseRecord>,
     /// The combined feed.
     pub combined: Output,
     /// Where the combined feed's events end (its last line starts), in bytes.
@@ -380,7 +380,7 @@ impl Manifest {
         let outputs = self
             .courses
             .iter_mut()
-            .flat_map(Course::outputs_mut)
+            .flat_map(CourseRecord::outputs_mut)
             .chain(std::iter::once(&mut self.combined));
         for o in outputs.filter(|o| o.seen.is_none()) {
             o.seen = Seen::at(&o.path).filter(|s| s.bytes == o.bytes);
@@ -400,7 +400,7 @@ impl Manifest {
 
 /// The digest of a course file's bytes, in hex.
 pub fn input_digest(bytes: &[u8]) -> String {
-    format!("{:032x}", Stamp::of(bytes).digest)
+    format!("{:032x}", Fingerprint::of(bytes).digest)
 }
 
 #[cfg(test)]
@@ -432,7 +432,7 @@ mod tests {
         let dir = tempfile::tempdir().expect("tempdir");
         let path = dir.path().join("a.ics");
         std::fs::write(&path, "BEGIN:VCALENDAR\r\n").expect("write");
-        let mut out = Output::new(&path, Stamp::of(b"BEGIN:VCALENDAR\r\n"));
+        let mut out = Output::new(&path, Fingerprint::of(b"BEGIN:VCALENDAR\r\n"));
         assert_eq!(out.check(), Found::Read);
         assert!(out.seen.is_some());
         std::fs::write(&path, "BEGIN:VCALENDAX\r\n").expect("write");
@@ -461,12 +461,12 @@ mod tests {
         let mut wrong = Output {
             digest: format!("{:032x}", 1),
             seen: Some(seen),
-            ..Output::new(&path, Stamp::of(b"BEGIN:VCALENDAR\r\n"))
+            ..Output::new(&path, Fingerprint::of(b"BEGIN:VCALENDAR\r\n"))
         };
         assert_eq!(wrong.check(), Found::Settled, "vouched for, not read");
         let mut right = Output {
             seen: Some(seen),
-            ..Output::new(&path, Stamp::of(b"BEGIN:VCALENDAR\r\n"))
+            ..Output::new(&path, Fingerprint::of(b"BEGIN:VCALENDAR\r\n"))
         };
         std::fs::write(&path, "BEGIN:VCALENDAX\r\n").expect("write in place");
         assert_eq!(right.clone().check(), Found::Changed, "written again");

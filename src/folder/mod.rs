@@ -26,7 +26,7 @@ use crate::tzdb::TzDatabase;
 use crate::{Error, Loaded};
 
 pub use changes::Removal;
-use manifest::{Course as Record, Input, Key, Manifest, Output};
+use manifest::{CourseRecord as Record, Input, Key, Manifest, Output};
 
 /// The combined feed's file name, in the output folder.
 pub const COMBINED: &str = "all.ics";
@@ -246,7 +246,7 @@ pub fn build(
         let mut manifest = Manifest {
             key,
             courses: records,
-            combined: Output::new(&all_path, combined_outcome.feed_stamp),
+            combined: Output::new(&all_path, combined_outcome.feed_fingerprint),
             combined_end: assembly.end(),
             combined_summary: combined_summary.clone(),
         };
@@ -388,16 +388,16 @@ fn record_of(file: &Path, input: Input, c: &Loaded, published: &CourseOutcome) -
         input_seen: input.seen,
         name: s.course.name.clone(),
         summary: c.summary(),
-        feed: Output::new(&published.feed, o.feed_stamp),
+        feed: Output::new(&published.feed, o.feed_fingerprint),
         extras: published
             .extras
             .iter()
-            .map(|e| Output::new(&e.feed, e.outcome.feed_stamp))
+            .map(|e| Output::new(&e.feed, e.outcome.feed_fingerprint))
             .collect(),
         page: published
             .page
             .as_deref()
-            .zip(o.page_stamp)
+            .zip(o.page_fingerprint)
             .map(|(p, st)| Output::new(p, st)),
         windowed: s.feed.keep_days.is_some(),
         combined: manifest::InCombined {

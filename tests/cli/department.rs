@@ -218,7 +218,7 @@ fn a_folder_build_is_a_library_call() {
         fresh: false,
         allow_removal: false,
         dry_run: true,
-        now: coursefeed::feed::stamp(Some(common::EPOCH)).expect("stamp"),
+        now: coursefeed::feed::build_time(Some(common::EPOCH)).expect("stamp"),
         keep_days: None,
         itemize: true,
     };

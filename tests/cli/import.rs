@@ -83,7 +83,7 @@ fn seed_round_trip_events() {
     let shipped = coursefeed::load_path(&root().join("data/schedule.yaml"), common::tzdb())
         .expect("valid")
         .schedule;
-    let stamp = coursefeed::feed::stamp(Some(common::EPOCH)).expect("stamp");
+    let stamp = coursefeed::feed::build_time(Some(common::EPOCH)).expect("stamp");
     let a = common::parse(&coursefeed::feed::render(&imported, stamp));
     let mut b = common::parse(&coursefeed::feed::render(&shipped, stamp));
     // The page predates the deadlines added to the data.

@@ -202,7 +202,7 @@ proptest! {
             return Ok(());
         }
         let schedule = loaded.map_err(|e| TestCaseError::fail(e.to_string()))?.schedule;
-        let stamp = coursefeed::feed::stamp(Some(common::EPOCH)).expect("stamp");
+        let stamp = coursefeed::feed::build_time(Some(common::EPOCH)).expect("stamp");
         let ics = coursefeed::feed::render(&schedule, stamp);
 
         for line in ics.split("\r\n") {
