@@ -373,3 +373,195 @@ fn json_lists_every_added_event() {
     };
     assert_eq!(all_uids, combined);
 }
+
+/// The issue's department: a course with group labs, one with audiences,
+/// one plain, each with a page that links its feeds.
+fn three_courses(dir: &Path) {
+    std::fs::create_dir_all(dir.join("courses")).expect("mkdir");
+    let page = |name: &str| {
+        format!("page:\n  output: ../site/{name}.md\n  front_matter: |\n    layout: page\n")
+    };
+    let db = format!(
+        "course: {{name: DB201, id: db201, timezone: Europe/Stockholm, url: https://dept.example/db201/}}
+feed: {{url: https://dept.example/feeds/db201.ics}}
+{}sessions:
+  - {{kind: Lecture, number: 1, date: 2020-09-28, start: \"10:00\", end: \"12:00\"}}
+  - {{kind: Lab, number: 1, date: 2020-09-29, start: \"13:00\", end: \"15:00\", groups: [A]}}
+  - {{kind: Lab, number: 2, date: 2020-09-29, start: \"15:00\", end: \"17:00\", groups: [B]}}
+",
+        page("db201")
+    );
+    let nlp = format!(
+        "course: {{name: NLP301, id: nlp301, timezone: Europe/Stockholm}}
+feed: {{url: https://dept.example/feeds/nlp301.ics}}
+{}audiences:
+  - {{file: deadlines.ics, name: \"NLP301: deadlines\", kinds: [Deadline]}}
+  - {{file: lectures.ics, name: \"NLP301: lectures\", kinds: [Lecture]}}
+deadlines:
+  - {{title: Report, date: 2020-10-09}}
+sessions:
+  - {{kind: Lecture, number: 1, date: 2020-09-30, start: \"10:00\", end: \"12:00\"}}
+",
+        page("nlp301")
+    );
+    let ml = "course: {name: ML100, id: ml100, timezone: Europe/Stockholm}
+sessions:
+  - {kind: Lecture, number: 1, date: 2020-10-01, start: \"10:00\", end: \"12:00\"}
+";
+    std::fs::write(dir.join("courses/db201.yaml"), db).expect("write");
+    std::fs::write(dir.join("courses/nlp301.yaml"), nlp).expect("write");
+    std::fs::write(dir.join("courses/ml100.yaml"), ml).expect("write");
+}
+
+/// The files under `dir/public`, sorted.
+fn published(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir.join("public"))
+        .expect("public")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+// Test that a folder build writes every feed a course's page links to:
+// group feeds and audience feeds, as a single build of the course does.
+#[test]
+fn a_folder_writes_every_feed_its_pages_link_to() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path();
+    three_courses(d);
+    let o = run(d, &["build", "courses", "-o", "public"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(String::from_utf8_lossy(&o.stderr), "");
+    assert_eq!(
+        published(d),
+        [
+            ".coursefeed-manifest.json",
+            "all.ics",
+            "db201-a.ics",
+            "db201-b.ics",
+            "db201.ics",
+            "deadlines.ics",
+            "lectures.ics",
+            "ml100.ics",
+            "nlp301.ics"
+        ]
+    );
+    // Every feed a page links to is published.
+    for page in ["db201", "nlp301"] {
+        let text = read(&d.join(format!("site/{page}.md")));
+        let linked: Vec<&str> = text
+            .split("(https://dept.example/feeds/")
+            .skip(1)
+            .map(|rest| &rest[..rest.find(')').expect("link ends")])
+            .collect();
+        assert!(linked.len() >= 3, "{text}");
+        for file in linked {
+            assert!(
+                d.join("public").join(file).is_file(),
+                "{page} links to {file}"
+            );
+        }
+    }
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        stdout.contains(
+            "public/db201-a.ics: DB201 (A): 2 events; 2 added, 0 changed, 0 removed (written)\n"
+        ),
+        "{stdout}"
+    );
+}
+
+// Test that a course's group feeds written by a single build are the
+// course's in a folder build into the same folder (not another course's
+// leftovers), and that taking a group out is a removal that names the
+// course and every file, refused without --allow-removal, done with it.
+#[test]
+fn removal_names_the_course_and_every_file() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path();
+    three_courses(d);
+    let o = run(
+        d,
+        &["build", "courses/db201.yaml", "-o", "public/db201.ics"],
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let o = run(d, &["build", "courses", "-o", "public"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    // The groups go: both group feeds would be left behind.
+    let db = read(&d.join("courses/db201.yaml"))
+        .replace(", groups: [A]", "")
+        .replace(", groups: [B]", "");
+    std::fs::write(d.join("courses/db201.yaml"), db).expect("write");
+    let before = published(d);
+    let o = run(d, &["build", "courses", "-o", "public"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(
+        String::from_utf8_lossy(&o.stderr),
+        "error: the course `DB201` (`courses/db201.yaml`) no longer writes `public/db201-a.ics`, `public/db201-b.ics`, still published\n  \
+         their subscribers would keep calendars that never change again\n  \
+         hint: put back what was taken out, or run again with --allow-removal to delete these files\n"
+    );
+    assert_eq!(published(d), before);
+    let o = run(d, &["build", "courses", "-o", "public", "--allow-removal"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    assert!(stdout.ends_with(
+        "public/db201-a.ics: removed: no course in courses writes it any more (it was `courses/db201.yaml`'s)\n\
+         public/db201-b.ics: removed: no course in courses writes it any more (it was `courses/db201.yaml`'s)\n"
+    ), "{stdout}");
+    assert!(!d.join("public/db201-a.ics").exists());
+    // A file no build recorded is never touched, nor offered.
+    std::fs::write(
+        d.join("public/mine.ics"),
+        "BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n",
+    )
+    .expect("write");
+    std::fs::remove_file(d.join("courses/ml100.yaml")).expect("rm");
+    let o = run(d, &["build", "courses", "-o", "public"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&o.stderr).starts_with(
+            "error: the course `ML100` (`courses/ml100.yaml`) is no longer in `courses`, but its files are still published: `public/ml100.ics`\n"
+        ),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(d.join("public/mine.ics").exists());
+}
+
+// Test that two courses whose files would share a path are one error that
+// names both files and the path, and that a feed.url naming another file
+// than the one built is a warning at its line with the fix.
+#[test]
+fn paths_that_disagree() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path();
+    three_courses(d);
+    let ml = read(&d.join("courses/ml100.yaml")).replace(
+        "sessions:",
+        "audiences:\n  - {file: deadlines.ics, name: \"ML: deadlines\", kinds: [Deadline]}\nsessions:",
+    );
+    std::fs::write(d.join("courses/ml100.yaml"), ml).expect("write");
+    let o = run(d, &["build", "courses", "-o", "public"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(
+        String::from_utf8_lossy(&o.stderr),
+        "error: the feed `deadlines.ics` of `courses/ml100.yaml` `public/deadlines.ics` and the feed `deadlines.ics` of `courses/nlp301.yaml` `public/deadlines.ics` are the same file; nothing was written\n  \
+         hint: give each output a path of its own\n"
+    );
+    assert!(!d.join("public").exists());
+
+    three_courses(d);
+    let nlp =
+        read(&d.join("courses/nlp301.yaml")).replace("feeds/nlp301.ics", "feeds/schedule.ics");
+    std::fs::write(d.join("courses/nlp301.yaml"), nlp).expect("write");
+    let o = run(d, &["build", "courses", "-o", "public"]);
+    assert!(o.status.success());
+    assert_eq!(
+        String::from_utf8_lossy(&o.stderr),
+        "warning: courses/nlp301.yaml:2:8: field `feed.url`: feed.url names `schedule.ics`, but this build writes the course's feed to `nlp301.ics`: the page's subscribe links would lead nowhere\n \
+         2 | feed: {url: https://dept.example/feeds/schedule.ics}\n  \
+         hint: end feed.url with `nlp301.ics`, the file this build writes (a folder build names each course's feed after its file)\n"
+    );
+}
