@@ -245,53 +245,7 @@ fn folder(
         eprintln!("{}", coursefeed::error::render_capped(&[w]));
     }
     match format {
-        Format::Text => {
-            for c in &built.courses {
-                let r = c.published.outcome.report.counts();
-                let state = match c.skipped {
-                    true => "unchanged, skipped",
-                    false => status(options.dry_run, c.published.outcome.written),
-                };
-                println!(
-                    "{}: {}: {}; {} added, {} changed, {} removed ({state})",
-                    c.published.feed.display(),
-                    printable(&c.name),
-                    printable(&c.summary),
-                    r.added,
-                    r.changed,
-                    r.removed,
-                );
-                print_files(&c.published, options.dry_run, c.skipped);
-            }
-            let r = combined.outcome.report.counts();
-            let state = match combined.skipped {
-                true => "unchanged, skipped",
-                false => status(options.dry_run, combined.outcome.written),
-            };
-            println!(
-                "{}: {}: {}; {} added, {} changed, {} removed ({state})",
-                combined.feed.display(),
-                printable(&combined.name),
-                printable(&combined.summary),
-                r.added,
-                r.changed,
-                r.removed,
-            );
-            let done = match options.dry_run {
-                true => "would be removed",
-                false => "removed",
-            };
-            for removal in &built.removed {
-                for path in &removal.outputs {
-                    println!(
-                        "{}: {done}: no course in {} writes it any more (it was `{}`'s)",
-                        path.display(),
-                        dir.display(),
-                        removal.file.display()
-                    );
-                }
-            }
-        }
+        Format::Text => print_folder(dir, &built, options.dry_run),
         Format::Json => {
             let mut feeds: Vec<_> = built
                 .courses
@@ -330,4 +284,46 @@ fn folder(
         }
     }
     Ok(())
+}
+
+/// A folder build's lines: each course's files, all.ics, what was removed.
+fn print_folder(dir: &Path, built: &folder::FolderOutcome, dry_run: bool) {
+    let line = |feed: &Path, name: &str, summary: &str, r: &publish::Outcome, skipped: bool| {
+        let c = r.report.counts();
+        let state = match skipped {
+            true => "unchanged, skipped",
+            false => status(dry_run, r.written),
+        };
+        println!(
+            "{}: {}: {}; {} added, {} changed, {} removed ({state})",
+            feed.display(),
+            printable(name),
+            printable(summary),
+            c.added,
+            c.changed,
+            c.removed,
+        );
+    };
+    for c in &built.courses {
+        let p = &c.published;
+        line(&p.feed, &c.name, &c.summary, &p.outcome, c.skipped);
+        print_files(p, dry_run, c.skipped);
+    }
+    let combined = &built.combined;
+    let (feed, name, summary) = (&combined.feed, &combined.name, &combined.summary);
+    line(feed, name, summary, &combined.outcome, combined.skipped);
+    let done = match dry_run {
+        true => "would be removed",
+        false => "removed",
+    };
+    for removal in &built.removed {
+        for path in &removal.outputs {
+            println!(
+                "{}: {done}: no course in {} writes it any more (it was `{}`'s)",
+                path.display(),
+                dir.display(),
+                removal.file.display()
+            );
+        }
+    }
 }

@@ -148,6 +148,17 @@ pub fn removals(
     out
 }
 
+/// Refuse to delete `removed` unless the build allows removal.
+pub fn refuse(folder: &Path, removed: &[Removal], allow_removal: bool) -> Result<(), Error> {
+    match removed.is_empty() || allow_removal {
+        true => Ok(()),
+        false => Err(Error::OutputsRemoved {
+            folder: folder.to_owned(),
+            removals: removed.to_vec(),
+        }),
+    }
+}
+
 /// Refuse courses whose events' UIDs would meet: two courses with one id,
 /// or sessions of two courses with one UID. UIDs are `<course id>-<key>`,
 /// so two courses' can only meet when one id is the other's and a `-` and

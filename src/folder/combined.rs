@@ -3,180 +3,20 @@
 //! its part, planned against its part of the previous `all.ics`; a course
 //! the manifest vouches for has its part copied from there, unparsed.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::io::{Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
 use chrono::NaiveDate;
 
-use super::changes::Changes;
-use super::manifest::{CourseRecord as Record, Key, Manifest};
+use super::manifest::{CourseRecord as Record, Key};
 use super::FolderOptions;
 use crate::model::{Course, FeedSettings, PageSettings, Schedule};
 use crate::publish::{self, Prepared};
 use crate::regenerate::{self, OutsideWindow, Published, Removed, Report, TzdataChange};
 use crate::tzdb::{TzDatabase, Zone};
 use crate::Error;
-
-/// The previous `all.ics`, as far as this build can use it.
-pub enum Previous {
-    /// None, or `--fresh`: every event is new.
-    None,
-    /// As the manifest recorded it: each course's part is at its range.
-    Ranges {
-        /// The file.
-        path: PathBuf,
-        /// Each course file's range.
-        ranges: HashMap<PathBuf, (u64, u64)>,
-        /// The release its events were built with.
-        tzdata: Option<String>,
-    },
-    /// Without a manifest to go by: read whole, each event claimed by the
-    /// course that still has it; those left are removed.
-    Whole {
-        /// The feed.
-        feed: Published,
-        /// Each event's place, by UID.
-        by_uid: HashMap<String, usize>,
-        /// Whether a course claimed it.
-        claimed: Vec<AtomicBool>,
-    },
-}
-
-impl Previous {
-    /// What this build can use of `all_path`.
-    pub fn open(
-        all_path: &Path,
-        found: &Changes,
-        manifest: Option<&Manifest>,
-        options: &FolderOptions,
-    ) -> Result<Previous, Error> {
-        if options.fresh {
-            return Ok(Previous::None);
-        }
-        if let (Some(m), Some(_)) = (manifest, &found.combined) {
-            return Ok(Previous::Ranges {
-                path: all_path.to_owned(),
-                ranges: m
-                    .courses
-                    .iter()
-                    .map(|c| (c.file.clone(), c.combined.range))
-                    .collect(),
-                tzdata: m.key.tzdata.clone(),
-            });
-        }
-        let Some(read) = publish::read_previous(all_path, false)? else {
-            return Ok(Previous::None);
-        };
-        let feed = read.published().clone();
-        let by_uid = feed
-            .events()
-            .iter()
-            .enumerate()
-            .map(|(i, e)| (e.uid.clone(), i))
-            .collect();
-        let claimed = feed
-            .events()
-            .iter()
-            .map(|_| AtomicBool::new(false))
-            .collect();
-        Ok(Previous::Whole {
-            feed,
-            by_uid,
-            claimed,
-        })
-    }
-
-    /// The previous events of the course `file` with `schedule`: None for a
-    /// course not in the previous `all.ics`.
-    pub fn part_of(&self, file: &Path, schedule: &Schedule) -> Result<Option<Published>, Error> {
-        match self {
-            Previous::None => Ok(None),
-            Previous::Ranges {
-                path,
-                ranges,
-                tzdata,
-            } => match ranges.get(file) {
-                Some(&range) => read_range(path, range, tzdata.as_deref()).map(Some),
-                None => Ok(None),
-            },
-            Previous::Whole {
-                feed,
-                by_uid,
-                claimed,
-            } => {
-                let mine: Vec<usize> = schedule
-                    .sessions
-                    .iter()
-                    .filter_map(|s| by_uid.get(&s.uid).copied())
-                    .collect();
-                for &i in &mine {
-                    claimed[i].store(true, Ordering::Relaxed);
-                }
-                Ok(Some(feed.part(mine.into_iter())))
-            }
-        }
-    }
-
-    /// The events of the previous `all.ics` that no course has now: those
-    /// of courses gone from the folder (`manifest`, reused, tells which),
-    /// or unclaimed.
-    fn gone(&self, manifest: Option<&Manifest>, files: &[PathBuf]) -> Result<Vec<Removed>, Error> {
-        let removed = |e: &regenerate::PublishedEvent| Removed {
-            uid: e.uid.clone(),
-            summary: e.summary.clone(),
-        };
-        match self {
-            Previous::None => Ok(Vec::new()),
-            Previous::Ranges { path, tzdata, .. } => {
-                let mut out = Vec::new();
-                for c in manifest.iter().flat_map(|m| &m.courses) {
-                    if !files.contains(&c.file) {
-                        let part = read_range(path, c.combined.range, tzdata.as_deref())?;
-                        out.extend(part.events().iter().map(removed));
-                    }
-                }
-                Ok(out)
-            }
-            Previous::Whole { feed, claimed, .. } => Ok(feed
-                .events()
-                .iter()
-                .zip(claimed)
-                .filter(|(_, c)| !c.load(Ordering::Relaxed))
-                .map(|(e, _)| removed(e))
-                .collect()),
-        }
-    }
-}
-
-/// The events of `all.ics` at `range`, read as a feed of their own.
-fn read_range(path: &Path, (a, b): (u64, u64), tzdata: Option<&str>) -> Result<Published, Error> {
-    let unreadable = |reason: String| Error::PreviousUnreadable {
-        path: path.to_owned(),
-        reason,
-    };
-    let read_err = |source| Error::Read {
-        path: path.to_owned(),
-        source,
-    };
-    let len = usize::try_from(b.saturating_sub(a))
-        .map_err(|_| unreadable("a course's part is too large".into()))?;
-    let mut range = vec![0u8; len];
-    let mut file = std::fs::File::open(path).map_err(read_err)?;
-    file.seek(SeekFrom::Start(a)).map_err(read_err)?;
-    file.read_exact(&mut range).map_err(read_err)?;
-    let mut text = format!(
-        "BEGIN:VCALENDAR\r\nX-COURSEFEED-TZDATA:{}\r\n",
-        tzdata.unwrap_or("unknown")
-    )
-    .into_bytes();
-    text.extend_from_slice(&range);
-    text.extend_from_slice(crate::feed::END);
-    let text = std::str::from_utf8(&text).map_err(|_| unreadable("it is not UTF-8 text".into()))?;
-    Published::read(text).map_err(unreadable)
-}
 
 /// One course's part of `all.ics`.
 pub struct Part {
@@ -404,14 +244,13 @@ impl Assembly {
     }
 
     /// Add the next course's part as the previous `all.ics` has it.
-    pub fn copy(&mut self, record: &Record) -> Result<(), Error> {
+    pub fn copy(&mut self, record: &Record) {
         let c = &record.combined;
         self.pieces.push(Piece::Old(c.range.0, c.range.1));
         self.report.unchanged += c.sessions;
         self.sessions += c.sessions - c.deadlines;
         self.deadlines += c.deadlines;
         self.events += c.sessions;
-        Ok(())
     }
 
     /// Where the events of the assembled `all.ics` end.
@@ -419,20 +258,18 @@ impl Assembly {
         self.end
     }
 
-    /// Stage `all.ics`: its header (every course's zones, the first
-    /// course's zone, the least refresh interval), then each part in
-    /// order. Refuses events that would vanish unless removal is allowed.
-    /// Fills in each record's range; gives the summary line.
+    /// Stage `all.ics`: its header, then each part in order. `gone` are
+    /// the events of the previous `all.ics` that no course has now: refused
+    /// unless removal is allowed. Fills in each record's range; gives the
+    /// summary line.
     pub fn finish(
         &mut self,
         records: &mut [Record],
-        previous: &mut Previous,
-        manifest: Option<&Manifest>,
-        files: &[PathBuf],
+        gone: Vec<Removed>,
         key: &Key,
         tz: &TzDatabase,
     ) -> Result<(Prepared, String), Error> {
-        self.report.removed.extend(previous.gone(manifest, files)?);
+        self.report.removed.extend(gone);
         if !self.allow_removal && !self.report.removed.is_empty() {
             return Err(Error::Removed {
                 path: self.all_path.clone(),
@@ -448,30 +285,7 @@ impl Assembly {
                 keep_days: days,
             });
         }
-        let mut zones: BTreeMap<String, (Zone, NaiveDate, NaiveDate)> = BTreeMap::new();
-        let mut refresh: Option<chrono::Duration> = None;
-        for r in records.iter() {
-            for (name, a, b) in &r.combined.zones {
-                let (Some(zone), Ok(a), Ok(b)) = (tz.zone(name), a.parse(), b.parse()) else {
-                    continue;
-                };
-                let entry = zones.entry(name.clone()).or_insert((zone, a, b));
-                entry.1 = entry.1.min(a);
-                entry.2 = entry.2.max(b);
-            }
-            let every = chrono::Duration::seconds(r.combined.refresh_secs);
-            refresh = Some(refresh.map_or(every, |r| r.min(every)));
-        }
-        let course = Course {
-            name: self.name.clone(),
-            id: "combined".into(),
-            timezone: records
-                .first()
-                .and_then(|r| tz.zone(&r.combined.timezone))
-                .unwrap_or_else(Zone::utc),
-            url: None,
-        };
-        let refresh = refresh.unwrap_or_else(|| FeedSettings::default().refresh);
+        let header = Header::of(records, &self.name, tz);
         let outcome = publish::Outcome {
             report: std::mem::take(&mut self.report),
             events: self.events,
@@ -487,38 +301,19 @@ impl Assembly {
             false => None,
         };
         let mut ranges = Vec::with_capacity(self.pieces.len());
+        let (scratch, pieces) = (&mut self.scratch, &self.pieces);
         let mut end = 0;
-        let scratch = &mut self.scratch;
-        let pieces = &self.pieces;
         let prepared = publish::prepare_written(&self.all_path, self.dry_run, outcome, |out| {
             let mut w = Counted { out, at: 0 };
-            crate::feed::write_header(&mut w, &course, refresh, key.tzdata.as_deref(), &zones)?;
-            let mut buf = vec![0u8; 1 << 18];
-            // Parts mostly follow each other in their files: read on from
-            // where the last one ended, without seeking.
-            let (mut at_new, mut at_old) = (u64::MAX, u64::MAX);
-            for piece in pieces {
-                let start = w.at;
-                let (file, at, (a, b)) = match piece {
-                    Piece::New(a, b) => (&mut *scratch, &mut at_new, (*a, *b)),
-                    Piece::Old(a, b) => match old.as_mut() {
-                        Some(f) => (f, &mut at_old, (*a, *b)),
-                        None => continue,
-                    },
-                };
-                if *at != a {
-                    file.seek(SeekFrom::Start(a))?;
-                }
-                let mut left = b - a;
-                while left > 0 {
-                    let n = usize::try_from(left).map_or(buf.len(), |l| l.min(buf.len()));
-                    file.read_exact(&mut buf[..n])?;
-                    w.write_all(&buf[..n])?;
-                    left -= n as u64;
-                }
-                *at = b;
-                ranges.push((start, w.at));
-            }
+            let zones = &header.zones;
+            crate::feed::write_header(
+                &mut w,
+                &header.course,
+                header.refresh,
+                key.tzdata.as_deref(),
+                zones,
+            )?;
+            ranges = copy_pieces(&mut w, pieces, scratch, old.as_mut())?;
             end = w.at;
             w.write_all(crate::feed::END)
         })?;
@@ -537,6 +332,83 @@ impl Assembly {
         );
         Ok((prepared, summary))
     }
+}
+
+/// The combined feed's calendar: every course's zones and days, the first
+/// course's zone, the least refresh interval any course asks for.
+struct Header {
+    course: Course,
+    refresh: chrono::Duration,
+    zones: BTreeMap<String, (Zone, NaiveDate, NaiveDate)>,
+}
+
+impl Header {
+    fn of(records: &[Record], name: &str, tz: &TzDatabase) -> Header {
+        let mut zones: BTreeMap<String, (Zone, NaiveDate, NaiveDate)> = BTreeMap::new();
+        let mut refresh: Option<chrono::Duration> = None;
+        for r in records {
+            for (name, a, b) in &r.combined.zones {
+                let (Some(zone), Ok(a), Ok(b)) = (tz.zone(name), a.parse(), b.parse()) else {
+                    continue;
+                };
+                let entry = zones.entry(name.clone()).or_insert((zone, a, b));
+                entry.1 = entry.1.min(a);
+                entry.2 = entry.2.max(b);
+            }
+            let every = chrono::Duration::seconds(r.combined.refresh_secs);
+            refresh = Some(refresh.map_or(every, |r| r.min(every)));
+        }
+        Header {
+            course: Course {
+                name: name.to_owned(),
+                id: "combined".into(),
+                timezone: records
+                    .first()
+                    .and_then(|r| tz.zone(&r.combined.timezone))
+                    .unwrap_or_else(Zone::utc),
+                url: None,
+            },
+            refresh: refresh.unwrap_or_else(|| FeedSettings::default().refresh),
+            zones,
+        }
+    }
+}
+
+/// Write each part, from the scratch file or the previous `all.ics`, to
+/// `w`; where each stands in it. Parts mostly follow each other in their
+/// files: read on from where the last one ended, without seeking.
+fn copy_pieces(
+    w: &mut Counted,
+    pieces: &[Piece],
+    scratch: &mut std::fs::File,
+    mut old: Option<&mut std::fs::File>,
+) -> std::io::Result<Vec<(u64, u64)>> {
+    let mut buf = vec![0u8; 1 << 18];
+    let mut ranges = Vec::with_capacity(pieces.len());
+    let (mut at_new, mut at_old) = (u64::MAX, u64::MAX);
+    for piece in pieces {
+        let start = w.at;
+        let (file, at, (a, b)) = match piece {
+            Piece::New(a, b) => (&mut *scratch, &mut at_new, (*a, *b)),
+            Piece::Old(a, b) => match old.as_deref_mut() {
+                Some(f) => (f, &mut at_old, (*a, *b)),
+                None => continue,
+            },
+        };
+        if *at != a {
+            file.seek(SeekFrom::Start(a))?;
+        }
+        let mut left = b - a;
+        while left > 0 {
+            let n = usize::try_from(left).map_or(buf.len(), |l| l.min(buf.len()));
+            file.read_exact(&mut buf[..n])?;
+            w.write_all(&buf[..n])?;
+            left -= n as u64;
+        }
+        *at = b;
+        ranges.push((start, w.at));
+    }
+    Ok(ranges)
 }
 
 /// A writer that counts the bytes passing through it, for offsets.

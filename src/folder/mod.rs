@@ -7,26 +7,27 @@
 //! a rebuild where nothing changed (the manifest, [`manifest`], vouches for
 //! every file: nothing is parsed), and a rebuild where some courses changed
 //! (only they are parsed and staged; the others' part of `all.ics` is
-//! copied). What changed is decided in [`changes`], `all.ics` assembled in
-//! [`combined`]. Courses are parsed and staged on every core, a batch at a
-//! time, so that memory holds a batch, not the department.
+//! copied). What changed is decided in [`changes`]; courses are staged in
+//! [`stage`], on every core, a batch at a time, so that memory holds a
+//! batch, not the department; `all.ics` is assembled in [`combined`] from
+//! their parts and what [`previous`] keeps of the previous one.
 
 mod changes;
 pub(crate) mod combined;
 pub mod manifest;
+mod previous;
+mod stage;
 
 use std::path::{Path, PathBuf};
 
-use rayon::prelude::*;
-
 use crate::error::{Diagnostic, Problem, Severity};
-use crate::outputs::{self, CourseOutcome};
-use crate::publish::{self, Prepared, Previous};
+use crate::outputs::CourseOutcome;
+use crate::publish::{self, Previous};
 use crate::tzdb::TzDatabase;
-use crate::{Error, Loaded};
+use crate::Error;
 
 pub use changes::Removal;
-use manifest::{CourseRecord as Record, Input, Key, Manifest, Output};
+use manifest::{CourseRecord as Record, Key, Manifest, Output};
 
 /// The combined feed's file name, in the output folder.
 pub const COMBINED: &str = "all.ics";
@@ -137,15 +138,7 @@ pub fn build(
     let files = schedule_files(dir)?;
     let feeds: Vec<PathBuf> = files.iter().map(|f| feed_of(options.output, f)).collect();
     let all_path = options.output.join(COMBINED);
-    let key = Key {
-        format: manifest::FORMAT,
-        tool: env!("CARGO_PKG_VERSION").to_owned(),
-        tzdata: tz.provenance().version.clone(),
-        options: format!(
-            "combined name: {}; keep days: {:?}",
-            options.combined_name, options.keep_days
-        ),
-    };
+    let key = key_of(options, tz);
     let recorded = Manifest::read(options.output);
     let reusable = recorded
         .as_ref()
@@ -154,181 +147,83 @@ pub fn build(
     if let (Some(m), true) = (reusable, found.nothing_changed()) {
         return nothing_changed(m, found, options);
     }
-
-    let mut previous = combined::Previous::open(&all_path, &found, reusable, options)?;
-    let skip = found.unchanged;
-    let mut made = MadeFolders::default();
-    let mut assembly = combined::Assembly::new(&all_path, options)?;
-    let mut courses: Vec<CourseReport> = Vec::with_capacity(files.len());
-    let mut records: Vec<Record> = Vec::with_capacity(files.len());
-    let mut prepared: Vec<Prepared> = Vec::new();
-    let mut problems: Vec<Diagnostic> = Vec::new();
-    let indices: Vec<usize> = (0..files.len()).collect();
-    for batch in indices.chunks(BATCH) {
-        // After a problem the rest is only checked, so that every problem
-        // is reported; nothing more is staged.
-        let stage = problems.is_empty();
-        let done: Vec<Result<Done, Error>> = batch
-            .par_iter()
-            .map(|&i| match &skip[i] {
-                Some(_) => Ok(Done::Skipped),
-                None => course(&files[i], &feeds[i], options, tz, &previous, stage),
-            })
-            .collect();
-        for (&i, done) in batch.iter().zip(done) {
-            match done {
-                Ok(Done::Skipped) => {
-                    let Some(record) = skip[i].clone() else {
-                        continue;
-                    };
-                    assembly.copy(&record)?;
-                    courses.push(skipped(&record));
-                    records.push(record);
-                }
-                Ok(Done::Checked(w)) => warn(&mut warnings, &w),
-                Ok(Done::Built(built)) => {
-                    warn(&mut warnings, &built.loaded.warnings);
-                    made.note(built.folders);
-                    if !problems.is_empty() {
-                        continue;
-                    }
-                    let mut record =
-                        record_of(&files[i], built.input, &built.loaded, &built.staged.outcome);
-                    assembly.add(&mut record, built.part)?;
-                    courses.push(CourseReport {
-                        file: files[i].clone(),
-                        name: built.loaded.schedule.course.name.clone(),
-                        summary: built.loaded.summary(),
-                        published: built.staged.outcome,
-                        skipped: false,
-                    });
-                    prepared.extend(built.staged.prepared);
-                    records.push(record);
-                }
-                Err(Error::Invalid(d)) => problems.extend(d),
-                Err(other) => return Err(other),
-            }
-        }
-    }
+    let previous = previous::Previous::open(&all_path, &found, reusable, options)?;
+    let assembly = combined::Assembly::new(&all_path, options)?;
+    let staging = stage::stage(
+        &files,
+        &feeds,
+        &found,
+        &previous,
+        assembly,
+        options,
+        tz,
+        &mut warnings,
+    )?;
+    let stage::Staging {
+        courses,
+        mut records,
+        pending,
+        problems,
+        mut assembly,
+    } = staging;
     if !problems.is_empty() {
         return Err(Error::Invalid(problems));
     }
     changes::check_ids(&records, tz)?;
     check_outputs(&files, &records, &all_path)?;
     let removed = changes::removals(recorded.as_ref(), &records, &files, &all_path);
-    if !removed.is_empty() && !options.allow_removal {
-        return Err(Error::OutputsRemoved {
-            folder: dir.to_owned(),
-            removals: removed,
-        });
-    }
-    let (combined, combined_summary) = assembly.finish(
-        &mut records,
-        &mut previous,
-        recorded.as_ref().filter(|_| reusable.is_some()),
-        &files,
-        &key,
-        tz,
-    )?;
-    let combined_outcome = combined.outcome.clone();
-    prepared.push(combined);
-    Prepared::commit_all(prepared)?;
-    // In place: the folders hold published files now.
-    made.keep = true;
+    changes::refuse(dir, &removed, options.allow_removal)?;
+    let gone = previous.gone(reusable, &files)?;
+    let (staged, summary) = assembly.finish(&mut records, gone, &key, tz)?;
+    let combined = CombinedReport {
+        feed: all_path,
+        name: options.combined_name.to_owned(),
+        summary,
+        outcome: staged.outcome.clone(),
+        skipped: false,
+    };
+    pending.commit(staged)?;
     if !options.dry_run {
-        for path in removed.iter().flat_map(|r| &r.outputs) {
-            std::fs::remove_file(path).map_err(|source| Error::Write {
-                path: path.clone(),
-                source,
-            })?;
-        }
+        remove(&removed)?;
         // Last, so that a manifest never vouches for a file not in place.
         let mut manifest = Manifest {
             key,
             courses: records,
-            combined: Output::new(&all_path, combined_outcome.feed_fingerprint),
+            combined: Output::new(&combined.feed, combined.outcome.feed_fingerprint),
             combined_end: assembly.end(),
-            combined_summary: combined_summary.clone(),
+            combined_summary: combined.summary.clone(),
         };
         manifest.write(options.output)?;
     }
     Ok(FolderOutcome {
         courses,
-        combined: CombinedReport {
-            feed: all_path,
-            name: options.combined_name.to_owned(),
-            summary: combined_summary,
-            outcome: combined_outcome,
-            skipped: false,
-        },
+        combined,
         removed,
     })
 }
 
-/// What became of one course in a batch.
-enum Done {
-    /// The manifest vouches for it: not parsed.
-    Skipped,
-    /// Parsed only, because another course has a problem: its warnings.
-    Checked(Vec<Diagnostic>),
-    /// Parsed and staged.
-    Built(Box<Built>),
+/// What the outputs of a folder build depend on besides its course files.
+fn key_of(options: &FolderOptions, tz: &TzDatabase) -> Key {
+    Key {
+        format: manifest::FORMAT,
+        tool: env!("CARGO_PKG_VERSION").to_owned(),
+        tzdata: tz.provenance().version.clone(),
+        options: format!(
+            "combined name: {}; keep days: {:?}",
+            options.combined_name, options.keep_days
+        ),
+    }
 }
 
-/// A course parsed, its files staged and its part of `all.ics` made.
-struct Built {
-    input: Input,
-    loaded: Loaded,
-    staged: outputs::Staged,
-    part: combined::Part,
-    /// The folders staging made, to be removed again if the build fails.
-    folders: Vec<PathBuf>,
-}
-
-/// Parse the course `file`, check that its `feed.url` names its `feed`,
-/// and unless only checking (`stage` false), stage its files and make its
-/// part of `all.ics`.
-fn course(
-    file: &Path,
-    feed: &Path,
-    options: &FolderOptions,
-    tz: &TzDatabase,
-    previous: &combined::Previous,
-    stage: bool,
-) -> Result<Done, Error> {
-    let (input, bytes) = Input::read(file)?;
-    let mut loaded = crate::load_bytes(file, bytes, tz)?;
-    loaded.warnings.extend(outputs::url_disagrees(
-        &loaded.schedule,
-        file,
-        feed,
-        Severity::Warning,
-    ));
-    let s = &loaded.schedule;
-    if !stage {
-        return Ok(Done::Checked(loaded.warnings));
+/// Delete the files no course writes any more.
+fn remove(removed: &[Removal]) -> Result<(), Error> {
+    for path in removed.iter().flat_map(|r| &r.outputs) {
+        std::fs::remove_file(path).map_err(|source| Error::Write {
+            path: path.clone(),
+            source,
+        })?;
     }
-    let mut folders = Vec::new();
-    let paths = outputs::Outputs::of(s, feed);
-    for (_, path) in paths.roles(None) {
-        note_new_folders(&path, &mut folders);
-    }
-    let staged = outputs::stage(s, &options.for_course(feed))?;
-    let old = previous.part_of(file, s)?;
-    let part = combined::part(s, staged.contents.as_deref(), old.as_ref(), options)?;
-    Ok(Done::Built(Box::new(Built {
-        input,
-        loaded,
-        staged,
-        part,
-        folders,
-    })))
-}
-
-fn warn(warnings: &mut impl FnMut(&[Diagnostic]), found: &[Diagnostic]) {
-    if !found.is_empty() {
-        warnings(found);
-    }
+    Ok(())
 }
 
 /// A build that found nothing to do: what had to be read to know it is
@@ -362,7 +257,7 @@ fn nothing_changed(
 }
 
 /// A skipped course, as the manifest records it.
-fn skipped(record: &Record) -> CourseReport {
+pub(super) fn skipped(record: &Record) -> CourseReport {
     CourseReport {
         file: record.file.clone(),
         name: record.name.clone(),
@@ -374,41 +269,6 @@ fn skipped(record: &Record) -> CourseReport {
             extras: Vec::new(),
         },
         skipped: true,
-    }
-}
-
-/// The manifest's record of the course `file` (as found: `input`), built
-/// with `published`; its place in all.ics is filled in with its part.
-fn record_of(file: &Path, input: Input, c: &Loaded, published: &CourseOutcome) -> Record {
-    let s = &c.schedule;
-    let o = &published.outcome;
-    Record {
-        file: file.to_owned(),
-        input: input.digest,
-        input_seen: input.seen,
-        name: s.course.name.clone(),
-        summary: c.summary(),
-        feed: Output::new(&published.feed, o.feed_fingerprint),
-        extras: published
-            .extras
-            .iter()
-            .map(|e| Output::new(&e.feed, e.outcome.feed_fingerprint))
-            .collect(),
-        page: published
-            .page
-            .as_deref()
-            .zip(o.page_fingerprint)
-            .map(|(p, st)| Output::new(p, st)),
-        windowed: s.feed.keep_days.is_some(),
-        combined: manifest::InCombined {
-            id: s.course.id.clone(),
-            timezone: s.course.timezone.name().to_owned(),
-            refresh_secs: s.feed.refresh.num_seconds(),
-            sessions: 0,
-            deadlines: 0,
-            zones: Vec::new(),
-            range: (0, 0),
-        },
     }
 }
 
@@ -432,51 +292,6 @@ fn check_outputs(files: &[PathBuf], records: &[Record], all_path: &Path) -> Resu
     let inputs: Vec<(&str, &Path)> = files.iter().map(|f| ("schedule", f.as_path())).collect();
     let outputs: Vec<(&str, &Path)> = outputs.iter().map(|(r, p)| (r.as_str(), *p)).collect();
     publish::check_distinct(&inputs, &outputs)
-}
-
-/// The folders a build made, removed again (deepest first) unless it
-/// succeeds: staging makes the folders its files go to, and if a later
-/// course fails, the staged files go and so must the folders made for them.
-/// Made before anything is staged, it is dropped after it.
-#[derive(Default)]
-struct MadeFolders {
-    folders: Vec<PathBuf>,
-    keep: bool,
-}
-
-impl MadeFolders {
-    fn note(&mut self, folders: Vec<PathBuf>) {
-        for folder in folders {
-            if !self.folders.contains(&folder) {
-                self.folders.push(folder);
-            }
-        }
-    }
-}
-
-impl Drop for MadeFolders {
-    fn drop(&mut self) {
-        if !self.keep {
-            let mut folders = std::mem::take(&mut self.folders);
-            // Deepest first.
-            folders.sort_by_key(|f| std::cmp::Reverse(f.components().count()));
-            for folder in folders {
-                let _ = std::fs::remove_dir(folder);
-            }
-        }
-    }
-}
-
-/// Note in `created` the folders above `path` that do not exist yet.
-fn note_new_folders(path: &Path, created: &mut Vec<PathBuf>) {
-    for folder in path.ancestors().skip(1) {
-        if folder.as_os_str().is_empty() || folder.exists() {
-            break;
-        }
-        if !created.iter().any(|c| c == folder) {
-            created.push(folder.to_owned());
-        }
-    }
 }
 
 /// The schedule files of `dir`: `*.yaml` and `*.yml`, sorted by name.
