@@ -263,7 +263,7 @@ pub struct Diagnostic {
     pub column: usize,
     /// The session concerned, e.g. "Lecture 3".
     pub session: Option<String>,
-    /// The field concerned, e.g. "end" or "readings[1].url".
+    /// The field concerned, e.g. "end" or `readings[1].url`.
     pub field: Option<String>,
     /// What is wrong.
     pub problem: Problem,

@@ -7,10 +7,10 @@
 //! a rebuild where nothing changed (the manifest, [`manifest`], vouches for
 //! every file: nothing is parsed), and a rebuild where some courses changed
 //! (only they are parsed and staged; the others' part of `all.ics` is
-//! copied). What changed is decided in [`changes`]; courses are staged in
-//! [`stage`], on every core, a batch at a time, so that memory holds a
-//! batch, not the department; `all.ics` is assembled in [`combined`] from
-//! their parts and what [`previous`] keeps of the previous one.
+//! copied). What changed is decided in `changes`; courses are staged in
+//! `stage`, on every core, a batch at a time, so that memory holds a
+//! batch, not the department; `all.ics` is assembled in `combined` from
+//! their parts and what `previous` keeps of the previous one.
 
 mod changes;
 pub(crate) mod combined;

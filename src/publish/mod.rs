@@ -4,10 +4,10 @@
 //! half-way: the new content goes to a temporary file in the same folder and
 //! is renamed over the old one, which on POSIX file systems is atomic.
 //!
-//! Here: what to compare with and what a publish did; [`previous`] reads
-//! the previously published feed, [`stage`] writes new content beside its
-//! target, [`commit`] puts staged files in place all or nothing, and
-//! [`paths`] says where a path leads and whether two are one file.
+//! Here: what to compare with and what a publish did; `previous` reads
+//! the previously published feed, `stage` writes new content beside its
+//! target, `commit` puts staged files in place all or nothing, and
+//! `paths` says where a path leads and whether two are one file.
 
 use std::io::{Read, Write};
 use std::path::Path;
