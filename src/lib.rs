@@ -108,9 +108,6 @@ fn beside(folder: &Path, path: &Path) -> std::path::PathBuf {
     out
 }
 
-/// From this many sessions on, validation and rendering use two threads.
-/// Below it, a thread costs more than it saves.
-pub const PARALLEL_FROM: usize = 2_000;
 
 pub use input::MAX_SCHEDULE_BYTES;
 

@@ -249,8 +249,8 @@ impl Validator<'_> {
         })
     }
 
-    /// Check every session. A large schedule is split in two halves checked
-    /// on two threads; the findings keep the order of the sessions.
+    /// Check every session, in order. One course is checked on one thread:
+    /// a folder is parallel across its courses.
     pub(super) fn sessions(
         &mut self,
         course: &Course,
@@ -258,44 +258,10 @@ impl Validator<'_> {
         defaults: &RawSession,
         raw: &mut [RawSession],
     ) -> Vec<Session> {
-        let check = |v: &mut Validator, part: &mut [RawSession], offset: usize| -> Vec<Session> {
-            part.iter_mut()
-                .enumerate()
-                .filter_map(|(k, s)| v.session(course, modules, defaults, s, offset + k))
-                .collect()
-        };
-        if raw.len() < crate::PARALLEL_FROM {
-            return check(self, raw, 0);
-        }
-        let mid = raw.len() / 2;
-        let (first, second) = raw.split_at_mut(mid);
-        let (mut sessions, (rest, findings)) = std::thread::scope(|scope| {
-            let other = scope.spawn(|| {
-                let mut v = Validator {
-                    findings: Vec::new(),
-                    session: None,
-                    last_link: None,
-                    tz: self.tz,
-                    zone_names: None,
-                    from_defaults: Vec::new(),
-                };
-                let sessions = check(&mut v, second, mid);
-                (sessions, v.findings)
-            });
-            let sessions = check(self, first, 0);
-            let joined = other
-                .join()
-                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-            (sessions, joined)
-        });
-        self.session = None;
-        sessions.extend(rest);
-        for f in findings {
-            if !(f.path.starts_with("defaults") && self.from_defaults.contains(&f)) {
-                self.findings.push(f);
-            }
-        }
-        sessions
+        raw.iter_mut()
+            .enumerate()
+            .filter_map(|(k, s)| self.session(course, modules, defaults, s, k))
+            .collect()
     }
 
     /// A required value below `parent`; `field` is its qualified name.
@@ -366,11 +332,11 @@ impl Validator<'_> {
 mod tests {
     use super::*;
 
-    // Test that problems found on both threads of a large schedule come back
-    // in session order, and that duplicates across the two halves are found.
+    // Test that problems of a large schedule come back in session order,
+    // and that a duplicate far from its first is found.
     #[test]
-    fn parallel_validation_keeps_order() {
-        let n = crate::PARALLEL_FROM + 100;
+    fn problems_keep_the_order_of_sessions() {
+        let n = 2_100;
         let yaml = crate::synthetic::schedule_yaml(n);
         // Break the 11th and the last session's dates, and copy the first
         // session's identity into the last but one.
