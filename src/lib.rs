@@ -108,7 +108,6 @@ fn beside(folder: &Path, path: &Path) -> std::path::PathBuf {
     out
 }
 
-
 pub use input::MAX_SCHEDULE_BYTES;
 
 /// Read and validate the schedule file at `path`. Paths written in it
