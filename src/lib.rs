@@ -1,9 +1,40 @@
-//! coursefeed: one YAML schedule, a subscribable iCalendar feed.
+//! coursefeed: one YAML schedule, a subscribable iCalendar feed and the
+//! course's schedule page.
 //!
-//! The data flows one way: [`load`] reads YAML into raw structs,
-//! [`validate`] checks them and builds the [`model`], [`feed`] renders it,
-//! and [`publish`] writes the result atomically. The library never prints;
-//! the binary decides what to show.
+//! The data flows one way: [`load_str`] (or [`load_path`]) reads and checks
+//! a schedule into the [`model`]; [`feed::render`] makes its feed,
+//! [`page::render`] its page; [`regenerate::plan`] compares it with a
+//! previously published feed, so that unchanged events keep their revision
+//! and changed ones are bumped; [`outputs::publish`] writes a course's files
+//! (feed, group and audience feeds, page) and [`folder::build`] a folder's,
+//! atomically. The library never prints; the binary decides what to show.
+//!
+//! ```
+//! use std::path::Path;
+//!
+//! let tz = coursefeed::TzDatabase::bundled();
+//! let yaml = "course: {name: Demo, id: demo-2025, timezone: Europe/Stockholm}
+//! sessions:
+//!   - {kind: Lecture, number: 1, date: 2025-10-20, start: \"10:00\", end: \"12:00\", topic: Welcome}
+//!   - {kind: Lecture, number: 2, date: 2025-10-27, start: \"10:00\", end: \"12:00\"}
+//! ";
+//! let loaded = coursefeed::load_str(yaml, Path::new("demo.yaml"), &tz)?;
+//! let now = coursefeed::feed::build_time(Some("1760000000"))?;
+//! let ics = coursefeed::feed::render(&loaded.schedule, now);
+//! assert!(ics.contains("SUMMARY:Lecture 1: Welcome\r\n"));
+//!
+//! // A week later the second lecture gets a topic: only it is revised.
+//! let published = coursefeed::regenerate::Published::read(&ics).expect("our feed");
+//! let edited = yaml.replace("end: \"12:00\"}\n", "end: \"12:00\", topic: Recap}\n");
+//! let edited = coursefeed::load_str(&edited, Path::new("demo.yaml"), &tz)?;
+//! let later = coursefeed::feed::build_time(Some("1760600000"))?;
+//! let plan = coursefeed::regenerate::plan(&edited.schedule, Some(&published), later);
+//! assert_eq!((plan.report.unchanged, plan.report.changed.len()), (1, 1));
+//!
+//! let page = coursefeed::page::render(&edited.schedule, false);
+//! assert!(page.contains("Recap"));
+//! # Ok::<(), coursefeed::Error>(())
+//! ```
 
 pub mod audience;
 pub mod calendar;
