@@ -668,7 +668,7 @@ impl Problem {
                 "set `feed.url` to where the site serves the feed (e.g. `/schedule.ics`)".into()
             }
             Problem::FeedUrlNamesOtherFile { written, .. } => format!(
-                "end feed.url with `{written}`, the file this build writes (a folder build names each course's feed after its file)"
+                "end feed.url with `{written}`, the name of the file this build writes"
             ),
             Problem::DuplicateCourseId { .. } => {
                 "give each course its own `course.id` (without one, it is made from `course.name`)"

@@ -119,7 +119,7 @@ pub fn counted_numbers(sessions: usize, deadlines: usize) -> String {
 /// `path` taken relative to `folder`, with `.` and `..` resolved in the
 /// text (`data/../public/x.md` is `public/x.md`), so that it prints as
 /// people write it. An absolute path stays as it is.
-fn beside(folder: &Path, path: &Path) -> std::path::PathBuf {
+pub(crate) fn beside(folder: &Path, path: &Path) -> std::path::PathBuf {
     use std::path::Component;
     if path.is_absolute() {
         return path.to_owned();

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
-use super::manifest::{CourseRecord as Record, Found, Input, Manifest, Output};
+use super::manifest::{key, CourseRecord as Record, Found, Input, Manifest, Output};
 use crate::error::{Diagnostic, Problem, Severity};
 use crate::tzdb::TzDatabase;
 use crate::Error;
@@ -63,12 +63,11 @@ pub fn find(
             ..Changes::default()
         });
     }
-    let recorded: HashMap<&Path, &Record> =
-        m.courses.iter().map(|c| (c.file.as_path(), c)).collect();
+    let recorded: HashMap<PathBuf, &Record> = m.courses.iter().map(|c| (key(&c.file), c)).collect();
     let checked: Vec<Option<(Record, Found)>> = files
         .par_iter()
         .map(|f| -> Result<_, Error> {
-            let Some(record) = recorded.get(f.as_path()) else {
+            let Some(record) = recorded.get(&key(f)) else {
                 return Ok(None);
             };
             let input = Input::of(f, Some(record))?;
@@ -81,7 +80,10 @@ pub fn find(
         combined,
         read_again,
         same_courses: m.courses.len() == files.len()
-            && m.courses.iter().zip(files).all(|(c, f)| c.file == *f),
+            && m.courses
+                .iter()
+                .zip(files)
+                .all(|(c, f)| key(&c.file) == key(f)),
     })
 }
 
@@ -111,8 +113,9 @@ pub struct Removal {
 }
 
 /// What the last build (`recorded`, whatever its key) wrote that none of
-/// the courses built now (`records`) writes, among files still there. A
-/// file no build recorded is never a removal.
+/// the courses built now (`records`) writes, among files still there as
+/// that build left them. A file no build recorded, or one changed since
+/// (another tool's now), is never a removal.
 pub fn removals(
     recorded: Option<&Manifest>,
     records: &[Record],
@@ -122,30 +125,36 @@ pub fn removals(
     let Some(m) = recorded else {
         return Vec::new();
     };
-    let written: HashSet<&Path> = records
+    let written: HashSet<PathBuf> = records
         .iter()
         .flat_map(Record::outputs)
-        .map(|o| o.path.as_path())
-        .chain([all_path])
+        .map(|o| key(&o.path))
+        .chain([key(all_path)])
         .collect();
-    let present: HashSet<&Path> = files.iter().map(PathBuf::as_path).collect();
+    let present: HashSet<PathBuf> = files.iter().map(|f| key(f)).collect();
     let mut out = Vec::new();
     for course in &m.courses {
         let outputs: Vec<PathBuf> = course
             .outputs()
+            .filter(|o| !written.contains(&key(&o.path)) && still_as_written(o))
             .map(|o| o.path.clone())
-            .filter(|p| !written.contains(p.as_path()) && p.is_file())
             .collect();
         if !outputs.is_empty() {
             out.push(Removal {
                 course: course.name.clone(),
                 file: course.file.clone(),
-                gone: !present.contains(course.file.as_path()),
+                gone: !present.contains(&key(&course.file)),
                 outputs,
             });
         }
     }
     out
+}
+
+/// Whether the file `o` records is still there as it was written.
+fn still_as_written(o: &Output) -> bool {
+    let mut o = o.clone();
+    o.check() != Found::Changed
 }
 
 /// Refuse to delete `removed` unless the build allows removal.

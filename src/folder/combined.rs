@@ -14,7 +14,7 @@ use super::manifest::{CourseRecord as Record, Key};
 use super::FolderOptions;
 use crate::model::{Course, FeedSettings, PageSettings, Schedule};
 use crate::publish::{self, Prepared};
-use crate::regenerate::{self, OutsideWindow, Published, Removed, Report, TzdataChange};
+use crate::regenerate::{self, Published, Removed, Report, TzdataChange};
 use crate::tzdb::{TzDatabase, Zone};
 use crate::Error;
 
@@ -277,13 +277,7 @@ impl Assembly {
             });
         }
         if let Some(days) = self.keep_days {
-            self.report.outside_window = Some(OutsideWindow {
-                count: self.outside,
-                ended_before: publish::cutoff(self.now, days)
-                    .format("%Y-%m-%d %H:%MZ")
-                    .to_string(),
-                keep_days: days,
-            });
+            self.report.outside_window = Some(publish::left_out(self.outside, days, self.now));
         }
         let header = Header::of(records, &self.name, tz);
         let outcome = publish::Outcome {

@@ -24,6 +24,44 @@ use crate::Error;
 /// The manifest's file name, in the output folder.
 pub const FILE: &str = ".coursefeed-manifest.json";
 
+/// One spelling of a path, to compare two: absolute, with `.` and `..`
+/// resolved in the text, so that `./public/a.ics`, `public/a.ics` and
+/// `/home/t/site/public/a.ics` (run from `/home/t/site`) are one.
+pub fn key(path: &Path) -> PathBuf {
+    use std::path::Component;
+    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_owned());
+    let mut out = PathBuf::new();
+    for part in absolute.components() {
+        match part {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+/// `path` as the manifest keeps it: relative to the output folder `base`,
+/// so that the same folder built from another working directory, or named
+/// another way, is recognised (and a file elsewhere never mistaken for one
+/// of its own).
+fn stored(path: &Path, base: &Path) -> PathBuf {
+    let (path, base) = (key(path), key(base));
+    let common = path
+        .components()
+        .zip(base.components())
+        .take_while(|(a, b)| a == b)
+        .count();
+    let mut out = PathBuf::new();
+    for _ in base.components().skip(common) {
+        out.push("..");
+    }
+    out.extend(path.components().skip(common));
+    out
+}
+
 /// The manifest's layout: a manifest of another layout records outputs
 /// differently and is not reused (it still says which files were written).
 pub const FORMAT: u32 = 2;
@@ -281,7 +319,7 @@ pub struct CourseRecord {
     pub feed: Output,
     /// Its extra feeds: one per group, one per declared audience.
     #[serde(default)]
-    pub extras: Vec<Output>,
+    pub extras: Vec<ExtraRecord>,
     /// Its page, when it asks for one.
     pub page: Option<Output>,
     /// Its feed keeps a window (`feed.keep_days`): it changes with the
@@ -290,6 +328,19 @@ pub struct CourseRecord {
     pub windowed: bool,
     /// What the combined feed needs of it without parsing it again.
     pub combined: InCombined,
+}
+
+/// An extra feed of a course (a group's, an audience's) as written: what
+/// a build that skips the course still reports of it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExtraRecord {
+    /// The file.
+    #[serde(flatten)]
+    pub output: Output,
+    /// Its calendar's name.
+    pub name: String,
+    /// How many events it holds.
+    pub events: usize,
 }
 
 /// A course's part of the combined feed: enough to write `all.ics` again
@@ -339,13 +390,13 @@ impl CourseRecord {
     /// Every file it wrote: feed, extra feeds, page.
     pub fn outputs(&self) -> impl Iterator<Item = &Output> {
         std::iter::once(&self.feed)
-            .chain(&self.extras)
+            .chain(self.extras.iter().map(|e| &e.output))
             .chain(&self.page)
     }
 
     fn outputs_mut(&mut self) -> impl Iterator<Item = &mut Output> {
         std::iter::once(&mut self.feed)
-            .chain(&mut self.extras)
+            .chain(self.extras.iter_mut().map(|e| &mut e.output))
             .chain(&mut self.page)
     }
 }
@@ -367,10 +418,24 @@ pub struct Manifest {
 
 impl Manifest {
     /// The manifest in `output`, if there is one, whatever build wrote it
-    /// (see [`Key::reuses`]).
+    /// (see [`Key::reuses`]); its paths as this build names them (relative
+    /// to `output` as given).
     pub fn read(output: &Path) -> Option<Manifest> {
         let text = std::fs::read(output.join(FILE)).ok()?;
-        serde_json::from_slice(&text).ok()
+        let mut m: Manifest = serde_json::from_slice(&text).ok()?;
+        m.paths(|p| crate::beside(output, p));
+        Some(m)
+    }
+
+    /// Every path it holds, changed by `f`.
+    fn paths(&mut self, f: impl Fn(&Path) -> PathBuf) {
+        for c in &mut self.courses {
+            c.file = f(&c.file);
+            for o in c.outputs_mut() {
+                o.path = f(&o.path);
+            }
+        }
+        self.combined.path = f(&self.combined.path);
     }
 
     /// Write it into `output`, atomically, after every output it records
@@ -385,7 +450,9 @@ impl Manifest {
         for o in outputs.filter(|o| o.seen.is_none()) {
             o.seen = Seen::at(&o.path).filter(|s| s.bytes == o.bytes);
         }
-        crate::publish::write_atomic(&output.join(FILE), &self.to_json())
+        let mut kept = self.clone();
+        kept.paths(|p| stored(p, output));
+        crate::publish::write_atomic(&output.join(FILE), &kept.to_json())
     }
 
     /// The manifest's bytes.

@@ -21,7 +21,7 @@ mod stage;
 use std::path::{Path, PathBuf};
 
 use crate::error::{Diagnostic, Problem, Severity};
-use crate::outputs::CourseOutcome;
+use crate::outputs::{CourseOutcome, ExtraOutcome};
 use crate::publish::{self, Previous};
 use crate::tzdb::TzDatabase;
 use crate::Error;
@@ -265,11 +265,30 @@ pub(super) fn skipped(record: &Record) -> CourseReport {
         published: CourseOutcome {
             feed: record.feed.path.clone(),
             page: record.page.as_ref().map(|p| p.path.clone()),
-            outcome: publish::Outcome::default(),
-            extras: Vec::new(),
+            outcome: unchanged(record.combined.sessions),
+            extras: record
+                .extras
+                .iter()
+                .map(|e| ExtraOutcome {
+                    feed: e.output.path.clone(),
+                    name: e.name.clone(),
+                    sessions: e.events,
+                    outcome: unchanged(e.events),
+                })
+                .collect(),
         },
         skipped: true,
     }
+}
+
+/// What publishing a file of `events` events did when nothing changed.
+fn unchanged(events: usize) -> publish::Outcome {
+    let mut outcome = publish::Outcome {
+        events,
+        ..publish::Outcome::default()
+    };
+    outcome.report.unchanged = events;
+    outcome
 }
 
 /// Refuse a folder build whose files would meet a course file or each
@@ -281,8 +300,7 @@ fn check_outputs(files: &[PathBuf], records: &[Record], all_path: &Path) -> Resu
     for r in records {
         outputs.push((role("feed", &r.file), &r.feed.path));
         for e in &r.extras {
-            let name = e.path.file_name().unwrap_or_default().to_string_lossy();
-            outputs.push((role(&format!("feed `{name}`"), &r.file), &e.path));
+            outputs.push((role(&format!("feed `{}`", e.name), &r.file), &e.output.path));
         }
         if let Some(p) = &r.page {
             outputs.push((role("page", &r.file), &p.path));

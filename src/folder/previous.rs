@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use super::changes::Changes;
-use super::manifest::Manifest;
+use super::manifest::{key, Manifest};
 use super::FolderOptions;
 use crate::publish;
 use crate::regenerate::{self, Published, Removed};
@@ -56,7 +56,7 @@ impl Previous {
                 ranges: m
                     .courses
                     .iter()
-                    .map(|c| (c.file.clone(), c.combined.range))
+                    .map(|c| (key(&c.file), c.combined.range))
                     .collect(),
                 tzdata: m.key.tzdata.clone(),
             });
@@ -92,7 +92,7 @@ impl Previous {
                 path,
                 ranges,
                 tzdata,
-            } => match ranges.get(file) {
+            } => match ranges.get(&key(file)) {
                 Some(&range) => read_range(path, range, tzdata.as_deref()).map(Some),
                 None => Ok(None),
             },
@@ -129,9 +129,10 @@ impl Previous {
         match self {
             Previous::None => Ok(Vec::new()),
             Previous::Ranges { path, tzdata, .. } => {
+                let present: Vec<PathBuf> = files.iter().map(|f| key(f)).collect();
                 let mut out = Vec::new();
                 for c in manifest.iter().flat_map(|m| &m.courses) {
-                    if !files.contains(&c.file) {
+                    if !present.contains(&key(&c.file)) {
                         let part = read_range(path, c.combined.range, tzdata.as_deref())?;
                         out.extend(part.events().iter().map(removed));
                     }

@@ -191,7 +191,11 @@ fn record_of(file: &Path, input: Input, c: &Loaded, published: &CourseOutcome) -
         extras: published
             .extras
             .iter()
-            .map(|e| Output::new(&e.feed, e.outcome.feed_fingerprint))
+            .map(|e| manifest::ExtraRecord {
+                output: Output::new(&e.feed, e.outcome.feed_fingerprint),
+                name: e.name.clone(),
+                events: e.sessions,
+            })
             .collect(),
         page: published
             .page

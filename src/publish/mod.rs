@@ -169,15 +169,9 @@ pub fn prepare_keeping(
     };
     let mut plan = regenerate::plan(schedule, published, options.now);
     if let Some(days) = schedule.feed.keep_days {
-        // Declared, not silent: they are reported apart, never as removed.
+        // Declared, not silent: reported apart, never as removed.
         plan.report.removed.retain(|r| !outside.contains(&r.uid));
-        plan.report.outside_window = Some(OutsideWindow {
-            count: outside.len(),
-            ended_before: cutoff(options.now, days)
-                .format("%Y-%m-%d %H:%MZ")
-                .to_string(),
-            keep_days: days,
-        });
+        plan.report.outside_window = Some(left_out(outside.len(), days, options.now));
     }
     if let (false, Some(path)) = (
         options.allow_removal || plan.report.removed.is_empty(),
@@ -203,14 +197,10 @@ pub fn prepare_keeping(
     let mut page_fingerprint = None;
     if let Some(path) = page {
         // The page shows the whole term, whatever the feed's window.
-        let text = crate::page::render(full, full.page.subscribe);
-        let target = write_target(path);
-        let (page, fingerprint) = stage_with(&target, Old::open(path), options.dry_run, |out| {
-            out.write_all(text.as_bytes())
-        })?;
+        let (page, fingerprint) = stage_page(full, path, options.dry_run)?;
         page_fingerprint = Some(fingerprint);
         page_written = page.is_some();
-        staged.extend(page.map(|tmp| (target, tmp)));
+        staged.extend(page);
     }
     let prepared = Prepared {
         outcome: Outcome {
@@ -226,6 +216,36 @@ pub fn prepare_keeping(
     };
     let contents = windowed.is_none().then_some(plan.contents);
     Ok((prepared, contents))
+}
+
+/// What a `days` window built at `now` left out: `count` sessions.
+pub(crate) fn left_out(count: usize, days: u32, now: DateTime<Utc>) -> OutsideWindow {
+    OutsideWindow {
+        count,
+        ended_before: cutoff(now, days).format("%Y-%m-%d %H:%MZ").to_string(),
+        keep_days: days,
+    }
+}
+
+/// Stage `schedule`'s page at `path`: None when there is nothing to
+/// replace (a dry run, or the same bytes).
+fn stage_page(
+    schedule: &Schedule,
+    path: &Path,
+    dry_run: bool,
+) -> Result<
+    (
+        Option<(std::path::PathBuf, tempfile::TempPath)>,
+        Fingerprint,
+    ),
+    Error,
+> {
+    let text = crate::page::render(schedule, schedule.page.subscribe);
+    let target = write_target(path);
+    let (page, fingerprint) = stage_with(&target, Old::open(path), dry_run, |out| {
+        out.write_all(text.as_bytes())
+    })?;
+    Ok((page.map(|tmp| (target, tmp)), fingerprint))
 }
 
 /// The instant before which a session drops out of a `keep_days` window.

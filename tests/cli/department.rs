@@ -547,7 +547,7 @@ fn paths_that_disagree() {
     assert_eq!(o.status.code(), Some(1));
     assert_eq!(
         String::from_utf8_lossy(&o.stderr),
-        "error: the feed `deadlines.ics` of `courses/ml100.yaml` `public/deadlines.ics` and the feed `deadlines.ics` of `courses/nlp301.yaml` `public/deadlines.ics` are the same file; nothing was written\n  \
+        "error: the feed `ML: deadlines` of `courses/ml100.yaml` `public/deadlines.ics` and the feed `NLP301: deadlines` of `courses/nlp301.yaml` `public/deadlines.ics` are the same file; nothing was written\n  \
          hint: give each output a path of its own\n"
     );
     assert!(!d.join("public").exists());
@@ -562,6 +562,116 @@ fn paths_that_disagree() {
         String::from_utf8_lossy(&o.stderr),
         "warning: courses/nlp301.yaml:2:8: field `feed.url`: feed.url names `schedule.ics`, but this build writes the course's feed to `nlp301.ics`: the page's subscribe links would lead nowhere\n \
          2 | feed: {url: https://dept.example/feeds/schedule.ics}\n  \
-         hint: end feed.url with `nlp301.ics`, the file this build writes (a folder build names each course's feed after its file)\n"
+         hint: end feed.url with `nlp301.ics`, the name of the file this build writes\n"
     );
+}
+
+// Test that the same folder is recognised however its paths are spelled
+// and wherever the build runs from: nothing is rebuilt, nothing offered
+// for removal, and --allow-removal deletes nothing; and that a file the
+// manifest records but someone changed since is not deleted.
+#[test]
+fn one_folder_however_it_is_named() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path();
+    let site = d.join("site");
+    std::fs::create_dir(&site).expect("mkdir");
+    three_courses(&site);
+    let o = run(&site, &["build", "courses", "-o", "public"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let before = published(&site);
+    let spellings: [(&Path, &[&str]); 3] = [
+        (
+            &site,
+            &["build", "./courses", "-o", "./public/", "--allow-removal"],
+        ),
+        (
+            d,
+            &[
+                "build",
+                "site/courses",
+                "-o",
+                "site/public",
+                "--allow-removal",
+            ],
+        ),
+        (
+            &site,
+            &[
+                "build",
+                "courses/",
+                "-o",
+                "../site/public",
+                "--allow-removal",
+            ],
+        ),
+    ];
+    for (cwd, args) in spellings {
+        let o = run(cwd, args);
+        assert!(
+            o.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        let stdout = String::from_utf8_lossy(&o.stdout);
+        assert!(
+            stdout.lines().all(|l| l.ends_with("(unchanged, skipped)")),
+            "{args:?}: {stdout}"
+        );
+        assert_eq!(published(&site), before, "{args:?}");
+    }
+    // A course goes; its feed was replaced by hand meanwhile: not ours now.
+    std::fs::remove_file(site.join("courses/ml100.yaml")).expect("rm");
+    std::fs::write(
+        site.join("public/ml100.ics"),
+        "BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n",
+    )
+    .expect("write");
+    let o = run(
+        &site,
+        &["build", "courses", "-o", "public", "--allow-removal"],
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(site.join("public/ml100.ics").exists());
+    assert!(
+        !String::from_utf8_lossy(&o.stdout).contains("removed: "),
+        "{}",
+        String::from_utf8_lossy(&o.stdout)
+    );
+}
+
+// Test that a rebuild with nothing changed still reports every file of a
+// course, its group and audience feeds included, in text and in JSON.
+#[test]
+fn a_skipped_course_reports_every_file() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path();
+    three_courses(d);
+    let first = run(d, &["build", "courses", "-o", "public"]);
+    assert!(first.status.success());
+    let o = run(d, &["build", "courses", "-o", "public"]);
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    for line in String::from_utf8_lossy(&first.stdout).lines() {
+        let (file, _) = line.split_once(": ").expect("a file's line");
+        assert!(
+            stdout.contains(&format!("{file}: ")),
+            "{file} missing from:\n{stdout}"
+        );
+    }
+    assert!(
+        stdout.lines().all(|l| l.ends_with("(unchanged, skipped)")),
+        "{stdout}"
+    );
+    let o = run(d, &["build", "courses", "-o", "public", "--format", "json"]);
+    let json: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
+    let db = &json["feeds"][0];
+    assert_eq!(db["course"], "DB201");
+    let extras: Vec<&str> = db["extra_feeds"]
+        .as_array()
+        .expect("extra feeds")
+        .iter()
+        .map(|e| e["feed"].as_str().expect("path"))
+        .collect();
+    assert_eq!(extras, ["public/db201-a.ics", "public/db201-b.ics"]);
+    assert_eq!(db["report"]["unchanged"], 3);
 }
