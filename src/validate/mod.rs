@@ -53,10 +53,38 @@ pub fn validate(raw: RawSchedule, tz: &TzDatabase) -> (Option<Schedule>, Vec<Fin
         tz,
         zone_names: None,
         from_defaults: Vec::new(),
+        stand_in_zone: false,
     };
     let schedule = v.schedule(raw);
+    if v.stand_in_zone {
+        v.findings.retain(|f| {
+            !matches!(
+                f.problem,
+                Problem::NonexistentLocalTime { .. } | Problem::AmbiguousLocalTime { .. }
+            )
+        });
+    }
     let has_error = v.findings.iter().any(|f| f.severity == Severity::Error);
     (schedule.filter(|_| !has_error), v.findings)
+}
+
+/// The findings that do not follow from an unknown field: a session whose
+/// `strat` is unknown is not also told that it lacks `start`.
+pub fn besides_unknown(
+    mut findings: Vec<Finding>,
+    unknown: &[crate::load::LoadProblem],
+) -> Vec<Finding> {
+    if unknown.is_empty() {
+        return findings;
+    }
+    let parent = |path: &str| path.rsplit_once('.').map_or("", |(p, _)| p).to_owned();
+    let mappings: std::collections::HashSet<String> =
+        unknown.iter().map(|u| parent(&u.path)).collect();
+    findings.retain(|f| {
+        !(matches!(f.problem, Problem::MissingField(_) | Problem::NoIdentity)
+            && (mappings.contains(&f.path) || mappings.contains(&parent(&f.path))))
+    });
+    findings
 }
 
 struct Validator<'db> {
@@ -72,6 +100,10 @@ struct Validator<'db> {
     /// The last link resolved and its result: a zoom link from `defaults:`
     /// is the same for every session.
     last_link: Option<(String, String)>,
+    /// The course's zone is missing or unknown, and UTC stands in for it so
+    /// that the sessions are still checked; what depends on the zone (a
+    /// time that does not exist there) is not reported.
+    stand_in_zone: bool,
 }
 
 /// Where a session's value was read from. The YAML path is formatted only
@@ -269,6 +301,7 @@ impl Validator<'_> {
         }
         let mid = raw.len() / 2;
         let (first, second) = raw.split_at_mut(mid);
+        let stand_in_zone = self.stand_in_zone;
         let (mut sessions, (rest, findings)) = std::thread::scope(|scope| {
             let other = scope.spawn(|| {
                 let mut v = Validator {
@@ -278,6 +311,7 @@ impl Validator<'_> {
                     tz: self.tz,
                     zone_names: None,
                     from_defaults: Vec::new(),
+                    stand_in_zone,
                 };
                 let sessions = check(&mut v, second, mid);
                 (sessions, v.findings)

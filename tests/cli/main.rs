@@ -20,6 +20,7 @@ mod jekyll;
 mod manifest;
 mod modules;
 mod nothing_lost;
+mod one_run;
 mod page;
 mod patterns;
 mod properties;
