@@ -377,6 +377,31 @@ pub(super) fn take_text(own: &mut Option<Scalar>, default: &Option<Scalar>) -> O
 mod tests {
     use super::*;
 
+    // Test that a day the month lacks says why, and other bad dates keep the format hint.
+    #[test]
+    fn days_a_month_lacks() {
+        let why = |s: &str| parse_date(s).expect_err("bad").to_string();
+        assert_eq!(
+            why("2020-02-30"),
+            "`2020-02-30` is not a date: February 2020 has 29 days"
+        );
+        assert_eq!(
+            why("2021-02-29"),
+            "`2021-02-29` is not a date: February 2021 has 28 days"
+        );
+        assert_eq!(
+            why("2020-04-31"),
+            "`2020-04-31` is not a date: April 2020 has 30 days"
+        );
+        assert_eq!(
+            why("2020-04-00"),
+            "`2020-04-00` is not a date: April 2020 has 30 days"
+        );
+        assert_eq!(why("2020-13-01"), "`2020-13-01` is not a date");
+        assert_eq!(why("2020-4-31"), "`2020-4-31` is not a date");
+        assert_eq!(why("0999-02-30"), "`0999-02-30` is not a date");
+    }
+
     // Test that the accepted time forms parse and impossible times do not.
     #[test]
     fn times() {
