@@ -49,6 +49,16 @@ pub enum Error {
         /// What is wrong with it.
         reason: String,
     },
+    /// The previous feed's address (`build --previous URL`) did not give it.
+    #[error(
+        "cannot read the previous feed at {url}: {reason}\n  hint: check the address, or run with --fresh to start every event again (subscribers' apps may keep stale copies of changed events)"
+    )]
+    PreviousUnreachable {
+        /// The address.
+        url: String,
+        /// What went wrong.
+        reason: String,
+    },
     /// Sessions in the published feed are gone from the schedule.
     #[error("{}", removed_message(path, sessions))]
     Removed {

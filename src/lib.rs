@@ -19,6 +19,7 @@ pub mod manifest;
 pub mod model;
 pub mod page;
 pub mod parallel;
+pub mod previous;
 pub mod publish;
 pub mod regenerate;
 pub mod synthetic;

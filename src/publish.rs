@@ -34,6 +34,17 @@ pub struct PreviousFeed {
     published: Published,
 }
 
+impl PreviousFeed {
+    /// A feed read from elsewhere (its public address, `crate::previous`);
+    /// `name` names it in messages.
+    pub fn from_bytes(name: &Path, bytes: &[u8]) -> Result<PreviousFeed, Error> {
+        Ok(PreviousFeed {
+            path: name.to_owned(),
+            published: read_published(name, bytes)?,
+        })
+    }
+}
+
 /// Read and parse the feed published at `path`: None when there is none
 /// there and it is not `required` (a first build; an explicit `--previous`
 /// must exist).

@@ -20,8 +20,11 @@ pub struct Args {
     /// folder of schedules, the folder for the feeds (default public/).
     #[arg(short, long)]
     pub output: Option<PathBuf>,
-    /// The previously published feed to compare with (default: the output file).
-    #[arg(long, value_name = "FILE", conflicts_with = "fresh")]
+    /// The previously published feed to compare with (default: the output
+    /// file): a file, or its public address (http:// or https://), which
+    /// must answer with the feed, or 404 before the first publish.
+    /// With --fresh it is not read.
+    #[arg(long, value_name = "FILE|URL")]
     pub previous: Option<PathBuf>,
     /// For a folder of schedules: the combined feed's calendar name.
     #[arg(long, default_value = "All courses")]
@@ -100,7 +103,7 @@ fn one(
     let (loaded, previous_feed) = std::thread::scope(|scope| {
         let reading = scope.spawn(|| match previous {
             Previous::Output => publish::read_previous(output, false),
-            Previous::File(path) => publish::read_previous(path, true),
+            Previous::File(path) => coursefeed::previous::read(path),
             Previous::Fresh | Previous::Read(_) => Ok(None),
         });
         let loaded = load(schedule, tz);
@@ -111,6 +114,10 @@ fn one(
     });
     let loaded = loaded?;
     let previous_feed = previous_feed?;
+    let first_publish = match previous {
+        Previous::File(path) => coursefeed::previous::url(path),
+        _ => None,
+    };
     let previous = match previous {
         Previous::Fresh => Previous::Fresh,
         _ => Previous::Read(previous_feed.as_ref()),
@@ -147,6 +154,9 @@ fn one(
     }
     match args.format {
         Format::Text => {
+            if let (Some(url), None) = (first_publish, &previous_feed) {
+                println!("previous   nothing published at {url} yet (404): a first publish, every event new");
+            }
             // Summaries are the YAML's text: no raw ESC or CR to the terminal.
             println!("{}", printable(&outcome.report.to_string()));
             println!(
@@ -189,6 +199,7 @@ fn one(
                 "dry_run": args.dry_run,
                 "tzdata": tzdata_json(&loaded.schedule.tzdata),
                 "report": outcome.report,
+                "first_publish": first_publish.is_some() && previous_feed.is_none(),
                 "extra_feeds": extras.iter().map(|e| serde_json::json!({
                     "feed": e.feed,
                     "name": e.name,

@@ -23,6 +23,7 @@ mod nothing_lost;
 mod one_run;
 mod page;
 mod patterns;
+mod previous_url;
 mod properties;
 mod regenerate;
 mod seed_data;
