@@ -30,3 +30,4 @@ mod seed_data;
 mod size;
 mod text_stays_text;
 mod tz_rules;
+mod workflows;
