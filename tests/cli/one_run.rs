@@ -129,3 +129,30 @@ sessions:
         .stderr("error: schedule.yaml:9:1: not valid YAML: while parsing a flow sequence, expected ',' or ']'")
         .failure();
 }
+
+// Test that README says exactly what one run reports: its example is the
+// output for the five mistakes above, and README stays a teacher's length
+// (at most 250 lines, the main command in its first 60).
+#[test]
+fn readme_shows_this_run() {
+    let readme = std::fs::read_to_string(crate::common::root().join("README.md")).expect("README");
+    let lines: Vec<&str> = readme.lines().collect();
+    assert!(lines.len() <= 250, "README has {} lines", lines.len());
+    assert!(
+        lines[..60]
+            .iter()
+            .any(|l| l.starts_with("cargo run --release -- build")),
+        "the main command is not in README's first 60 lines"
+    );
+    let shown = readme
+        .split("A tired teacher's five mistakes come out in one run:\n\n```text\n")
+        .nth(1)
+        .and_then(|rest| rest.split("\n```").next())
+        .expect("README's example of one run");
+    let done = Test::new()
+        .schedule(FIVE_MISTAKES)
+        .args(["build", "schedule.yaml"])
+        .stderr(shown)
+        .failure();
+    assert!(done.stderr.starts_with("error: schedule.yaml:3:3:"));
+}
