@@ -25,6 +25,7 @@ mod page;
 mod patterns;
 mod previous_url;
 mod properties;
+mod readme;
 mod regenerate;
 mod seed_data;
 mod size;
