@@ -116,6 +116,34 @@ added      Lecture 1 (2020-09-28 10:00)
 public/schedule.ics: 1 session, on 2020-09-28; tz database 2026f (TZDIR) (written)"
         ))
         .success();
+    // For scripts: `first_publish` in the JSON report.
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(dir.path().join("schedule.yaml"), ONE).expect("write");
+    let out = common::run(
+        dir.path(),
+        &[
+            "build",
+            "schedule.yaml",
+            "--previous",
+            &url,
+            "--format",
+            "json",
+            "--dry-run",
+        ],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(
+        (&json["first_publish"], &json["report"]["added"][0]["uid"]),
+        (
+            &serde_json::json!(true),
+            &serde_json::json!("c-lecture-1@coursefeed")
+        )
+    );
 }
 
 const ONE: &str = "course: {name: C, timezone: UTC}\nsessions:\n  - {kind: Lecture, number: 1, date: 2020-09-28, start: \"10:00\", end: \"12:00\"}\n";
