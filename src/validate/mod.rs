@@ -69,20 +69,36 @@ pub fn validate(raw: RawSchedule, tz: &TzDatabase) -> (Option<Schedule>, Vec<Fin
 }
 
 /// The findings that do not follow from an unknown field: a session whose
-/// `strat` is unknown is not also told that it lacks `start`.
+/// `strat` is unknown (did you mean `start`?) is not also told that it
+/// lacks `start`. A field missing beside a typo of another is still said.
 pub fn besides_unknown(
     mut findings: Vec<Finding>,
     unknown: &[crate::load::LoadProblem],
 ) -> Vec<Finding> {
-    if unknown.is_empty() {
+    let parent = |path: &str| path.rsplit_once('.').map_or("", |(p, _)| p).to_owned();
+    // (the mapping, the field its unknown key was probably meant to be)
+    let meant: std::collections::HashSet<(String, String)> = unknown
+        .iter()
+        .filter_map(|u| match &u.problem {
+            Problem::UnknownField {
+                suggestion: Some(s),
+                ..
+            } => Some((parent(&u.path), s.clone())),
+            _ => None,
+        })
+        .collect();
+    if meant.is_empty() {
         return findings;
     }
-    let parent = |path: &str| path.rsplit_once('.').map_or("", |(p, _)| p).to_owned();
-    let mappings: std::collections::HashSet<String> =
-        unknown.iter().map(|u| parent(&u.path)).collect();
-    findings.retain(|f| {
-        !(matches!(f.problem, Problem::MissingField(_) | Problem::NoIdentity)
-            && (mappings.contains(&f.path) || mappings.contains(&parent(&f.path))))
+    let typo_of = |path: &str, field: &str| {
+        [path.to_owned(), parent(path)]
+            .into_iter()
+            .any(|mapping| meant.contains(&(mapping, field.to_owned())))
+    };
+    findings.retain(|f| match &f.problem {
+        Problem::MissingField(field) => !typo_of(&f.path, field),
+        Problem::NoIdentity => !typo_of(&f.path, "number") && !typo_of(&f.path, "id"),
+        _ => true,
     });
     findings
 }

@@ -109,6 +109,36 @@ error: schedule.yaml:21:26: Lab 1, field `readings[0].ulr`: unknown field `ulr`
         .failure();
 }
 
+// Test that a typo's field is not also reported missing, but a field
+// missing beside it is: `numbr` and `strat` (meant `number` and `start`)
+// are not also "no number or id" and "missing start"; no `date` is said.
+#[test]
+fn a_typo_is_not_also_a_missing_field() {
+    Test::new()
+        .schedule(
+            "course: {name: T, timezone: UTC}
+sessions:
+  - kind: Lecture
+    numbr: 1
+    strat: \"10:00\"
+    end: \"12:00\"
+",
+        )
+        .args(["check", "schedule.yaml"])
+        .stderr(
+            "error: schedule.yaml:3:5: Lecture, field `date`: missing required field `date`
+ 3 |   - kind: Lecture
+error: schedule.yaml:4:5: Lecture, field `numbr`: unknown field `numbr`
+ 4 |     numbr: 1
+  hint: did you mean `number`?
+error: schedule.yaml:5:5: Lecture, field `strat`: unknown field `strat`
+ 5 |     strat: \"10:00\"
+  hint: did you mean `start`?
+3 problems found; nothing was written",
+        )
+        .failure();
+}
+
 // Test that a YAML syntax error is the exception: the first is reported
 // at its line, and nothing after it is looked at.
 #[test]
