@@ -90,10 +90,13 @@ pub fn besides_unknown(
     if meant.is_empty() {
         return findings;
     }
+    // A typo under `defaults:` is every session's.
     let typo_of = |path: &str, field: &str| {
         [path.to_owned(), parent(path)]
             .into_iter()
             .any(|mapping| meant.contains(&(mapping, field.to_owned())))
+            || (path.starts_with("sessions[")
+                && meant.contains(&("defaults".to_owned(), field.to_owned())))
     };
     findings.retain(|f| match &f.problem {
         Problem::MissingField(field) => !typo_of(&f.path, field),

@@ -139,6 +139,28 @@ error: schedule.yaml:5:5: Lecture, field `strat`: unknown field `strat`
         .failure();
 }
 
+// Test that a typo under `defaults:` is said once, not as a missing field
+// of every session that would have taken it.
+#[test]
+fn a_typo_in_defaults_is_said_once() {
+    Test::new()
+        .schedule(
+            "course: {name: T, timezone: UTC}
+defaults: {strat: \"10:00\", end: \"12:00\"}
+sessions:
+  - {kind: Lecture, number: 1, date: 2020-09-28}
+  - {kind: Lecture, number: 2, date: 2020-10-05}
+",
+        )
+        .args(["check", "schedule.yaml"])
+        .stderr(
+            "error: schedule.yaml:2:12: field `defaults.strat`: unknown field `strat`
+ 2 | defaults: {strat: \"10:00\", end: \"12:00\"}
+  hint: did you mean `start`?",
+        )
+        .failure();
+}
+
 // Test that a YAML syntax error is the exception: the first is reported
 // at its line, and nothing after it is looked at.
 #[test]
