@@ -44,7 +44,7 @@ impl Default for Limits {
 pub enum Fetched {
     /// The feed, read.
     Feed(PreviousFeed),
-    /// 404 or 410: nothing published there yet.
+    /// 404: nothing published there yet.
     FirstPublish,
 }
 
@@ -92,7 +92,8 @@ pub fn fetch_with(url: &str, limits: Limits) -> Result<Fetched, Error> {
     let status = response.status();
     match status.as_u16() {
         200..=299 => {}
-        404 | 410 => return Ok(Fetched::FirstPublish),
+        // 410 Gone says something was there: not a first publish.
+        404 => return Ok(Fetched::FirstPublish),
         code => {
             return Err(failed(
                 format!(
