@@ -149,8 +149,8 @@ public/schedule.ics: 1 session, on 2020-09-28; tz database 2026f (TZDIR) (writte
 const ONE: &str = "course: {name: C, timezone: UTC}\nsessions:\n  - {kind: Lecture, number: 1, date: 2020-09-28, start: \"10:00\", end: \"12:00\"}\n";
 
 // Test that an address that does not give the feed stops the build before
-// anything is written: a server error, a redirect loop, a page that is
-// not a calendar, a port where nothing listens.
+// anything is written: a server error, a redirect loop, 410 Gone, a page
+// that is not a calendar, a port where nothing listens.
 #[test]
 fn unreadable_address_writes_nothing() {
     let base = serve(HashMap::from([
@@ -160,6 +160,10 @@ fn unreadable_address_writes_nothing() {
                 .to_vec(),
         ),
         ("/loop.ics", redirect("302 Found", "/loop.ics")),
+        (
+            "/gone.ics",
+            b"HTTP/1.1 410 Gone\r\nContent-Length: 0\r\nConnection: close\r\n\r\n".to_vec(),
+        ),
         ("/page.ics", ok("<html>Welcome</html>")),
     ]));
     let closed = {
