@@ -49,6 +49,16 @@ pub enum Error {
         /// What is wrong with it.
         reason: String,
     },
+    /// The previous feed's address (`build --previous URL`) did not give it.
+    #[error(
+        "cannot read the previous feed at {url}: {reason}\n  hint: check the address, or run with --fresh to start every event again (subscribers' apps may keep stale copies of changed events)"
+    )]
+    PreviousUnreachable {
+        /// The address.
+        url: String,
+        /// What went wrong.
+        reason: String,
+    },
     /// Sessions in the published feed are gone from the schedule.
     #[error("{}", removed_message(path, sessions))]
     Removed {
@@ -402,9 +412,19 @@ pub enum Problem {
     /// Neither `number` nor `id`: the session would have no stable identity.
     #[error("a session needs a `number` or an `id`")]
     NoIdentity,
-    /// A date that does not parse or does not exist.
+    /// A date that does not parse.
     #[error("`{0}` is not a date")]
     BadDate(String),
+    /// A date written right whose day the month does not have.
+    #[error("`{date}` is not a date: {month} has {days} days")]
+    NoSuchDay {
+        /// As written.
+        date: String,
+        /// `February 2020`.
+        month: String,
+        /// How many days that month has.
+        days: u32,
+    },
     /// A time of day that does not parse.
     #[error("`{0}` is not a time of day")]
     BadTime(String),

@@ -49,6 +49,7 @@ mod locate;
 pub mod model;
 pub mod outputs;
 pub mod page;
+pub mod previous;
 pub mod publish;
 pub mod regenerate;
 pub mod synthetic;
@@ -186,10 +187,21 @@ pub fn load_bytes(path: &Path, bytes: Vec<u8>, tz: &TzDatabase) -> Result<Loaded
 pub fn load_str(source: &str, file: &Path, tz: &TzDatabase) -> Result<Loaded, Error> {
     let source = load::normalized(source);
     let source = source.as_ref();
-    let raw = load::parse(source)
+    let (raw, unknown) = load::parse_all(source)
         .map_err(|p| Error::Invalid(vec![locate::load_problem(source, file, *p)]))?;
     let (schedule, findings) = validate::validate(raw, tz);
+    // An unknown field is one problem among the others, in line order.
+    let schedule = schedule.filter(|_| unknown.is_empty());
+    let findings = validate::besides_unknown(findings, &unknown);
     let mut diagnostics = locate::findings(source, file, findings);
+    if !unknown.is_empty() {
+        diagnostics.extend(
+            unknown
+                .into_iter()
+                .map(|p| locate::load_problem(source, file, p)),
+        );
+        diagnostics.sort_by_key(|d| d.line);
+    }
     diagnostics.extend(load::cut_by_comments(source).into_iter().map(|c| {
         let line = source.lines().nth(c.line - 1).unwrap_or_default();
         Diagnostic {

@@ -85,13 +85,13 @@ fn heading(s: &Session) -> String {
         out.push_str(&format!(" @ {}", text(room)));
     }
     if let (Some(zoom), false) = (&s.zoom, s.status == Status::Cancelled) {
-        out.push_str(&format!(" [[zoom]({})]", href(&zoom.written)));
+        out.push_str(&format!(" [[zoom]({})]", href(&target(zoom))));
     }
     for link in &s.links {
         out.push_str(&format!(
             " [[{}]({})]",
             text(&link.label),
-            href(&link.link.written)
+            href(&target(&link.link))
         ));
     }
     out.push('\n');
@@ -189,7 +189,7 @@ fn deadline_list(deadlines: &[&Session]) -> String {
             out.push_str(&format!(
                 " [[{}]({})]",
                 text(&link.label),
-                href(&link.link.written)
+                href(&target(&link.link))
             ));
         }
         out.push('\n');
@@ -205,14 +205,14 @@ fn reading_items(out: &mut String, readings: &[&Reading]) {
             out.push_str(&format!(
                 " [[{}]({})]",
                 reading_label(&link.url),
-                href(&link.written)
+                href(&target(link))
             ));
         }
         for extra in &r.links {
             out.push_str(&format!(
                 " [[{}]({})]",
                 text(&extra.label),
-                href(&extra.link.written)
+                href(&target(&extra.link))
             ));
         }
         out.push('\n');
@@ -295,6 +295,37 @@ pub(crate) fn text(s: &str) -> String {
     // `**Note: x **` would no longer close its strong emphasis.
     out.truncate(out.trim_end().len());
     out
+}
+
+/// Where a link on the page must point to lead where the feed's does.
+///
+/// The feed resolves a relative link against `course.url`; the page is
+/// served elsewhere (under `permalink: /schedule/`, `papers/x.pdf` would be
+/// `/schedule/papers/x.pdf`), so a relative link is written root-relative,
+/// from the feed's resolved form: the path, query and fragment of the same
+/// URL, on the course site's host. Absolute and root-relative links read
+/// the same from any page, and are kept as written.
+fn target(link: &crate::model::Link) -> std::borrow::Cow<'_, str> {
+    let written = link.written.trim();
+    let lower = written.get(..8).unwrap_or(written).to_ascii_lowercase();
+    if written.starts_with('/') || lower.starts_with("http://") || lower.starts_with("https://") {
+        return std::borrow::Cow::Borrowed(&link.written);
+    }
+    match url::Url::parse(&link.url) {
+        Ok(u) => {
+            let mut out = u.path().to_owned();
+            if let Some(q) = u.query() {
+                out.push('?');
+                out.push_str(q);
+            }
+            if let Some(f) = u.fragment() {
+                out.push('#');
+                out.push_str(f);
+            }
+            std::borrow::Cow::Owned(out)
+        }
+        Err(_) => std::borrow::Cow::Borrowed(&link.url),
+    }
 }
 
 /// A link destination inside `(...)`, so that any URL stays one link and
@@ -449,6 +480,35 @@ mod tests {
         assert_eq!(
             text("Don't Use Large Mini-Batches, etc."),
             "Don't Use Large Mini-Batches, etc."
+        );
+    }
+
+    // Test that a relative link is written from the site's root, where the
+    // feed's resolved link points, and absolute or root-relative ones as written.
+    #[test]
+    fn relative_links_are_written_from_the_site_root() {
+        let link = |written: &str, url: &str| crate::model::Link {
+            written: written.into(),
+            url: url.into(),
+        };
+        let t = |w: &str, u: &str| target(&link(w, u)).into_owned();
+        let base = "https://example.org/my-course/";
+        assert_eq!(
+            t("papers/x y.pdf", &format!("{base}papers/x%20y.pdf")),
+            "/my-course/papers/x%20y.pdf"
+        );
+        assert_eq!(
+            t("./a.pdf?v=1#p2", &format!("{base}a.pdf?v=1#p2")),
+            "/my-course/a.pdf?v=1#p2"
+        );
+        assert_eq!(t("../b.pdf", "https://example.org/b.pdf"), "/b.pdf");
+        assert_eq!(
+            t("/papers/x y.pdf", "https://example.org/papers/x%20y.pdf"),
+            "/papers/x y.pdf"
+        );
+        assert_eq!(
+            t("HTTPS://other.org/x", "https://other.org/x"),
+            "HTTPS://other.org/x"
         );
     }
 

@@ -21,8 +21,11 @@ pub struct Args {
     /// folder of schedules, the folder for the feeds (default public/).
     #[arg(short, long)]
     pub output: Option<PathBuf>,
-    /// The previously published feed to compare with (default: the output file).
-    #[arg(long, value_name = "FILE", conflicts_with = "fresh")]
+    /// The previously published feed to compare with (default: the output
+    /// file): a file, or its public address (http:// or https://), which
+    /// must answer with the feed, or 404 before the first publish.
+    /// With --fresh it is not read.
+    #[arg(long, value_name = "FILE|URL")]
     pub previous: Option<PathBuf>,
     /// For a folder of schedules: the combined feed's calendar name.
     #[arg(long, default_value = "All courses")]
@@ -97,6 +100,20 @@ fn one(
 ) -> Result<(), Error> {
     let schedule = args.schedule.as_path();
     let loaded = load(schedule, tz)?;
+    // An explicit --previous, a file or the feed's public address, is read
+    // once here; the feed's own file (the usual case) as it is published.
+    let previous_feed = match previous {
+        Previous::File(path) => coursefeed::previous::read(path)?,
+        _ => None,
+    };
+    let first_publish = match previous {
+        Previous::File(path) => coursefeed::previous::url(path),
+        _ => None,
+    };
+    let previous = match previous {
+        Previous::File(_) => Previous::Read(previous_feed.as_ref()),
+        other => other,
+    };
     let s = &loaded.schedule;
     let mut advice: Vec<_> = outputs::url_disagrees(s, schedule, output, Severity::Warning)
         .into_iter()
@@ -134,6 +151,9 @@ fn one(
     warn_too_large(&published);
     match args.format {
         Format::Text => {
+            if let (Some(url), None) = (first_publish, &previous_feed) {
+                println!("previous   nothing published at {url} yet (404): a first publish, every event new");
+            }
             // Summaries are the YAML's text: no raw ESC or CR to the terminal.
             println!("{}", printable(&published.outcome.report.to_string()));
             println!(
@@ -154,6 +174,7 @@ fn one(
                 "dry_run": args.dry_run,
                 "tzdata": tzdata_json(&loaded.schedule.tzdata),
                 "report": published.outcome.report,
+                "first_publish": first_publish.is_some() && previous_feed.is_none(),
                 "extra_feeds": extras_json(&published),
             });
             println!("{json:#}");

@@ -47,7 +47,7 @@ pub(super) fn parse(source: &str) -> Option<RawSchedule> {
     std::thread::scope(|scope| {
         let items = scope.spawn(|| -> Option<Vec<RawSession>> {
             all_self_contained(items)?;
-            serde_yaml::from_str(items).ok()
+            super::unknown::strict(items)
         });
         let rest = (|| -> Option<RawSchedule> {
             all_self_contained(head)?;
@@ -55,7 +55,7 @@ pub(super) fn parse(source: &str) -> Option<RawSchedule> {
             let mut rest = String::with_capacity(head.len() + rest_tail.len());
             rest.push_str(head);
             rest.push_str(rest_tail);
-            serde_yaml::from_str(&rest).ok()
+            super::unknown::strict(&rest)
         })();
         let items = items
             .join()

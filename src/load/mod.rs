@@ -17,6 +17,7 @@ mod guards;
 mod halves;
 mod positions;
 mod raw;
+mod unknown;
 
 pub use comments::{cut_by_comments, CutByComment};
 use guards::{expands_too_far, too_deep, MAX_EXPANDED_NODES, MAX_FLOW_DEPTH};
@@ -34,8 +35,20 @@ pub struct LoadProblem {
     pub problem: Problem,
 }
 
-/// Parse the schedule text into raw structs.
+/// Parse the schedule text into raw structs; an unknown field is an error.
 pub fn parse(source: &str) -> Result<RawSchedule, Box<LoadProblem>> {
+    let (raw, unknown) = parse_all(source)?;
+    match unknown.into_iter().next() {
+        Some(problem) => Err(Box::new(problem)),
+        None => Ok(raw),
+    }
+}
+
+/// Parse the schedule text into raw structs, with every unknown field as a
+/// problem of its own: the rest is read, so that validation can report
+/// what else is wrong in the same run. A YAML syntax error (or a wrong
+/// shape, such as a list where a mapping belongs) stops the parse.
+pub fn parse_all(source: &str) -> Result<(RawSchedule, Vec<LoadProblem>), Box<LoadProblem>> {
     if is_blank(source) {
         return Err(Box::new(LoadProblem {
             path: String::new(),
@@ -47,7 +60,7 @@ pub fn parse(source: &str) -> Result<RawSchedule, Box<LoadProblem>> {
     // below is for the whole parse only.
     if source.len() >= halves::HALVES_FROM_BYTES {
         if let Some(raw) = halves::parse(source) {
-            return Ok(raw);
+            return Ok((raw, Vec::new()));
         }
     }
     if let Some(position) = too_deep(source) {
@@ -66,7 +79,7 @@ pub fn parse(source: &str) -> Result<RawSchedule, Box<LoadProblem>> {
             )),
         }));
     }
-    serde_yaml::from_str::<RawSchedule>(source).map_err(|err| {
+    let (raw, unknown) = unknown::from_str::<RawSchedule>(source).map_err(|err| {
         // serde_yaml reads lazily and may report a misplaced key before it
         // reaches a syntax error further on; the syntax error is the real one.
         Box::new(pinpoint(
@@ -80,7 +93,8 @@ pub fn parse(source: &str) -> Result<RawSchedule, Box<LoadProblem>> {
                 Ok(_) => from_serde(&err),
             },
         ))
-    })
+    })?;
+    Ok((raw, unknown.into_iter().map(unknown::problem).collect()))
 }
 
 /// Whether a CR in `source` is not the first half of a CRLF: a line end of

@@ -1,5 +1,6 @@
 //! The schedule as written: raw structs that serde fills from the YAML,
-//! every value kept as the text written.
+//! every value kept as the text written. Unknown keys are not denied here
+//! but collected (`unknown.rs`), so that one typo hides no other problem.
 
 use std::fmt;
 
@@ -8,10 +9,7 @@ use serde::Deserialize;
 
 /// The schedule as written, before validation.
 #[derive(Debug, Default, Deserialize)]
-#[serde(
-    deny_unknown_fields,
-    expecting = "a schedule: a mapping with `course` and `sessions`"
-)]
+#[serde(expecting = "a schedule: a mapping with `course` and `sessions`")]
 pub struct RawSchedule {
     /// The `course:` section.
     #[serde(default)]
@@ -48,10 +46,7 @@ pub struct RawSchedule {
 /// A meeting pattern as written: the sessions it stands for are expanded
 /// before validation and checked like any other.
 #[derive(Debug, Default, Clone, Deserialize)]
-#[serde(
-    deny_unknown_fields,
-    expecting = "a pattern: a mapping with `days`, `from`, `until` and `kinds`"
-)]
+#[serde(expecting = "a pattern: a mapping with `days`, `from`, `until` and `kinds`")]
 pub struct RawPattern {
     /// Weekdays, `Monday` or `Mon`.
     pub days: Option<Vec<Scalar>>,
@@ -79,7 +74,7 @@ pub struct RawPattern {
 
 /// A day without class.
 #[derive(Debug, Default, Clone, Deserialize)]
-#[serde(deny_unknown_fields, expecting = "a holiday: a mapping with `date`")]
+#[serde(expecting = "a holiday: a mapping with `date`")]
 pub struct RawHoliday {
     /// YYYY-MM-DD.
     pub date: Option<Scalar>,
@@ -89,10 +84,7 @@ pub struct RawHoliday {
 
 /// A feed for one audience as written.
 #[derive(Debug, Default, Clone, Deserialize)]
-#[serde(
-    deny_unknown_fields,
-    expecting = "an audience: a mapping with `file`, `name` and `kinds` or `groups`"
-)]
+#[serde(expecting = "an audience: a mapping with `file`, `name` and `kinds` or `groups`")]
 pub struct RawAudience {
     /// The feed's file name, beside the course's feed.
     pub file: Option<Scalar>,
@@ -106,10 +98,7 @@ pub struct RawAudience {
 
 /// One module as written.
 #[derive(Debug, Default, Clone, Deserialize)]
-#[serde(
-    deny_unknown_fields,
-    expecting = "a module: a mapping with `id` and `title`"
-)]
+#[serde(expecting = "a module: a mapping with `id` and `title`")]
 pub struct RawModule {
     /// How sessions refer to it.
     pub id: Option<Scalar>,
@@ -121,10 +110,7 @@ pub struct RawModule {
 
 /// One deadline as written.
 #[derive(Debug, Default, Clone, Deserialize)]
-#[serde(
-    deny_unknown_fields,
-    expecting = "a deadline: a mapping with `title` and `date`"
-)]
+#[serde(expecting = "a deadline: a mapping with `title` and `date`")]
 pub struct RawDeadline {
     /// What is due.
     pub title: Option<Scalar>,
@@ -140,7 +126,7 @@ pub struct RawDeadline {
 
 /// `page:` as written.
 #[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields, expecting = "page settings: a mapping")]
+#[serde(expecting = "page settings: a mapping")]
 pub struct RawPage {
     /// Jekyll front matter, a block of text.
     pub front_matter: Option<Scalar>,
@@ -156,10 +142,7 @@ pub struct RawPage {
 
 /// `course:` as written.
 #[derive(Debug, Default, Deserialize)]
-#[serde(
-    deny_unknown_fields,
-    expecting = "the course: a mapping with `name` and `timezone`"
-)]
+#[serde(expecting = "the course: a mapping with `name` and `timezone`")]
 pub struct RawCourse {
     /// Calendar name.
     pub name: Option<Scalar>,
@@ -173,7 +156,7 @@ pub struct RawCourse {
 
 /// `feed:` as written.
 #[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields, expecting = "feed settings: a mapping")]
+#[serde(expecting = "feed settings: a mapping")]
 pub struct RawFeed {
     /// Refresh hint such as `12h`.
     pub refresh: Option<Scalar>,
@@ -185,10 +168,7 @@ pub struct RawFeed {
 
 /// One session (or the `defaults:` section) as written.
 #[derive(Debug, Default, Clone, Deserialize)]
-#[serde(
-    deny_unknown_fields,
-    expecting = "a session: a mapping with `kind`, `date`, ..."
-)]
+#[serde(expecting = "a session: a mapping with `kind`, `date`, ...")]
 pub struct RawSession {
     /// Lecture, Discussion, ...
     pub kind: Option<Scalar>,
@@ -228,10 +208,7 @@ pub struct RawSession {
 
 /// One reading as written.
 #[derive(Debug, Default, Clone, Deserialize)]
-#[serde(
-    deny_unknown_fields,
-    expecting = "a reading: a mapping with `title` and `url`"
-)]
+#[serde(expecting = "a reading: a mapping with `title` and `url`")]
 pub struct RawReading {
     /// The title.
     pub title: Option<Scalar>,
@@ -245,10 +222,7 @@ pub struct RawReading {
 
 /// A labelled link as written.
 #[derive(Debug, Default, Clone, Deserialize)]
-#[serde(
-    deny_unknown_fields,
-    expecting = "a link: a mapping with `label` and `url`"
-)]
+#[serde(expecting = "a link: a mapping with `label` and `url`")]
 pub struct RawLink {
     /// What it is.
     pub label: Option<Scalar>,

@@ -29,6 +29,15 @@ pub struct PreviousFeed {
 }
 
 impl PreviousFeed {
+    /// A feed read from elsewhere (its public address, `crate::previous`);
+    /// `name` names it in messages.
+    pub fn from_bytes(name: &Path, bytes: &[u8]) -> Result<PreviousFeed, Error> {
+        Ok(PreviousFeed {
+            path: name.to_owned(),
+            published: read_published(name, bytes)?,
+        })
+    }
+
     /// The feed's events and zones.
     pub fn published(&self) -> &Published {
         &self.published

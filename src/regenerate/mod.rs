@@ -23,7 +23,7 @@ use crate::tzdb::Zone;
 use published::{fingerprint, Prop};
 pub use published::{Published, PublishedEvent};
 pub use report::{
-    Added, Changed, Counts, Moved, OutsideWindow, Removed, Report, TzdataChange, TZ_RULES,
+    Added, Changed, Counts, Lines, Moved, OutsideWindow, Removed, Report, TzdataChange, TZ_RULES,
 };
 
 /// What the build will do, per session, and the report of it.
@@ -137,10 +137,7 @@ fn plan_part(
             report.added.push(Added {
                 uid: s.uid.clone(),
                 summary: feed::summary(s),
-                start: match s.all_day {
-                    true => s.date.to_string(),
-                    false => local(s.local_start()),
-                },
+                start: start_of(s),
             });
             revisions.push(fresh.clone());
             continue;
@@ -158,9 +155,9 @@ fn plan_part(
             true => old.content.clone(),
             false => new.into(),
         });
-        let (fields, moved) = if old_props == new_props {
+        let (fields, moved, details) = if old_props == new_props {
             match zones.and_then(|p| moved_by_rules(p, old, s)) {
-                Some(change) => change,
+                Some((fields, moved)) => (fields, moved, Vec::new()),
                 None => {
                     report.unchanged += 1;
                     revisions.push(old.revision.clone());
@@ -169,26 +166,56 @@ fn plan_part(
             }
         } else {
             let fields = changed_fields(&old_props, &new_props);
-            let moved = fields
-                .iter()
-                .any(|f| f == "start" || f == "end")
-                .then(|| Moved {
-                    from: old
-                        .start
-                        .as_ref()
-                        .map(|(v, tzid)| published_local(v, tzid.as_deref(), &s.timezone))
-                        .unwrap_or_default(),
-                    to: local(s.local_start()),
-                    reason: None,
-                });
-            (fields, moved)
+            let was = |value: &Option<(String, Option<String>)>| {
+                value
+                    .as_ref()
+                    .map(|(v, tzid)| published_local(v, tzid.as_deref(), &s.timezone))
+                    .unwrap_or_default()
+            };
+            let (start, end) = (start_of(s), local(s.local_end()));
+            let (was_start, was_end) = (was(&old.start), was(&old.end));
+            let mut details = Vec::new();
+            let moved = fields.iter().any(|f| f == "start").then(|| Moved {
+                from: was_start.clone(),
+                to: start.clone(),
+                reason: None,
+            });
+            if fields.iter().any(|f| f == "end") && !s.all_day {
+                let hours = |from: &str, to: &str| {
+                    format!(
+                        "{}-{}",
+                        from.get(11..).unwrap_or(from),
+                        to.get(11..).unwrap_or(to)
+                    )
+                };
+                let (then, now) = (hours(&was_start, &was_end), hours(&start, &end));
+                match moved {
+                    None => details.push(format!("time {then} -> {now}")),
+                    // A move changes the end too; say so only when the hours differ.
+                    Some(_) if then != now => details.push(format!("time {then} -> {now}")),
+                    Some(_) => {}
+                }
+            }
+            details.extend(report::details(&old_props, &new_props));
+            (fields, moved, details)
         };
         let sequence = old.revision.sequence.saturating_add(1);
+        let summary = feed::summary(s);
+        let cancelled = s.status == Status::Cancelled;
         report.changed.push(Changed {
             uid: s.uid.clone(),
-            summary: feed::summary(s),
+            name: match cancelled {
+                true => summary
+                    .strip_prefix("Cancelled: ")
+                    .unwrap_or(&summary)
+                    .to_owned(),
+                false => summary.clone(),
+            },
+            summary,
+            start: start_of(s),
             fields,
-            cancelled: s.status == Status::Cancelled
+            details,
+            cancelled: cancelled
                 && !old
                     .status
                     .as_deref()
@@ -273,6 +300,14 @@ fn changed_fields(old: &[Prop], new: &[Prop]) -> Vec<String> {
     fields
 }
 
+/// A session's local start as the report says it, or its day when it is all-day.
+fn start_of(s: &Session) -> String {
+    match s.all_day {
+        true => s.date.to_string(),
+        false => local(s.local_start()),
+    }
+}
+
 fn local(t: NaiveDateTime) -> String {
     use chrono::{Datelike, Timelike};
     format!(
@@ -293,7 +328,11 @@ fn published_local(value: &str, tzid: Option<&str>, tz: &Zone) -> String {
         None => (value, false),
     };
     let Ok(t) = NaiveDateTime::parse_from_str(text, "%Y%m%dT%H%M%S") else {
-        return value.to_owned();
+        // An all-day item's DATE value.
+        return match chrono::NaiveDate::parse_from_str(text, "%Y%m%d") {
+            Ok(day) => day.to_string(),
+            Err(_) => value.to_owned(),
+        };
     };
     if is_utc && tzid.is_none() {
         local(tz.local_at(t.and_utc()))

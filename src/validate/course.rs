@@ -26,10 +26,18 @@ impl Validator<'_> {
             Some(id) => slug(id.as_str()),
             None => slug(&name),
         };
+        let timezone = match timezone {
+            Some(zone) => zone,
+            // Reported above; the sessions are still checked (see `stand_in_zone`).
+            None => {
+                self.stand_in_zone = true;
+                self.tz.zone("UTC")?
+            }
+        };
         Some(Course {
             id: if id.is_empty() { "course".into() } else { id },
             name,
-            timezone: timezone?,
+            timezone,
             url,
         })
     }

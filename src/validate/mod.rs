@@ -53,10 +53,57 @@ pub fn validate(raw: RawSchedule, tz: &TzDatabase) -> (Option<Schedule>, Vec<Fin
         tz,
         zone_names: None,
         from_defaults: Vec::new(),
+        stand_in_zone: false,
     };
     let schedule = v.schedule(raw);
+    if v.stand_in_zone {
+        v.findings.retain(|f| {
+            !matches!(
+                f.problem,
+                Problem::NonexistentLocalTime { .. } | Problem::AmbiguousLocalTime { .. }
+            )
+        });
+    }
     let has_error = v.findings.iter().any(|f| f.severity == Severity::Error);
     (schedule.filter(|_| !has_error), v.findings)
+}
+
+/// The findings that do not follow from an unknown field: a session whose
+/// `strat` is unknown (did you mean `start`?) is not also told that it
+/// lacks `start`. A field missing beside a typo of another is still said.
+pub fn besides_unknown(
+    mut findings: Vec<Finding>,
+    unknown: &[crate::load::LoadProblem],
+) -> Vec<Finding> {
+    let parent = |path: &str| path.rsplit_once('.').map_or("", |(p, _)| p).to_owned();
+    // (the mapping, the field its unknown key was probably meant to be)
+    let meant: std::collections::HashSet<(String, String)> = unknown
+        .iter()
+        .filter_map(|u| match &u.problem {
+            Problem::UnknownField {
+                suggestion: Some(s),
+                ..
+            } => Some((parent(&u.path), s.clone())),
+            _ => None,
+        })
+        .collect();
+    if meant.is_empty() {
+        return findings;
+    }
+    // A typo under `defaults:` is every session's.
+    let typo_of = |path: &str, field: &str| {
+        [path.to_owned(), parent(path)]
+            .into_iter()
+            .any(|mapping| meant.contains(&(mapping, field.to_owned())))
+            || (path.starts_with("sessions[")
+                && meant.contains(&("defaults".to_owned(), field.to_owned())))
+    };
+    findings.retain(|f| match &f.problem {
+        Problem::MissingField(field) => !typo_of(&f.path, field),
+        Problem::NoIdentity => !typo_of(&f.path, "number") && !typo_of(&f.path, "id"),
+        _ => true,
+    });
+    findings
 }
 
 struct Validator<'db> {
@@ -72,6 +119,10 @@ struct Validator<'db> {
     /// The last link resolved and its result: a zoom link from `defaults:`
     /// is the same for every session.
     last_link: Option<(String, String)>,
+    /// The course's zone is missing or unknown, and UTC stands in for it so
+    /// that the sessions are still checked; what depends on the zone (a
+    /// time that does not exist there) is not reported.
+    stand_in_zone: bool,
 }
 
 /// Where a session's value was read from. The YAML path is formatted only

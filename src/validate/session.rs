@@ -298,7 +298,28 @@ pub(super) fn parse_date(s: &str) -> Result<NaiveDate, Problem> {
     NaiveDate::parse_from_str(s, "%Y-%m-%d")
         .ok()
         .filter(|d| (1000..=9999).contains(&d.year()))
-        .ok_or_else(|| Problem::BadDate(s.into()))
+        .ok_or_else(|| no_such_day(s).unwrap_or_else(|| Problem::BadDate(s.into())))
+}
+
+/// For a date written as `YYYY-MM-DD` whose month has no such day
+/// (`2020-02-30`), the reason: "write dates as YYYY-MM-DD" would not help.
+fn no_such_day(s: &str) -> Option<Problem> {
+    let mut parts = s.split('-');
+    let (year, month, day) = (parts.next()?, parts.next()?, parts.next()?);
+    let digits = |t: &str, n: usize| t.len() == n && t.bytes().all(|b| b.is_ascii_digit());
+    if parts.next().is_some() || !digits(year, 4) || !digits(month, 2) || !digits(day, 2) {
+        return None;
+    }
+    let (year, month): (i32, u32) = (year.parse().ok()?, month.parse().ok()?);
+    let first = NaiveDate::from_ymd_opt(year, month, 1).filter(|_| year >= 1000)?;
+    let next = first.checked_add_months(chrono::Months::new(1))?;
+    let days = u32::try_from((next - first).num_days()).ok()?;
+    let day: u32 = day.parse().ok()?;
+    (day == 0 || day > days).then(|| Problem::NoSuchDay {
+        date: s.into(),
+        month: first.format("%B %Y").to_string(),
+        days,
+    })
 }
 
 pub(super) fn parse_time(s: &str) -> Result<NaiveTime, Problem> {
@@ -355,6 +376,31 @@ pub(super) fn take_text(own: &mut Option<Scalar>, default: &Option<Scalar>) -> O
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    // Test that a day the month lacks says why, and other bad dates keep the format hint.
+    #[test]
+    fn days_a_month_lacks() {
+        let why = |s: &str| parse_date(s).expect_err("bad").to_string();
+        assert_eq!(
+            why("2020-02-30"),
+            "`2020-02-30` is not a date: February 2020 has 29 days"
+        );
+        assert_eq!(
+            why("2021-02-29"),
+            "`2021-02-29` is not a date: February 2021 has 28 days"
+        );
+        assert_eq!(
+            why("2020-04-31"),
+            "`2020-04-31` is not a date: April 2020 has 30 days"
+        );
+        assert_eq!(
+            why("2020-04-00"),
+            "`2020-04-00` is not a date: April 2020 has 30 days"
+        );
+        assert_eq!(why("2020-13-01"), "`2020-13-01` is not a date");
+        assert_eq!(why("2020-4-31"), "`2020-4-31` is not a date");
+        assert_eq!(why("0999-02-30"), "`0999-02-30` is not a date");
+    }
 
     // Test that the accepted time forms parse and impossible times do not.
     #[test]

@@ -129,9 +129,8 @@ warning: schedule.yaml:1:1: the schedule has no sessions
 fn bad_date() {
     fails(
         &with("2020-09-28", "2020-02-30"),
-        r"error: schedule.yaml:8:5: Lecture 1, field `date`: `2020-02-30` is not a date
- 8 |     date: 2020-02-30
-  hint: write dates as YYYY-MM-DD, e.g. 2020-09-28",
+        r"error: schedule.yaml:8:5: Lecture 1, field `date`: `2020-02-30` is not a date: February 2020 has 29 days
+ 8 |     date: 2020-02-30",
     );
 }
 

@@ -12,14 +12,15 @@ use std::process::Command;
 /// Build the page of `schedule` into a Jekyll site whose config holds a
 /// secret, run `jekyll build --safe`, and return the page's HTML.
 fn jekyll_html(schedule: &Path) -> String {
+    jekyll_html_with(schedule, "title: Course\nsecret: LEAKED-SECRET\n")
+}
+
+/// [`jekyll_html`] with this `_config.yml`.
+fn jekyll_html_with(schedule: &Path, config: &str) -> String {
     let dir = tempfile::tempdir().expect("tempdir");
     let site = dir.path().join("site");
     std::fs::create_dir(&site).expect("site");
-    std::fs::write(
-        site.join("_config.yml"),
-        "title: Course\nsecret: LEAKED-SECRET\n",
-    )
-    .expect("config");
+    std::fs::write(site.join("_config.yml"), config).expect("config");
     let page = site.join("schedule.md");
     let o = common::run(
         &common::root(),
@@ -274,4 +275,38 @@ fn migrated_page_renders_with_a_subscribe_block() {
         ),
         "{html}"
     );
+}
+
+// Test that every link on the page, rendered by Jekyll for a course site in
+// a folder (`baseurl: /my-course`) under `permalink: /schedule/`, resolves
+// from the page's address to exactly the URL the feed gives for it: the
+// page and the feed always send students to the same file.
+#[test]
+fn page_links_resolve_where_the_feed_links_do() {
+    let yaml = common::root().join("tests/fixtures/relative_links.yaml");
+    let html = jekyll_html_with(&yaml, "title: Course\nbaseurl: /my-course\n");
+    let page = url::Url::parse("https://example.org/my-course/schedule/").expect("url");
+    let mut on_page: Vec<String> = hrefs(&html)
+        .iter()
+        .filter(|h| !h.starts_with('#'))
+        .map(|h| page.join(h).expect("resolves").to_string())
+        .collect();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let o = common::run(
+        dir.path(),
+        &["build", yaml.to_str().expect("utf8"), "-o", "f.ics"],
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let feed = std::fs::read_to_string(dir.path().join("f.ics")).expect("feed");
+    let events = common::parse(&feed);
+    let mut in_feed: Vec<String> = events[0]
+        .description
+        .split_whitespace()
+        .filter(|w| w.starts_with("https://"))
+        .map(str::to_owned)
+        .collect();
+    on_page.sort();
+    in_feed.sort();
+    assert_eq!(on_page, in_feed);
+    assert_eq!(in_feed.len(), 9, "{in_feed:#?}");
 }

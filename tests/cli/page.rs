@@ -357,3 +357,58 @@ fn plus_in_a_link_is_the_same_in_feed_and_page() {
         .read("p.md")
         .contains("* C++ [[pdf](/papers/C++ and A+B.pdf)]"));
 }
+
+// Test that a relative link leads where the feed's does: the feed resolves
+// `papers/a paper.pdf` against course.url, and the page writes the same
+// URL from the site's root (`/my-course/papers/a%20paper.pdf`), not the
+// relative form, which under `permalink: /schedule/` would be
+// `/schedule/papers/...`. Root-relative and absolute links stay as written.
+#[test]
+fn relative_links_lead_where_the_feed_does() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let yaml = root().join("tests/fixtures/relative_links.yaml");
+    let yaml = yaml.to_str().expect("utf8");
+    let o = run(dir.path(), &["page", yaml, "-o", "p.md"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(
+        read(&dir.path().join("p.md")),
+        "---
+layout: page
+title: Schedule
+permalink: /schedule/
+---
+
+# Lecture Session 1: Sep. 28, 15:00-17:00 [[zoom](https://example.zoom.us/j/1)] [[slides](/my-course/slides/1.pdf)] [[video](https://play.example.org/1)]
+#### **Reading material**
+* A paper under the course [[pdf](/my-course/papers/a%20paper.pdf)]
+* One up [[pdf](/shared/b.pdf)]
+* At the site root [[pdf](/papers/c.pdf)]
+* With a query [[pdf](/my-course/papers/d.pdf?v=2#page=3)]
+* Elsewhere [[pdf](https://other.org/e.pdf)] [[code](/my-course/code/e.zip)]
+"
+    );
+    let o = run(dir.path(), &["build", yaml, "-o", "f.ics"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let events = common::parse(&read(&dir.path().join("f.ics")));
+    assert_eq!(
+        events[0].description,
+        "Zoom: https://example.zoom.us/j/1
+
+Links:
+- slides: https://example.org/my-course/slides/1.pdf
+- video: https://play.example.org/1
+
+Reading material:
+- A paper under the course
+  https://example.org/my-course/papers/a%20paper.pdf
+- One up
+  https://example.org/shared/b.pdf
+- At the site root
+  https://example.org/papers/c.pdf
+- With a query
+  https://example.org/my-course/papers/d.pdf?v=2#page=3
+- Elsewhere
+  https://other.org/e.pdf
+  code: https://example.org/my-course/code/e.zip"
+    );
+}

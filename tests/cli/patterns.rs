@@ -98,7 +98,7 @@ fn holiday_changes_only_its_occurrence() {
     let stdout = build_in(d, &with_holiday, "1700000000");
     assert_eq!(
         stdout,
-        "cancelled  Cancelled: Lecture 3: Distributed learning: model-parallelization\n\
+        "cancelled  Lecture 3: Distributed learning: model-parallelization (Mon 2020-10-26 15:00): note added \"No class: Autumn break.\"\n\
          0 added, 1 changed, 0 removed, 17 unchanged\n\
          s.ics: 12 sessions and 6 deadlines, 2020-09-28 to 2020-12-18; tz database 2026f (TZDIR) (written)\n"
     );
@@ -137,7 +137,7 @@ fn moved_occurrence_keeps_its_uid() {
     let stdout = build_in(d, &moved, "1700000000");
     assert_eq!(
         stdout,
-        "moved      Discussion 2: Distributed learning: data-parallelization: 2020-10-19 15:00 -> 2020-10-27 15:00\n\
+        "moved      Discussion 2: Distributed learning: data-parallelization (Mon 2020-10-19 15:00 -> Tue 2020-10-27 15:00)\n\
          0 added, 1 changed, 0 removed, 17 unchanged\n\
          s.ics: 12 sessions and 6 deadlines, 2020-09-28 to 2020-12-18; tz database 2026f (TZDIR) (written)\n"
     );

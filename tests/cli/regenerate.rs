@@ -191,6 +191,102 @@ fn add_a_session() {
     assert_eq!(exam.start.to_rfc3339(), "2021-01-11T07:00:00+00:00");
 }
 
+// Test that the report says, in the schedule's words, what happened to
+// which session and when: a cancellation without "Cancelled:" twice, a
+// move with both days, and each other change by the field a teacher edits
+// (room, zoom, note, topic, readings, links, the end time).
+#[test]
+fn report_says_what_happened_in_words() {
+    let c = Course::published();
+    c.edit(
+        "number: 4\n    date: 2020-11-09",
+        "number: 4\n    date: 2020-11-09\n    status: cancelled",
+    );
+    c.edit(
+        "number: 1\n    date: 2020-10-05",
+        "number: 1\n    date: 2020-10-05\n    room: Sal C\n    note: Bring a laptop.",
+    );
+    c.edit(
+        "    readings:\n      - title: \"Communication-Efficient",
+        "    readings:\n      - {title: Extra reading, url: papers/extra.pdf}\n      - title: \"Communication-Efficient",
+    );
+    c.edit("date: 2020-10-19", "date: 2020-10-27");
+    c.edit(
+        "number: 3\n    date: 2020-10-26\n    topic: \"Distributed learning: model-parallelization\"",
+        "number: 3\n    date: 2020-10-26\n    topic: Model parallelism\n    end: \"18:00\"\n    zoom: https://kth-se.zoom.us/j/1\n    links: [{label: slides, url: /slides/3.pdf}]",
+    );
+    // The same in JSON, for scripts: each phrase, the name, the start.
+    let json = c.rebuild_json(&["--dry-run"]);
+    assert_eq!(
+        json["changed"][0]["details"],
+        serde_json::json!([
+            "room added \"Sal C\"",
+            "reading added \"Extra reading\"",
+            "note added \"Bring a laptop.\""
+        ])
+    );
+    assert_eq!(
+        (
+            &json["changed"][3]["name"],
+            &json["changed"][3]["start"],
+            &json["changed"][3]["cancelled"]
+        ),
+        (
+            &serde_json::json!("Lecture 4: Robust learning, e.g., byzantine-resilient learning"),
+            &serde_json::json!("2020-11-09 15:00"),
+            &serde_json::json!(true)
+        )
+    );
+    let out = c.build(&[], Some(T2));
+    assert!(out.status.success());
+    assert_eq!(
+        String::from_utf8(out.stdout).expect("utf8"),
+        "changed    Discussion 1: Fundamental of ML, e.g., scalability, batch size, etc. (Mon 2020-10-05 15:00): room added \"Sal C\"; reading added \"Extra reading\"; note added \"Bring a laptop.\"\n\
+         moved      Discussion 2: Distributed learning: data-parallelization (Mon 2020-10-19 15:00 -> Tue 2020-10-27 15:00)\n\
+         changed    Lecture 3: Model parallelism (Mon 2020-10-26 15:00): time 15:00-17:00 -> 15:00-18:00; topic \"Distributed learning: model-parallelization\" -> \"Model parallelism\"; zoom \"https://kth-se.zoom.us/j/2884945301\" -> \"https://kth-se.zoom.us/j/1\"; link added \"slides\"\n\
+         cancelled  Lecture 4: Robust learning, e.g., byzantine-resilient learning (Mon 2020-11-09 15:00)\n\
+         0 added, 4 changed, 0 removed, 14 unchanged\n\
+         public/schedule.ics: 12 sessions and 6 deadlines, 2020-09-28 to 2020-12-18, 1 warning; tz database 2026f (TZDIR) (written)\n\
+         public/schedule.md: page (written)\n"
+    );
+}
+
+// Test that a removed reading, a reading made optional, a changed link and
+// a session no longer cancelled are each said, and a deadline's new day.
+#[test]
+fn report_says_removals_and_restorations() {
+    let c = Course::published();
+    c.edit(
+        "number: 4\n    date: 2020-11-09",
+        "number: 4\n    date: 2020-11-09\n    status: cancelled",
+    );
+    assert!(c.build(&[], Some(T2)).status.success());
+    c.edit("    status: cancelled\n", "");
+    c.edit(
+        "      - title: Measuring the Effects of Data Parallelism on Neural Network Training\n        url: /papers/2019 - Measuring the Effects of Data Parallelism on Neural Network Training.pdf\n",
+        "",
+    );
+    c.edit(
+        "      - title: \"Accurate, Large Minibatch SGD: Training ImageNet in 1 Hour\"\n",
+        "      - title: \"Accurate, Large Minibatch SGD: Training ImageNet in 1 Hour\"\n        optional: true\n",
+    );
+    c.edit(
+        "{title: Report 2, date: 2020-10-26}",
+        "{title: Report 2, date: 2020-10-27}",
+    );
+    let out = c.build(&[], Some("1602000000"));
+    assert!(out.status.success());
+    assert_eq!(
+        String::from_utf8(out.stdout).expect("utf8"),
+        "changed    Lecture 1: Fundamental of ML, e.g., scalability, batch size, etc.. (Mon 2020-09-28 15:00): reading \"Accurate, Large Minibatch SGD: Training ImageNet in 1 Hour\" now optional; reading removed \"Measuring the Effects of Data Parallelism on Neural Network...\"\n\
+         changed    Lecture 4: Robust learning, e.g., byzantine-resilient learning (Mon 2020-11-09 15:00): no longer cancelled\n\
+         moved      Deadline: Report 2 (Mon 2020-10-26 -> Tue 2020-10-27)\n\
+         0 added, 3 changed, 0 removed, 15 unchanged\n\
+         public/schedule.ics: 12 sessions and 6 deadlines, 2020-09-28 to 2020-12-18; tz database 2026f (TZDIR) (written)\n\
+         public/schedule.md: page (written)\n"
+    );
+}
+
 // Test that cancelling keeps the event, marks it, bumps SEQUENCE and reports it.
 #[test]
 fn cancel_a_session() {
@@ -203,7 +299,7 @@ fn cancel_a_session() {
     assert!(out.status.success());
     let stdout = String::from_utf8(out.stdout).expect("utf8");
     // Reported once: the cancellation is the change.
-    assert!(stdout.starts_with("cancelled  Cancelled: Discussion 2: Distributed learning: data-parallelization\n0 added, 1 changed, 0 removed, 17 unchanged\n"), "{stdout}");
+    assert!(stdout.starts_with("cancelled  Discussion 2: Distributed learning: data-parallelization (Mon 2020-10-19 15:00)\n0 added, 1 changed, 0 removed, 17 unchanged\n"), "{stdout}");
     let events = c.events();
     let d2 = by_uid(&events, D2);
     assert_eq!((d2.sequence, d2.status.as_deref()), (1, Some("CANCELLED")));
@@ -260,7 +356,7 @@ fn dry_run_writes_nothing() {
     let out = c.build(&["--dry-run"], Some(T2));
     assert!(out.status.success());
     let stdout = String::from_utf8(out.stdout).expect("utf8");
-    assert!(stdout.starts_with("moved      Discussion 2: Distributed learning: data-parallelization: 2020-10-19 15:00 -> 2020-10-20 15:00\n"), "{stdout}");
+    assert!(stdout.starts_with("moved      Discussion 2: Distributed learning: data-parallelization (Mon 2020-10-19 15:00 -> Tue 2020-10-20 15:00)\n"), "{stdout}");
     assert!(stdout.contains("(dry run, nothing written)"));
     assert_eq!(c.feed(), before);
 }
