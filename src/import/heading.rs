@@ -1,37 +1,13 @@
 //! A session heading of a page: kind, number, date, time range, room,
 //! zoom link and other links, however the page spells them.
 
-use chrono::{NaiveDate, NaiveTime};
+use chrono::NaiveTime;
 
+use super::found::{MonthDay, OutLink, PageSession};
 use super::text::{take_links, unescape_html};
-use super::yaml::{OutLink, OutReading};
 
 /// Start and end of a session.
 pub(super) type TimeRange = (NaiveTime, NaiveTime);
-
-/// Month, day and the year when the page writes one.
-pub(super) type MonthDay = (u32, u32, Option<i32>);
-
-#[derive(Debug, Default)]
-pub(super) struct PageSession {
-    pub(super) kind: String,
-    pub(super) number: Option<u32>,
-    pub(super) month_day: Option<MonthDay>,
-    pub(super) date: Option<NaiveDate>,
-    pub(super) start: Option<NaiveTime>,
-    pub(super) end: Option<NaiveTime>,
-    pub(super) zoom: Option<String>,
-    pub(super) room: Option<String>,
-    pub(super) status: Option<&'static str>,
-    pub(super) topic: Option<String>,
-    pub(super) readings: Vec<OutReading>,
-    pub(super) links: Vec<OutLink>,
-    pub(super) notes: Vec<String>,
-    /// The groups it is for, from `(group A)` or `(groups A, B)`.
-    pub(super) groups: Vec<String>,
-    /// The index of the module it is listed under, in the module layout.
-    pub(super) module: Option<usize>,
-}
 
 /// A session heading, or None when the heading is something else.
 pub(super) fn parse_heading(text: &str) -> Result<Option<PageSession>, String> {

@@ -12,16 +12,19 @@ use chrono::{NaiveDate, NaiveTime};
 
 use crate::error::{Diagnostic, Error, Problem, Severity};
 
+mod found;
 mod heading;
 mod text;
 mod yaml;
 
-use heading::{month_name, parse_heading, PageSession};
+use found::OutReading;
+use found::{PageModule, PageSession};
+use heading::{month_name, parse_heading};
 use text::{
     heading_name, is_relative, is_separator, label, list_item, parse_reading, readings_label,
     strip_emphasis, strip_label, unescape_html,
 };
-use yaml::{to_schedule, OutReading};
+use yaml::to_schedule;
 
 /// What the page does not say, given on the command line.
 #[derive(Debug, Clone)]
@@ -64,17 +67,6 @@ pub const DEFAULT_TIMEZONE: &str = "Europe/Stockholm";
 /// Where an imported course's site serves its feed (`feed.url`), relative
 /// to the site: a Jekyll site serves a `schedule.ics` at its root there.
 pub const DEFAULT_FEED_URL: &str = "/schedule.ics";
-
-/// A module heading of the page and the readings listed under it.
-#[derive(Debug)]
-struct PageModule {
-    line: usize,
-    raw: String,
-    title: String,
-    readings: Vec<OutReading>,
-    sessions: usize,
-    before_sessions: bool,
-}
 
 /// Turn `page` into schedule YAML.
 pub fn import(page: &str, file: &Path, options: &Options) -> Result<Imported, Error> {

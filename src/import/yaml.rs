@@ -6,8 +6,8 @@ use std::collections::HashMap;
 use chrono::NaiveTime;
 use serde::Serialize;
 
-use super::heading::PageSession;
-use super::{Options, PageModule};
+use super::found::{OutLink, OutReading, PageModule, PageSession};
+use super::Options;
 
 #[derive(Debug, Serialize)]
 pub(super) struct OutSchedule {
@@ -90,23 +90,6 @@ pub(super) struct OutSession {
     pub(super) module: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(super) groups: Option<Vec<String>>,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub(super) struct OutReading {
-    pub(super) title: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub(super) url: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub(super) links: Option<Vec<OutLink>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub(super) optional: Option<bool>,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub(super) struct OutLink {
-    pub(super) label: String,
-    pub(super) url: String,
 }
 
 /// The value every session shares, if they all have the same one.
