@@ -27,6 +27,8 @@ pub(super) struct PageSession {
     pub(super) groups: Vec<String>,
     /// The index of the module it is listed under, in the module layout.
     pub(super) module: Option<usize>,
+    /// Its line on the page.
+    pub(super) line: usize,
 }
 
 /// A module heading of the page and the readings listed under it.

@@ -12,6 +12,9 @@ use chrono::{NaiveDate, NaiveTime};
 
 use crate::error::{Diagnostic, Error, Problem, Severity};
 
+mod blocks;
+mod dated;
+mod dates;
 mod found;
 mod heading;
 mod text;
@@ -24,13 +27,14 @@ use text::{
     heading_name, is_relative, is_separator, label, list_item, parse_reading, readings_label,
     strip_emphasis, strip_label, unescape_html,
 };
-use yaml::to_schedule;
+use yaml::{to_schedule, Extras, PageParts};
 
 /// What the page does not say, given on the command line.
 #[derive(Debug, Clone)]
 pub struct Options {
-    /// The year of the first session, when the page's dates have none.
-    pub year: i32,
+    /// The year of the first session, when the page's dates have none
+    /// (then the year the page's title or introduction names is taken).
+    pub year: Option<i32>,
     /// Calendar name (default: the front matter's title).
     pub name: Option<String>,
     /// Course id for UIDs.
@@ -68,20 +72,211 @@ pub const DEFAULT_TIMEZONE: &str = "Europe/Stockholm";
 /// to the site: a Jekyll site serves a `schedule.ics` at its root there.
 pub const DEFAULT_FEED_URL: &str = "/schedule.ics";
 
+/// No page nests brackets this deep; the schedule loader refuses YAML
+/// that does (see load/guards.rs), so the page is refused at its line.
+const MAX_BRACKET_DEPTH: usize = 64;
+
 /// Turn `page` into schedule YAML.
 pub fn import(page: &str, file: &Path, options: &Options) -> Result<Imported, Error> {
     let text = page.replace("\r\n", "\n");
     let lines: Vec<&str> = text.split('\n').collect();
-    let (front_matter, body_from) = front_matter(&lines);
-    let mut reader = PageReader::new(file, options);
-    for (n, raw) in lines.iter().enumerate().skip(body_from) {
-        reader.line(n + 1, raw).map_err(|p| {
-            Error::Invalid(vec![reader
-                .diagnostic(Severity::Error, n + 1, p)
-                .showing(raw)])
-        })?;
+    let stop = |line: usize, problem: Problem| {
+        let mut d = Diagnostic::at(Severity::Error, file, line, problem);
+        if let Some(raw) = line.checked_sub(1).and_then(|l| lines.get(l)) {
+            d = d.showing(raw);
+        }
+        Error::Invalid(vec![d])
+    };
+    if let Some((line, column)) = too_deep(&lines) {
+        let problem = Problem::Import {
+            message: format!("brackets nested more than {MAX_BRACKET_DEPTH} levels deep"),
+            hint: Some("close the brackets, or escape them as `\\[`".into()),
+        };
+        // The line up to where it crosses, as the line may be very long.
+        let raw = lines[line - 1];
+        let shown: String = raw.chars().take(column.min(80)).collect();
+        let mut d = Diagnostic::at(Severity::Error, file, line, problem).showing(&shown);
+        d.column = column;
+        return Err(Error::Invalid(vec![d]));
     }
+    let (front_matter, body_from) = front_matter(&lines);
+    let body = lines[body_from..].join("\n");
+    let blocks = blocks::read(&body, body_from + 1);
+    let page_year = page_year(front_matter.as_deref(), &blocks);
+    let mut reader = PageReader::new(file, options, page_year.as_ref().map(|y| y.0));
+    for (n, raw) in lines.iter().enumerate().skip(body_from) {
+        reader.line(n + 1, raw).map_err(|p| stop(n + 1, p))?;
+    }
+    if !reader.sessions.is_empty() {
+        return reader.finish(front_matter);
+    }
+    // Not the layout this tool writes: any page with dated sessions.
+    let given = dated::Given {
+        year: options.year,
+        page_year,
+        times: options.start.zip(options.end),
+        url: options.url.as_deref().and_then(|u| url::Url::parse(u).ok()),
+    };
+    let found = dated::read(&blocks, &given).map_err(|(line, p)| stop(line, p))?;
+    if found.sessions.is_empty() {
+        let (line, problem) = nothing_found(&text, &blocks, &found);
+        return Err(stop(line, problem));
+    }
+    let mut reader = PageReader::new(file, options, None);
+    reader.sessions = found.sessions;
+    for (line, problem) in found.warnings {
+        let problem = reader.diagnostic(Severity::Warning, line, problem);
+        reader.warnings.push(match lines.get(line.wrapping_sub(1)) {
+            Some(raw) => problem.showing(raw),
+            None => problem,
+        });
+    }
+    reader.extras = Extras {
+        holidays: found.holidays,
+        deadlines: found.deadlines,
+    };
     reader.finish(front_matter)
+}
+
+/// The line and column where brackets first nest past [`MAX_BRACKET_DEPTH`].
+fn too_deep(lines: &[&str]) -> Option<(usize, usize)> {
+    let mut depth = 0usize;
+    for (n, line) in lines.iter().enumerate() {
+        for (column, c) in line.chars().enumerate() {
+            match c {
+                '[' | '{' => {
+                    depth += 1;
+                    if depth > MAX_BRACKET_DEPTH {
+                        return Some((n + 1, column + 1));
+                    }
+                }
+                ']' | '}' => depth = depth.saturating_sub(1),
+                _ => {}
+            }
+        }
+    }
+    None
+}
+
+/// The year a page names for itself: in its front matter's title, its
+/// first heading, or a term in its introduction (`Spring 2019`), with
+/// where it was found.
+fn page_year(front_matter: Option<&str>, blocks: &blocks::Blocks) -> Option<(i32, String)> {
+    let year_in = |text: &str| {
+        text.split(|c: char| !c.is_ascii_digit())
+            .filter(|w| w.len() == 4)
+            .filter_map(|w| w.parse::<i32>().ok())
+            .find(|y| (1990..2100).contains(y))
+    };
+    if let Some(y) = front_matter_value(front_matter, "title")
+        .as_deref()
+        .and_then(year_in)
+    {
+        return Some((y, "the front matter's title".into()));
+    }
+    const TERMS: &[&str] = &[
+        "spring",
+        "fall",
+        "autumn",
+        "summer",
+        "winter",
+        "semester",
+        "term",
+        "ht",
+        "vt",
+        "semestre",
+        "wintersemester",
+        "sommersemester",
+        "ws",
+        "ss",
+        "printemps",
+        "automne",
+        "otoño",
+        "primavera",
+        "outono",
+        "inverno",
+        "invierno",
+        "verano",
+    ];
+    for b in blocks.blocks.iter().take(40) {
+        let text = blocks::inline(&b.cells.join(" ")).text;
+        if !dates::find_dates(&text).is_empty() {
+            break;
+        }
+        let heading = matches!(b.shape, blocks::Shape::Heading(1));
+        let words: Vec<&str> = text.split_whitespace().collect();
+        for pair in words.windows(2) {
+            let term = pair[0]
+                .trim_matches(|c: char| !c.is_alphanumeric())
+                .to_lowercase();
+            let year = year_in(pair[1].trim_matches(|c: char| !c.is_alphanumeric()));
+            if let (Some(y), true) = (year, heading || TERMS.contains(&term.as_str())) {
+                return Some((y, format!("line {}", b.line)));
+            }
+        }
+        if heading {
+            if let Some(y) = year_in(&text) {
+                return Some((y, format!("the title at line {}", b.line)));
+            }
+        }
+    }
+    None
+}
+
+/// The one error of a page without dated sessions: what import looked
+/// for, and what it found instead.
+fn nothing_found(text: &str, blocks: &blocks::Blocks, found: &dated::Dated) -> (usize, Problem) {
+    let looked = "looked for headings, table rows and list items that start with a date (`## Lecture 1 (Sep 7)`, `| 9/6/22 | ... |`, `* Aug 24th, Friday: ...`)";
+    let (line, what, hint) = if let Some((line, source)) = &blocks.liquid_data {
+        (
+            *line,
+            format!("a Liquid loop over {source}"),
+            format!(
+                "import the data file instead: `_data/{}.yml` (or .json, .csv) holds the schedule",
+                source.trim_start_matches("site.data.")
+            ),
+        )
+    } else if let Some(at) = text.find("<!--").filter(|&at| {
+        let end = text[at..].find("-->").map_or(text.len(), |e| at + e);
+        !dates::find_dates(&text[at..end]).is_empty()
+    }) {
+        (
+            text[..at].matches('\n').count() + 1,
+            "dates only inside HTML comments, which the page does not show".into(),
+            "take the sessions out of the comment if they are meant".into(),
+        )
+    } else if !found.holidays.is_empty() || !found.deadlines.is_empty() {
+        (
+            0,
+            format!(
+                "{} days without class and {} deadlines, but no session",
+                found.holidays.len(),
+                found.deadlines.len()
+            ),
+            "write the YAML's sessions by hand, or as a pattern (see README)".into(),
+        )
+    } else {
+        let count =
+            |f: fn(&blocks::Shape) -> bool| blocks.blocks.iter().filter(|b| f(&b.shape)).count();
+        let headings = count(|s| matches!(s, blocks::Shape::Heading(_)));
+        let rows = count(|s| matches!(s, blocks::Shape::Row { .. }));
+        let items = count(|s| matches!(s, blocks::Shape::Item(_)));
+        (
+            0,
+            format!(
+                "{}, {} and {}, none with a date",
+                plural(headings, "heading"),
+                plural(rows, "table row"),
+                plural(items, "list item")
+            ),
+            "add the dates to the page, or write the YAML by hand (see README)".into(),
+        )
+    };
+    let problem = Problem::Import {
+        message: format!("no dated sessions found: {looked}; found {what}"),
+        hint: Some(hint),
+    };
+    (line, problem)
 }
 
 /// The front matter, between two `---` lines at the top, and the index of
@@ -138,12 +333,13 @@ struct PageReader<'a> {
     current_module: Option<(usize, usize)>,
     in_readings: bool,
     in_optional: bool,
-    year: i32,
+    year: Option<i32>,
     last_month: Option<u32>,
+    extras: Extras,
 }
 
 impl<'a> PageReader<'a> {
-    fn new(file: &'a Path, options: &'a Options) -> Self {
+    fn new(file: &'a Path, options: &'a Options, page_year: Option<i32>) -> Self {
         PageReader {
             file,
             options,
@@ -154,8 +350,9 @@ impl<'a> PageReader<'a> {
             current_module: None,
             in_readings: false,
             in_optional: false,
-            year: options.year,
+            year: options.year.or(page_year),
             last_month: None,
+            extras: Extras::default(),
         }
     }
 
@@ -178,7 +375,7 @@ impl<'a> PageReader<'a> {
         if (1..=3).contains(&hashes) {
             let heading = strip_emphasis(line[hashes..].trim());
             if let Some(s) = parse_heading(heading.trim()).map_err(Problem::PageHeading)? {
-                return self.session(hashes, s);
+                return self.session(line_no, hashes, s);
             }
             // A top-level heading that is not a session starts a module.
             if hashes == 1 {
@@ -205,14 +402,21 @@ impl<'a> PageReader<'a> {
 
     /// A session heading: its date (the year rolls over when the month
     /// goes back, a term across New Year), its times, its module.
-    fn session(&mut self, hashes: usize, mut s: PageSession) -> Result<(), Problem> {
+    fn session(&mut self, line: usize, hashes: usize, mut s: PageSession) -> Result<(), Problem> {
         let (month, day, written_year) = s.month_day.take().unwrap_or((1, 1, None));
-        match written_year {
-            Some(y) => self.year = y,
-            None if self.last_month.is_some_and(|m| month < m) => self.year += 1,
-            None => {}
-        }
-        let year = self.year;
+        let year = match (written_year, self.year) {
+            (Some(y), _) => y,
+            (None, Some(y)) if self.last_month.is_some_and(|m| month < m) => y + 1,
+            (None, Some(y)) => y,
+            (None, None) => {
+                return Err(Problem::Import {
+                    message: "this date has no year, and neither has the page's title, front matter or introduction".into(),
+                    hint: Some("pass --year with the year of the first session".into()),
+                })
+            }
+        };
+        self.year = Some(year);
+        s.line = line;
         let date = NaiveDate::from_ymd_opt(year, month, day).ok_or_else(|| {
             Problem::PageHeading(format!("{} {day}, {year} is not a date", month_name(month)))
         })?;
@@ -312,6 +516,10 @@ impl<'a> PageReader<'a> {
                 problem,
             )]));
         }
+        for (line, problem) in number_by_place(&mut self.sessions) {
+            let warning = self.diagnostic(Severity::Warning, line, problem);
+            self.warnings.push(warning);
+        }
         let count = self.sessions.len();
         let title = front_matter_value(front_matter.as_deref(), "title");
         if self.options.timezone.is_none() {
@@ -333,15 +541,14 @@ impl<'a> PageReader<'a> {
                 .push(self.diagnostic(Severity::Note, 0, problem));
         }
         let permalink = front_matter_value(front_matter.as_deref(), "permalink");
-        let schedule = to_schedule(
-            &self.modules,
-            self.sessions,
+        let page = PageParts {
             front_matter,
-            self.intro,
-            self.options,
+            intro: self.intro,
             title,
             permalink,
-        );
+            extras: std::mem::take(&mut self.extras),
+        };
+        let schedule = to_schedule(page, &self.modules, self.sessions, self.options);
         // The import's own structs always serialize.
         let yaml = serde_yaml::to_string(&schedule).unwrap_or_default();
         let yaml = format!(
@@ -354,4 +561,55 @@ impl<'a> PageReader<'a> {
             warnings: self.warnings,
         })
     }
+}
+
+/// Number each session by its place among all sessions of its kind, so
+/// that no two share a number; a number the page writes that disagrees
+/// with the place is a warning at its line.
+fn number_by_place(sessions: &mut [PageSession]) -> Vec<(usize, Problem)> {
+    let mut places: std::collections::HashMap<String, u32> = std::collections::HashMap::new();
+    let mut warnings = Vec::new();
+    for s in sessions.iter_mut() {
+        let place = places.entry(s.kind.clone()).or_insert(0);
+        *place += 1;
+        if let Some(written) = s.number.filter(|&n| n != *place) {
+            warnings.push((
+                s.line,
+                Problem::Import {
+                    message: format!(
+                        "{} {written} is the {} {} on the page: imported as {} {}",
+                        s.kind,
+                        ordinal(*place),
+                        s.kind,
+                        s.kind,
+                        place
+                    ),
+                    hint: Some(
+                        "correct the number on the page or in the YAML if the place is wrong"
+                            .into(),
+                    ),
+                },
+            ));
+        }
+        s.number = Some(*place);
+    }
+    warnings
+}
+
+fn plural(n: usize, word: &str) -> String {
+    match n {
+        1 => format!("1 {word}"),
+        n => format!("{n} {word}s"),
+    }
+}
+
+fn ordinal(n: u32) -> String {
+    let suffix = match (n % 10, n % 100) {
+        (_, 11..=13) => "th",
+        (1, _) => "st",
+        (2, _) => "nd",
+        (3, _) => "rd",
+        _ => "th",
+    };
+    format!("{n}{suffix}")
 }

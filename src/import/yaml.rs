@@ -1,8 +1,6 @@
 //! The schedule YAML an import writes: the page's sessions, modules and
 //! settings in the format `check` reads.
 
-use std::collections::HashMap;
-
 use chrono::NaiveTime;
 use serde::Serialize;
 
@@ -20,7 +18,21 @@ pub(super) struct OutSchedule {
     pub(super) modules: Vec<OutModule>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(super) defaults: Option<OutSession>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub(super) holidays: Vec<OutDated>,
     pub(super) sessions: Vec<OutSession>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub(super) deadlines: Vec<OutDated>,
+}
+
+/// A holiday (`name`) or a deadline (`title`) and its date.
+#[derive(Debug, Serialize)]
+pub(super) struct OutDated {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(super) title: Option<String>,
+    pub(super) date: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(super) name: Option<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -105,15 +117,38 @@ pub(super) fn shared<T: Clone + PartialEq>(values: impl Iterator<Item = Option<T
     first.flatten()
 }
 
+/// What a page holds besides its sessions and modules.
+#[derive(Debug, Default)]
+pub(super) struct Extras {
+    /// Days without class: date, name.
+    pub(super) holidays: Vec<(chrono::NaiveDate, String)>,
+    /// Dated items due: date, title.
+    pub(super) deadlines: Vec<(chrono::NaiveDate, String)>,
+}
+
+/// The page's own parts, besides its sessions and modules.
+#[derive(Debug, Default)]
+pub(super) struct PageParts {
+    pub(super) front_matter: Option<String>,
+    pub(super) intro: Vec<String>,
+    pub(super) title: Option<String>,
+    pub(super) permalink: Option<String>,
+    pub(super) extras: Extras,
+}
+
 pub(super) fn to_schedule(
+    page: PageParts,
     modules: &[PageModule],
     sessions: Vec<PageSession>,
-    front_matter: Option<String>,
-    intro: Vec<String>,
     options: &Options,
-    title: Option<String>,
-    permalink: Option<String>,
 ) -> OutSchedule {
+    let PageParts {
+        front_matter,
+        intro,
+        title,
+        permalink,
+        extras,
+    } = page;
     let hhmm = |t: NaiveTime| t.format("%H:%M").to_string();
     // Values all sessions share go to `defaults:`, as staff would write them.
     let start = shared(sessions.iter().map(|s| s.start.map(hhmm)));
@@ -135,33 +170,24 @@ pub(super) fn to_schedule(
     };
     let has_defaults =
         defaults.start.is_some() || defaults.zoom.is_some() || defaults.url.is_some();
-    let mut numbers: HashMap<String, u32> = HashMap::new();
     let out_sessions = sessions
         .into_iter()
-        .map(|s| {
-            // Sessions without a number are numbered in order of appearance.
-            let number = s.number.unwrap_or_else(|| {
-                let n = numbers.entry(s.kind.clone()).or_insert(0);
-                *n += 1;
-                *n
-            });
-            OutSession {
-                kind: Some(s.kind),
-                number: Some(number),
-                date: s.date.map(|d| d.format("%Y-%m-%d").to_string()),
-                start: s.start.map(hhmm).filter(|v| Some(v) != start.as_ref()),
-                end: s.end.map(hhmm).filter(|v| Some(v) != end.as_ref()),
-                topic: s.topic,
-                zoom: s.zoom.filter(|z| Some(z) != zoom.as_ref()),
-                room: s.room,
-                url: None,
-                status: s.status.map(str::to_owned),
-                note: (!s.notes.is_empty()).then(|| s.notes.join("\n")),
-                readings: (!s.readings.is_empty()).then_some(s.readings),
-                links: (!s.links.is_empty()).then_some(s.links),
-                module: s.module.map(|m| format!("m{}", m + 1)),
-                groups: (!s.groups.is_empty()).then_some(s.groups),
-            }
+        .map(|s| OutSession {
+            kind: Some(s.kind),
+            number: s.number,
+            date: s.date.map(|d| d.format("%Y-%m-%d").to_string()),
+            start: s.start.map(hhmm).filter(|v| Some(v) != start.as_ref()),
+            end: s.end.map(hhmm).filter(|v| Some(v) != end.as_ref()),
+            topic: s.topic,
+            zoom: s.zoom.filter(|z| Some(z) != zoom.as_ref()),
+            room: s.room,
+            url: None,
+            status: s.status.map(str::to_owned),
+            note: (!s.notes.is_empty()).then(|| s.notes.join("\n")),
+            readings: (!s.readings.is_empty()).then_some(s.readings),
+            links: (!s.links.is_empty()).then_some(s.links),
+            module: s.module.map(|m| format!("m{}", m + 1)),
+            groups: (!s.groups.is_empty()).then_some(s.groups),
         })
         .collect();
     let intro = intro.join("\n").trim().to_owned();
@@ -208,6 +234,24 @@ pub(super) fn to_schedule(
         }),
         page,
         defaults: has_defaults.then_some(defaults),
+        holidays: extras
+            .holidays
+            .into_iter()
+            .map(|(d, name)| OutDated {
+                title: None,
+                date: d.format("%Y-%m-%d").to_string(),
+                name: (!name.is_empty()).then_some(name),
+            })
+            .collect(),
         sessions: out_sessions,
+        deadlines: extras
+            .deadlines
+            .into_iter()
+            .map(|(d, title)| OutDated {
+                title: Some(title),
+                date: d.format("%Y-%m-%d").to_string(),
+                name: None,
+            })
+            .collect(),
     }
 }

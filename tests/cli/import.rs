@@ -302,10 +302,15 @@ fn fails(page: &str, args: &[&str], expected: &str) {
     assert!(!dir.path().join("out.yaml").exists(), "wrote something");
 }
 
-// Test that a page without sessions is refused.
+// Test that a page without sessions is refused, saying what import looked
+// for and what it found.
 #[test]
 fn no_sessions() {
-    fails("# Schedule\n\nComing soon.\n", &["--year", "2020"], "error: page.md: no sessions found: expected headings such as `# Lecture Session 1: Sep. 28, 15:00-17:00`");
+    fails(
+        "# Schedule\n\nComing soon.\n",
+        &["--year", "2020"],
+        "error: page.md: no dated sessions found: looked for headings, table rows and list items that start with a date (`## Lecture 1 (Sep 7)`, `| 9/6/22 | ... |`, `* Aug 24th, Friday: ...`); found 1 heading, 0 table rows and 0 list items, none with a date\n  hint: add the dates to the page, or write the YAML by hand (see README)",
+    );
 }
 
 // Test that a date that does not exist is refused with its line.

@@ -1,0 +1,408 @@
+//! Dated sessions on any page: headings, table rows and list items that
+//! carry a date, in the shapes courses really use (see docs/importing.md).
+//!
+//! Precision before recall: a date is imported only when the page settles
+//! it. Which of `3/4`'s numbers is the month, which year a date without
+//! one is in, whether a weekday beside it contradicts it: each is decided
+//! by the page as a whole (or by an option), and when nothing decides it
+//! the import stops at the page's line and says which option settles it.
+
+use chrono::{NaiveDate, NaiveTime, Weekday};
+
+use super::blocks::{inline, Block, Blocks, Shape};
+use super::dates::{find_dates, month_of, time_ranges, weekday_of, weekdays, Mention, Order};
+use super::found::PageSession;
+use crate::error::Problem;
+
+mod roles;
+mod sessions;
+mod times;
+mod years;
+
+use roles::{header_index, is_deadline, is_no_class, DATE_HEADERS, TOPIC_HEADERS};
+
+/// What the command line says that the page may not.
+#[derive(Debug, Clone, Default)]
+pub(super) struct Given {
+    /// `--year`: the year of the first dated session on the page.
+    pub(super) year: Option<i32>,
+    /// The year the page's title, front matter or introduction names.
+    pub(super) page_year: Option<(i32, String)>,
+    /// `--start` and `--end`.
+    pub(super) times: Option<(NaiveTime, NaiveTime)>,
+    /// `--url`, the base of relative links.
+    pub(super) url: Option<url::Url>,
+}
+
+/// What the page holds besides its sessions.
+#[derive(Debug, Default)]
+pub(super) struct Dated {
+    pub(super) sessions: Vec<PageSession>,
+    /// Days without class: date, what the page calls it.
+    pub(super) holidays: Vec<(NaiveDate, String)>,
+    /// Dated items that are due, not met: date, title.
+    pub(super) deadlines: Vec<(NaiveDate, String)>,
+    /// Warnings, each at a line of the page.
+    pub(super) warnings: Vec<(usize, Problem)>,
+}
+
+/// A stop at a line of the page.
+pub(super) type Stop = (usize, Problem);
+
+pub(super) fn problem(message: String, hint: Option<String>) -> Problem {
+    Problem::Import { message, hint }
+}
+
+/// What a dated block is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Role {
+    Session,
+    Holiday,
+    Deadline,
+}
+
+/// A block with one date, before its year and order are settled.
+#[derive(Debug, Clone)]
+pub(super) struct Candidate {
+    pub(super) line: usize,
+    pub(super) mention: Mention,
+    /// A month heading's year (`#### septiembre 2025`) in force here.
+    pub(super) heading_year: Option<i32>,
+    /// Weekdays written beside the date.
+    pub(super) weekdays: Vec<Weekday>,
+    pub(super) role: Role,
+    /// The text it says, for the title: the topic or the whole heading.
+    pub(super) title: String,
+    /// What comes before the date in a heading or item (`Lecture 1`).
+    pub(super) lead: String,
+    pub(super) links: Vec<(String, String)>,
+    pub(super) time: Option<(NaiveTime, Option<NaiveTime>)>,
+    pub(super) cancelled: bool,
+    pub(super) date: Option<NaiveDate>,
+    /// The line under a heading, its topic when the heading gives none.
+    pub(super) body: Option<String>,
+}
+
+/// The page's blocks read for dated sessions.
+pub(super) fn read(blocks: &Blocks, given: &Given) -> Result<Dated, Stop> {
+    let mut out = Dated::default();
+    let candidates = candidates(blocks, &mut out);
+    let mut candidates = years::settle(candidates, given, &mut out)?;
+    times::settle(&mut candidates, blocks, given, &mut out)?;
+    sessions::into_sessions(candidates, given, &mut out);
+    Ok(out)
+}
+
+/// The dated blocks of the page, in order.
+fn candidates(blocks: &Blocks, out: &mut Dated) -> Vec<Candidate> {
+    let mut found = Vec::new();
+    let mut heading_year: Option<i32> = None;
+    // The row above, for rows that give only a day (`| | 19 |`).
+    let mut row_above: Option<(usize, u32, Mention)> = None;
+    let list = &blocks.blocks;
+    for (i, block) in list.iter().enumerate() {
+        if !matches!(block.shape, Shape::Row { .. }) {
+            row_above = None;
+        }
+        let candidate = match block.shape {
+            Shape::Heading(level) => {
+                let text = inline(&block.cells[0]);
+                if let Some(year) = month_heading(&text.text) {
+                    heading_year = Some(year);
+                    continue;
+                }
+                if level <= 2 && find_dates(&text.text).is_empty() && heading_year.is_some() {
+                    // A section heading ends the month a month heading began.
+                    heading_year = None;
+                }
+                from_text(block, &text.text, text.links, true).map(|mut c| {
+                    c.body = body_line(list, i);
+                    c
+                })
+            }
+            Shape::Item(_) => {
+                let text = inline(&block.cells[0]);
+                from_text(block, &text.text, text.links, false)
+            }
+            Shape::Row { header } => {
+                let header = header.and_then(|h| blocks.headers.get(h));
+                let c = from_row(block, header, &mut row_above);
+                if c.is_none() && !block.cells.iter().all(|c| c.trim().is_empty()) {
+                    // A row without a date (a week, a reading) keeps the
+                    // row above's month for a day-only row below it.
+                }
+                c
+            }
+            Shape::Line => {
+                let text = inline(&block.cells[0]);
+                let dates = find_dates(&text.text);
+                if dates.len() == 1 && is_no_class(&text.text) {
+                    Some(Candidate {
+                        line: block.line,
+                        mention: dates[0],
+                        heading_year: None,
+                        weekdays: weekdays(&text.text[..dates[0].at]),
+                        role: Role::Holiday,
+                        title: text.text.trim_matches(['(', ')', '_', ' ']).to_owned(),
+                        lead: String::new(),
+                        links: Vec::new(),
+                        time: None,
+                        cancelled: false,
+                        date: None,
+                        body: None,
+                    })
+                } else {
+                    None
+                }
+            }
+        };
+        if let Some(mut c) = candidate {
+            c.heading_year = heading_year;
+            found.push(c);
+        }
+    }
+    let _ = out;
+    found
+}
+
+/// `septiembre 2025`, `October 2020`: a heading that names a month and
+/// its year, and no day.
+fn month_heading(text: &str) -> Option<i32> {
+    let words: Vec<&str> = text.split_whitespace().collect();
+    match words.as_slice() {
+        [m, y] | [m, "de", y] => {
+            month_of(m)?;
+            y.parse().ok().filter(|y| (1900..2200).contains(y))
+        }
+        _ => None,
+    }
+}
+
+/// The first line of text under a heading, before the next block of
+/// another shape.
+fn body_line(list: &[Block], heading: usize) -> Option<String> {
+    let next = list.get(heading + 1)?;
+    (next.shape == Shape::Line).then(|| inline(&next.cells[0]).text)
+}
+
+/// A heading or list item with a date near its start.
+fn from_text(
+    block: &Block,
+    text: &str,
+    links: Vec<(String, String)>,
+    heading: bool,
+) -> Option<Candidate> {
+    let dates = find_dates(text);
+    let first = *dates.first()?;
+    let before = &text[..first.at];
+    // A date deep in a sentence is not the item's date.
+    if before.split_whitespace().count() > 4 {
+        return None;
+    }
+    let ranged = dates.len() > 1 && {
+        let between = &text[first.end..dates[1].at];
+        between.trim().len() <= 4
+            && (between.contains('-')
+                || between.contains("to")
+                || between.contains('–')
+                || between.contains("a"))
+    };
+    let cancelled = text.contains("~~") || text.to_lowercase().contains("cancel");
+    let no_class = is_no_class(text);
+    if ranged && !no_class {
+        return None; // a week, `Sep 13 - Sep 17`
+    }
+    let after = &text[first.end..];
+    // The text after the date and its weekday: `, Friday: Introduction`.
+    let after_weekday = after.trim_start_matches([',', ' ', ')', '(']);
+    let after_words: Vec<&str> = after_weekday.splitn(2, [':', ' ']).collect();
+    let mut rest = after_weekday;
+    if after_words
+        .first()
+        .is_some_and(|w| weekday_of(w.trim_end_matches([',', ')'])).is_some())
+    {
+        rest = after_words.get(1).copied().unwrap_or("");
+    }
+    let rest = rest.trim_start_matches([':', ',', ')', ' ', '-', '–', '—', '.']);
+    let title = if heading {
+        // A heading's own words are its title, the date taken out.
+        let t = format!(
+            "{}{}",
+            before.trim_end_matches([' ', '(', ',', ':']),
+            if rest.is_empty() {
+                String::new()
+            } else {
+                format!(": {rest}")
+            }
+        );
+        t.trim_matches([' ', ':']).to_owned()
+    } else {
+        rest.to_owned()
+    };
+    // Weekdays beside the date: up to the text's first `: ` after it, or
+    // the next few characters.
+    let near = text
+        .find(": ")
+        .filter(|&c| c > first.end)
+        .unwrap_or_else(|| floor_boundary(text, first.end + 16));
+    let lead_weekdays = weekdays(&text[..near]);
+    let role = if no_class {
+        Role::Holiday
+    } else if is_deadline(rest) || (!heading && is_deadline(&title)) {
+        Role::Deadline
+    } else {
+        Role::Session
+    };
+    let time = time_ranges(text).first().map(|r| (r.start, r.end));
+    Some(Candidate {
+        line: block.line,
+        mention: first,
+        heading_year: None,
+        weekdays: lead_weekdays,
+        role,
+        title,
+        lead: before
+            .trim()
+            .trim_end_matches([',', ':', '('])
+            .trim()
+            .to_owned(),
+        links,
+        time,
+        cancelled,
+        date: None,
+        body: None,
+    })
+}
+
+/// The largest character boundary of `text` at or before `at`.
+fn floor_boundary(text: &str, at: usize) -> usize {
+    let mut at = at.min(text.len());
+    while !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    at
+}
+
+/// A table row with a date in its date cell.
+fn from_row(
+    block: &Block,
+    header: Option<&Vec<String>>,
+    above: &mut Option<(usize, u32, Mention)>,
+) -> Option<Candidate> {
+    let cells: Vec<_> = block.cells.iter().map(|c| inline(c)).collect();
+    let header_date = header.and_then(|h| header_index(h, DATE_HEADERS));
+    let topic_col = header.and_then(|h| header_index(h, TOPIC_HEADERS));
+    // The date cell: the header's, or the first cell that starts with a date.
+    let leading = |t: &str| {
+        find_dates(t).into_iter().next().filter(|m| {
+            t[..m.at]
+                .split_whitespace()
+                .all(|w| weekday_of(w.trim_matches([',', '(', ')', '*'])).is_some())
+        })
+    };
+    let mut date_col = None;
+    let mut mention = None;
+    for (n, cell) in cells.iter().enumerate() {
+        if header_date.is_some_and(|h| h != n) {
+            continue;
+        }
+        if let Some(m) = leading(&cell.text) {
+            date_col = Some(n);
+            mention = Some(m);
+            break;
+        }
+    }
+    if mention.is_none() {
+        // `| | 19 |`: the day only, in the month of the row above.
+        let (col, month, prev) = (*above)?;
+        let cell = cells.get(col)?;
+        let day: u32 = cell
+            .text
+            .trim()
+            .parse()
+            .ok()
+            .filter(|d| (1..=31).contains(d))?;
+        let (first, second) = match prev.order {
+            Order::Known => (month, day),
+            Order::Either | Order::DayFirst => return None,
+        };
+        date_col = Some(col);
+        mention = Some(Mention {
+            at: 0,
+            end: cell.text.len(),
+            first,
+            second,
+            order: Order::Known,
+            year: prev.year,
+        });
+    }
+    let (col, mention) = (date_col?, mention?);
+    if mention.order == Order::Known {
+        *above = Some((col, mention.first, mention));
+    }
+    let date_text = &cells[col].text;
+    let mut days = weekdays(date_text);
+    for (n, c) in cells.iter().enumerate() {
+        if n != col && c.text.split_whitespace().count() == 1 {
+            if let Some(d) = weekday_of(c.text.trim()) {
+                days.push(d);
+            }
+        }
+    }
+    let informative = |n: usize, c: &&super::blocks::Inline| {
+        n != col
+            && c.text.chars().filter(|ch| ch.is_alphabetic()).count() >= 2
+            && weekday_of(c.text.trim()).is_none()
+    };
+    let topic = match topic_col {
+        Some(t) if t != col => cells.get(t).map(|c| c.text.clone()).unwrap_or_default(),
+        _ => cells
+            .iter()
+            .enumerate()
+            .find(|(n, c)| informative(*n, c))
+            .map(|(_, c)| c.text.clone())
+            .unwrap_or_default(),
+    };
+    let all: String = cells
+        .iter()
+        .enumerate()
+        .filter(|(n, _)| *n != col)
+        .map(|(_, c)| c.text.as_str())
+        .collect::<Vec<_>>()
+        .join(" | ");
+    let spans = block.spans.iter().any(|&s| s);
+    let role = if cells
+        .iter()
+        .enumerate()
+        .any(|(n, c)| n != col && is_no_class(&c.text))
+    {
+        Role::Holiday
+    } else if is_deadline(&topic) || spans {
+        Role::Deadline
+    } else {
+        Role::Session
+    };
+    let links = cells
+        .iter()
+        .enumerate()
+        .filter(|(n, _)| *n != col)
+        .flat_map(|(_, c)| c.links.clone())
+        .collect();
+    let time = time_ranges(&format!("{date_text} {all}"))
+        .first()
+        .map(|r| (r.start, r.end));
+    Some(Candidate {
+        line: block.line,
+        mention,
+        heading_year: None,
+        weekdays: days,
+        role,
+        title: topic,
+        lead: String::new(),
+        links,
+        time,
+        cancelled: all.to_lowercase().contains("cancel"),
+        date: None,
+        body: None,
+    })
+}

@@ -1,0 +1,840 @@
+//! Recognising the dates, weekdays and times people write on schedule
+//! pages, in English, Spanish, Portuguese, German and French (plus the
+//! Chinese and Korean `9月28日`): `Sep. 28`, `Aug 24th`, `03 Sep 2025`,
+//! `18 de septiembre`, `9/6/22`, `20/02`, `2019-09-27`, `03.09.2025`.
+//!
+//! A date found here is only what the text says: a numeric `3/4` keeps
+//! both readings, and a missing year stays missing. Which reading and
+//! which year is the page's to decide (see `dated.rs`), never a guess here.
+
+use chrono::{NaiveTime, Weekday};
+
+/// How the two numbers of a date are to be read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Order {
+    /// Month then day, for certain (a month's name, an ISO date).
+    Known,
+    /// `a/b`: month/day or day/month, as the page's other dates decide.
+    Either,
+    /// `20.02.` and `20.02.2024`: German and Portuguese write the day first.
+    DayFirst,
+}
+
+/// A date as written somewhere in a text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) struct Mention {
+    /// Byte offsets of the date in the text.
+    pub(super) at: usize,
+    pub(super) end: usize,
+    /// With [`Order::Known`], month and day; otherwise the first and second
+    /// numbers as written.
+    pub(super) first: u32,
+    pub(super) second: u32,
+    pub(super) order: Order,
+    /// The year, when written (two digits are this century's).
+    pub(super) year: Option<i32>,
+}
+
+impl Mention {
+    /// Month and day, reading an `Either` date month first or day first.
+    pub(super) fn month_day(&self, day_first: bool) -> (u32, u32) {
+        match (self.order, day_first) {
+            (Order::Known, _) | (Order::Either, false) => (self.first, self.second),
+            (Order::DayFirst, _) | (Order::Either, true) => (self.second, self.first),
+        }
+    }
+}
+
+/// Month names and the month they stand for. English names may also be
+/// cut to three letters or more (`Sep`, `Sept.`); other languages' short
+/// forms are listed where they are not also common words (`out`, `set`).
+const MONTHS: &[(&str, u32)] = &[
+    // English
+    ("january", 1),
+    ("february", 2),
+    ("march", 3),
+    ("april", 4),
+    ("may", 5),
+    ("june", 6),
+    ("july", 7),
+    ("august", 8),
+    ("september", 9),
+    ("october", 10),
+    ("november", 11),
+    ("december", 12),
+    // Spanish
+    ("enero", 1),
+    ("febrero", 2),
+    ("marzo", 3),
+    ("abril", 4),
+    ("mayo", 5),
+    ("junio", 6),
+    ("julio", 7),
+    ("agosto", 8),
+    ("septiembre", 9),
+    ("setiembre", 9),
+    ("octubre", 10),
+    ("noviembre", 11),
+    ("diciembre", 12),
+    ("dic", 12),
+    // Portuguese
+    ("janeiro", 1),
+    ("fevereiro", 2),
+    ("março", 3),
+    ("marco", 3),
+    ("maio", 5),
+    ("junho", 6),
+    ("julho", 7),
+    ("setembro", 9),
+    ("outubro", 10),
+    ("novembro", 11),
+    ("dezembro", 12),
+    ("fev", 2),
+    ("dez", 12),
+    // German
+    ("januar", 1),
+    ("jänner", 1),
+    ("februar", 2),
+    ("märz", 3),
+    ("mär", 3),
+    ("mai", 5),
+    ("juni", 6),
+    ("juli", 7),
+    ("oktober", 10),
+    ("okt", 10),
+    ("dezember", 12),
+    // French
+    ("janvier", 1),
+    ("janv", 1),
+    ("février", 2),
+    ("févr", 2),
+    ("mars", 3),
+    ("avril", 4),
+    ("avr", 4),
+    ("juin", 6),
+    ("juillet", 7),
+    ("juil", 7),
+    ("août", 8),
+    ("septembre", 9),
+    ("octobre", 10),
+    ("novembre", 11),
+    ("décembre", 12),
+    ("déc", 12),
+];
+
+/// The month a word names, if it does.
+pub(super) fn month_of(word: &str) -> Option<u32> {
+    let w = word.trim_end_matches('.').to_lowercase();
+    if let Some(&(_, m)) = MONTHS.iter().find(|(name, _)| *name == w) {
+        return Some(m);
+    }
+    // English abbreviations: `Sep`, `Sept`, `Septem`.
+    (w.len() >= 3 && w.is_ascii())
+        .then(|| MONTHS[..12].iter().find(|(name, _)| name.starts_with(&w)))
+        .flatten()
+        .map(|&(_, m)| m)
+}
+
+/// Weekday names and abbreviations. Portuguese `segunda` is also "second":
+/// weekdays are only read next to a date, or alone in a table's cell.
+const WEEKDAYS: &[(&str, Weekday)] = &[
+    ("monday", Weekday::Mon),
+    ("mon", Weekday::Mon),
+    ("tuesday", Weekday::Tue),
+    ("tue", Weekday::Tue),
+    ("tues", Weekday::Tue),
+    ("wednesday", Weekday::Wed),
+    ("wed", Weekday::Wed),
+    ("thursday", Weekday::Thu),
+    ("thu", Weekday::Thu),
+    ("thur", Weekday::Thu),
+    ("thurs", Weekday::Thu),
+    ("friday", Weekday::Fri),
+    ("fri", Weekday::Fri),
+    ("saturday", Weekday::Sat),
+    ("sat", Weekday::Sat),
+    ("sunday", Weekday::Sun),
+    ("sun", Weekday::Sun),
+    ("lunes", Weekday::Mon),
+    ("martes", Weekday::Tue),
+    ("miércoles", Weekday::Wed),
+    ("miercoles", Weekday::Wed),
+    ("jueves", Weekday::Thu),
+    ("viernes", Weekday::Fri),
+    ("sábado", Weekday::Sat),
+    ("sabado", Weekday::Sat),
+    ("domingo", Weekday::Sun),
+    ("segunda", Weekday::Mon),
+    ("terça", Weekday::Tue),
+    ("terca", Weekday::Tue),
+    ("quarta", Weekday::Wed),
+    ("quinta", Weekday::Thu),
+    ("sexta", Weekday::Fri),
+    ("montag", Weekday::Mon),
+    ("dienstag", Weekday::Tue),
+    ("mittwoch", Weekday::Wed),
+    ("donnerstag", Weekday::Thu),
+    ("freitag", Weekday::Fri),
+    ("samstag", Weekday::Sat),
+    ("sonntag", Weekday::Sun),
+    ("lundi", Weekday::Mon),
+    ("mardi", Weekday::Tue),
+    ("mercredi", Weekday::Wed),
+    ("jeudi", Weekday::Thu),
+    ("vendredi", Weekday::Fri),
+    ("samedi", Weekday::Sat),
+    ("dimanche", Weekday::Sun),
+];
+
+/// The weekday a word names (`Thu`, `Thursday`, `Thursdays`, `terça-feira`).
+pub(super) fn weekday_of(word: &str) -> Option<Weekday> {
+    let w = word.trim_end_matches('.').to_lowercase();
+    let w = w.strip_suffix("-feira").unwrap_or(&w);
+    let find = |w: &str| WEEKDAYS.iter().find(|(n, _)| *n == w).map(|&(_, d)| d);
+    find(w).or_else(|| w.strip_suffix('s').filter(|w| w.len() > 5).and_then(find))
+}
+
+/// Words of a text with their byte offsets: runs of letters, or of digits.
+fn words(text: &str) -> Vec<(usize, &str)> {
+    let mut out = Vec::new();
+    let mut start: Option<(usize, bool)> = None;
+    for (i, c) in text
+        .char_indices()
+        .chain(std::iter::once((text.len(), ' ')))
+    {
+        let class = if c.is_alphabetic() {
+            Some(false)
+        } else if c.is_ascii_digit() {
+            Some(true)
+        } else {
+            None
+        };
+        match (start, class) {
+            (Some((_, a)), Some(b)) if a == b => {}
+            (Some((s, _)), _) => {
+                out.push((s, &text[s..i]));
+                start = class.map(|b| (i, b));
+            }
+            (None, Some(b)) => start = Some((i, b)),
+            (None, None) => {}
+        }
+    }
+    out
+}
+
+/// Weekdays named in `text`, as whole words.
+pub(super) fn weekdays(text: &str) -> Vec<Weekday> {
+    words(text)
+        .into_iter()
+        .filter_map(|(_, w)| weekday_of(w))
+        .collect()
+}
+
+fn number(w: &str, max: u32) -> Option<u32> {
+    if w.len() > 2 || !w.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    w.parse().ok().filter(|&n| (1..=max).contains(&n))
+}
+
+fn year(w: &str) -> Option<i32> {
+    (w.len() == 4 && w.bytes().all(|b| b.is_ascii_digit()))
+        .then(|| w.parse().ok())
+        .flatten()
+        .filter(|y| (1900..=2199).contains(y))
+}
+
+/// Every date written in `text`, in order.
+pub(super) fn find_dates(text: &str) -> Vec<Mention> {
+    let ws = words(text);
+    let mut out: Vec<Mention> = Vec::new();
+    let mut i = 0;
+    while i < ws.len() {
+        let at = ws[i].0;
+        let found = numeric(text, &ws, i)
+            .or_else(|| named_month_first(text, &ws, i))
+            .or_else(|| named_day_first(text, &ws, i))
+            .or_else(|| east_asian(text, &ws, i));
+        match found {
+            Some((m, used)) => {
+                out.push(Mention { at, ..m });
+                i += used;
+            }
+            None => i += 1,
+        }
+    }
+    out
+}
+
+type Found = Option<(Mention, usize)>;
+
+/// `2019-09-27`, `9/6/22`, `20/02`, `03.09.2025`, `03.09.`.
+fn numeric(text: &str, ws: &[(usize, &str)], i: usize) -> Found {
+    let (at, a) = ws[i];
+    if !a.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    // Not the middle of a longer number or path: `v1/2`, `1.2/3`.
+    let before = text[..at].chars().next_back();
+    if before.is_some_and(|c| c.is_alphanumeric() || "/.-".contains(c)) {
+        return None;
+    }
+    let sep_after = |j: usize| -> Option<char> {
+        let (s, w) = ws.get(j)?;
+        let next = ws.get(j + 1)?;
+        let between = &text[s + w.len()..next.0];
+        let mut chars = between.chars();
+        let c = chars.next()?;
+        (chars.next().is_none() && "/-.".contains(c)).then_some(c)
+    };
+    let sep = sep_after(i)?;
+    let b = ws[i + 1].1;
+    let end_of = |j: usize| ws[j].0 + ws[j].1.len();
+    let followed_by_digit = |end: usize| {
+        text[end..]
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_digit())
+    };
+    // ISO: 2019-09-27 or 2019/09/27.
+    if let Some(y) = year(a) {
+        if sep == '.' || sep_after(i + 1) != Some(sep) {
+            return None;
+        }
+        let (m, d) = (number(b, 12)?, number(ws[i + 2].1, 31)?);
+        let end = end_of(i + 2);
+        if followed_by_digit(end) {
+            return None;
+        }
+        let mention = Mention {
+            at,
+            end,
+            first: m,
+            second: d,
+            order: Order::Known,
+            year: Some(y),
+        };
+        return Some((mention, 3));
+    }
+    if sep == '-' {
+        return None; // `3-4` is a range of hours or chapters
+    }
+    let (x, y) = (number(a, 31)?, number(b, 31)?);
+    if x > 12 && y > 12 {
+        return None;
+    }
+    let order = if sep == '.' {
+        Order::DayFirst
+    } else {
+        Order::Either
+    };
+    let mut mention = Mention {
+        at,
+        end: end_of(i + 1),
+        first: x,
+        second: y,
+        order,
+        year: None,
+    };
+    let mut used = 2;
+    if sep_after(i + 1) == Some(sep) {
+        let w = ws[i + 2].1;
+        let written = match w.len() {
+            4 => year(w),
+            2 if w.bytes().all(|b| b.is_ascii_digit()) => w.parse::<i32>().ok().map(|y| 2000 + y),
+            _ => None,
+        };
+        match written {
+            Some(y) => {
+                mention.year = Some(y);
+                mention.end = end_of(i + 2);
+                used = 3;
+            }
+            None => return None,
+        }
+    } else if sep == '.' {
+        // `03.09.` without a year: the closing dot makes it a date, and
+        // `09.00` (a time) has none.
+        let after = &text[mention.end..];
+        if !after.starts_with('.') || a.len() != 2 || b.len() != 2 {
+            return None;
+        }
+        mention.end += 1;
+    }
+    if followed_by_digit(mention.end) || text[mention.end..].starts_with(['/', ':']) {
+        return None;
+    }
+    Some((mention, used))
+}
+
+fn ordinal(text: &str, day_end: usize) -> usize {
+    let rest = &text[day_end..];
+    for suffix in ["st", "nd", "rd", "th", "º", "ª", "er"] {
+        if let Some(after) = rest.strip_prefix(suffix) {
+            if !after.chars().next().is_some_and(char::is_alphanumeric) {
+                return day_end + suffix.len();
+            }
+        }
+    }
+    day_end
+}
+
+/// A year written after a date: `, 2023`, ` 2025`, ` de 2025`, not a time
+/// (`2023:`, `1400-1600`).
+fn year_after(text: &str, ws: &[(usize, &str)], j: usize, from: usize) -> Option<(i32, usize)> {
+    let mut k = j;
+    let mut between = text.get(from..ws.get(k)?.0)?.to_owned();
+    if ws[k].1.eq_ignore_ascii_case("de") && between.trim().is_empty() {
+        k += 1;
+        between = text.get(ws[k - 1].0 + 2..ws.get(k)?.0)?.to_owned();
+    }
+    if !between.chars().all(|c| c == ',' || c == ' ' || c == '.') || between.len() > 3 {
+        return None;
+    }
+    let y = year(ws[k].1)?;
+    let end = ws[k].0 + 4;
+    if text[end..].starts_with([':', '-', '–', '.']) && text[end..].len() > 1 {
+        let next = text[end + 1..].chars().next();
+        if next.is_some_and(|c| c.is_ascii_digit()) {
+            return None;
+        }
+    }
+    Some((y, k - j + 1))
+}
+
+/// `Sep. 28`, `Aug 24th`, `January 26, 2023`.
+fn named_month_first(text: &str, ws: &[(usize, &str)], i: usize) -> Found {
+    let (at, w) = ws[i];
+    let month = month_of(w)?;
+    let (d_at, d) = *ws.get(i + 1)?;
+    let between = &text[at + w.len()..d_at];
+    if !matches!(between, " " | ". " | "." | "  " | "" | ", " | "\u{a0}") {
+        return None;
+    }
+    let day = number(d, 31)?;
+    let end = ordinal(text, d_at + d.len());
+    let after = &text[end..];
+    let time_or_number = after.starts_with(|c: char| c.is_ascii_digit())
+        || after.starts_with('/')
+        || (after.starts_with(':') && after[1..].starts_with(|c: char| c.is_ascii_digit()));
+    if time_or_number {
+        return None; // `Oct 5:30`, a time, or a longer number
+    }
+    let mut m = Mention {
+        at,
+        end,
+        first: month,
+        second: day,
+        order: Order::Known,
+        year: None,
+    };
+    let mut used = 2;
+    if let Some((y, n)) = year_after(text, ws, i + 2, end) {
+        m.year = Some(y);
+        m.end = ws[i + 1 + n].0 + 4;
+        used += n;
+    }
+    Some((m, used))
+}
+
+/// `03 Sep 2025`, `18 de septiembre`, `8. Mai`, `1er octobre`.
+fn named_day_first(text: &str, ws: &[(usize, &str)], i: usize) -> Found {
+    let (at, d) = ws[i];
+    let day = number(d, 31)?;
+    if text[..at].ends_with(['/', '.', ':']) {
+        return None;
+    }
+    let mut j = i + 1;
+    let day_end = ordinal(text, at + d.len());
+    let mut m_at = ws.get(j)?.0;
+    if ws[j].1.eq_ignore_ascii_case("de") {
+        j += 1;
+        m_at = ws.get(j)?.0;
+    } else if day_end > at + d.len() && ws[j].0 < day_end {
+        // The ordinal suffix was read as a word (`1er`).
+        j += 1;
+        m_at = ws.get(j)?.0;
+    }
+    let between = text.get(day_end..m_at)?;
+    if !matches!(between.trim(), "" | "." | "de") || between.len() > 4 {
+        return None;
+    }
+    let month = month_of(ws[j].1)?;
+    let end = m_at + ws[j].1.len();
+    let end = if text[end..].starts_with('.') {
+        end + 1
+    } else {
+        end
+    };
+    let mut m = Mention {
+        at,
+        end,
+        first: month,
+        second: day,
+        order: Order::Known,
+        year: None,
+    };
+    let mut used = j - i + 1;
+    if let Some((y, n)) = year_after(text, ws, j + 1, end) {
+        m.year = Some(y);
+        m.end = ws[j + n].0 + 4;
+        used += n;
+    }
+    Some((m, used))
+}
+
+/// `9月28日`, `2025年9月28日`, `9월 28일`.
+fn east_asian(text: &str, ws: &[(usize, &str)], i: usize) -> Found {
+    // CJK characters are letters, so `9月28日` is the words 9, 月, 28, 日.
+    let (at, a) = ws[i];
+    let (mark_at, month_mark) = *ws.get(i + 1)?;
+    let (b_at, b) = *ws.get(i + 2)?;
+    let (c_at, after) = *ws.get(i + 3)?;
+    let day_mark = match month_mark {
+        "月" => "日",
+        "월" => "일",
+        _ => return None,
+    };
+    if mark_at != at + a.len()
+        || !text[mark_at + month_mark.len()..b_at].trim().is_empty()
+        || c_at != b_at + b.len()
+        || !after.starts_with(day_mark)
+    {
+        return None;
+    }
+    let month = number(a, 12)?;
+    let day = number(b, 31)?;
+    let year = text[..at]
+        .trim_end()
+        .strip_suffix("年")
+        .or_else(|| text[..at].trim_end().strip_suffix("년"))
+        .and_then(|t| t.get(t.len().checked_sub(4)?..))
+        .and_then(year);
+    let mention = Mention {
+        at,
+        end: c_at + day_mark.len(),
+        first: month,
+        second: day,
+        order: Order::Known,
+        year,
+    };
+    Some((mention, 4))
+}
+
+/// A time range found in a text: its start, its end when given, and where
+/// it is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) struct TimeRange {
+    pub(super) start: NaiveTime,
+    pub(super) end: Option<NaiveTime>,
+    pub(super) at: usize,
+    pub(super) to: usize,
+}
+
+/// One clock reading: hours, minutes, am/pm, and whether it was written
+/// as a time for sure (`9:45`, `8h30`, `3pm`) rather than a bare number.
+#[derive(Debug, Clone, Copy)]
+struct Clock {
+    h: u32,
+    m: u32,
+    meridiem: Option<bool>,
+    sure: bool,
+    end: usize,
+}
+
+fn clock(text: &str, at: usize) -> Option<Clock> {
+    let s = &text[at..];
+    let h_len = s.bytes().take_while(u8::is_ascii_digit).count();
+    if !(1..=2).contains(&h_len) {
+        return None;
+    }
+    let h: u32 = s[..h_len].parse().ok()?;
+    let mut end = at + h_len;
+    let mut m = 0;
+    let mut sure = false;
+    let rest = &text[end..];
+    for sep in [":", ".", "h"] {
+        if let Some(after) = rest.strip_prefix(sep) {
+            let digits = after.as_bytes().get(..2);
+            if digits.is_some_and(|d| d.iter().all(u8::is_ascii_digit)) {
+                m = after[..2].parse().ok()?;
+                end += 1 + 2;
+                sure = true;
+            } else if sep == "h" && !after.starts_with(char::is_alphabetic) {
+                end += 1; // `10h`
+                sure = true;
+            }
+            break;
+        }
+    }
+    let rest = text[end..].trim_start_matches(' ');
+    let spaces = text[end..].len() - rest.len();
+    let lower = rest.get(..4).unwrap_or(rest).to_ascii_lowercase();
+    let mut meridiem = None;
+    for (mark, pm) in [("a.m.", false), ("p.m.", true), ("am", false), ("pm", true)] {
+        if lower.starts_with(mark) && !rest[mark.len()..].starts_with(|c: char| c.is_alphanumeric())
+        {
+            meridiem = Some(pm);
+            end += spaces + mark.len();
+            sure = true;
+            break;
+        }
+    }
+    (h <= 24 && m < 60).then_some(Clock {
+        h,
+        m,
+        meridiem,
+        sure,
+        end,
+    })
+}
+
+fn hour24(c: Clock, pm: Option<bool>) -> Option<NaiveTime> {
+    let h = match pm {
+        Some(true) if c.h < 12 => c.h + 12,
+        Some(false) if c.h == 12 => 0,
+        _ => c.h,
+    };
+    NaiveTime::from_hms_opt(h, c.m, 0)
+}
+
+/// Every time range in `text`: `15:00-17:00`, `9:45am-11:00am`, `3–4pm`,
+/// `12 -3 pm`, `09.00-09.15`, `8h30-10h`, `11:30-2:10` (the afternoon);
+/// and single times written for sure (`5pm`, `8h30`), without an end.
+/// Bare numbers (`3-4`) are chapters as often as hours and are not read.
+pub(super) fn time_ranges(text: &str) -> Vec<TimeRange> {
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < text.len() {
+        let starts_number = text.as_bytes()[i].is_ascii_digit()
+            && !text[..i]
+                .chars()
+                .next_back()
+                .is_some_and(|c| c.is_alphanumeric() || "/.:-–".contains(c));
+        let Some(a) = starts_number.then(|| clock(text, i)).flatten() else {
+            i += text[i..].chars().next().map_or(1, char::len_utf8);
+            continue;
+        };
+        let rest = &text[a.end..];
+        let trimmed = rest.trim_start_matches(' ');
+        let dash = ["-", "–", "—", "to "]
+            .iter()
+            .find_map(|d| trimmed.strip_prefix(d));
+        let b = dash.and_then(|after| {
+            let after = after.trim_start_matches(' ');
+            clock(text, text.len() - after.len())
+        });
+        match b {
+            Some(b) if a.sure || b.sure => {
+                let followed = text[b.end..]
+                    .chars()
+                    .next()
+                    .is_some_and(|c| c.is_ascii_digit() || c == '/');
+                if !followed {
+                    if let Some(range) = range(a, b) {
+                        out.push(TimeRange {
+                            start: range.0,
+                            end: Some(range.1),
+                            at: i,
+                            to: b.end,
+                        });
+                    }
+                    i = b.end;
+                    continue;
+                }
+            }
+            _ if a.meridiem.is_some() || (a.sure && a.m > 0 && b.is_none()) => {
+                if let Some(start) = hour24(a, a.meridiem) {
+                    out.push(TimeRange {
+                        start,
+                        end: None,
+                        at: i,
+                        to: a.end,
+                    });
+                }
+                i = a.end;
+                continue;
+            }
+            _ => {}
+        }
+        i = a.end.max(i + 1);
+    }
+    out
+}
+
+/// Start and end of `a-b`: an am/pm written once holds for both ends
+/// where it makes the range run forward (`3–4pm`, `12 -3 pm`, but
+/// `11-1pm` is 11am to 1pm); without any, an end before the start is in
+/// the afternoon (`11:30-2:10`).
+fn range(a: Clock, b: Clock) -> Option<(NaiveTime, NaiveTime)> {
+    let end = hour24(b, b.meridiem)?;
+    let start = match (a.meridiem, b.meridiem) {
+        (Some(_), _) => hour24(a, a.meridiem)?,
+        (None, Some(pm)) => {
+            let same = hour24(a, Some(pm))?;
+            if same <= end {
+                same
+            } else {
+                hour24(a, Some(!pm))?
+            }
+        }
+        (None, None) => hour24(a, None)?,
+    };
+    if end > start {
+        return Some((start, end));
+    }
+    if a.meridiem.is_none() && b.meridiem.is_none() && b.h < 12 {
+        let later = hour24(b, Some(true))?;
+        return (later > start).then_some((start, later));
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn one(text: &str) -> Option<(u32, u32, Order, Option<i32>, &str)> {
+        let found = find_dates(text);
+        let m = found.first()?;
+        Some((m.first, m.second, m.order, m.year, &text[m.at..m.end]))
+    }
+
+    // Test every date form a page writes, each with what it reads as.
+    #[test]
+    fn date_forms() {
+        use Order::*;
+        for (text, want) in [
+            (
+                "Sep. 28, 15:00-17:00",
+                Some((9, 28, Known, None, "Sep. 28")),
+            ),
+            ("Aug 17", Some((8, 17, Known, None, "Aug 17"))),
+            ("Jan 13 (Mon)", Some((1, 13, Known, None, "Jan 13"))),
+            (
+                "**03 Sep 2025**",
+                Some((9, 3, Known, Some(2025), "03 Sep 2025")),
+            ),
+            ("20/02 (terça)", Some((20, 2, Either, None, "20/02"))),
+            ("Thu<br/> 9/28", Some((9, 28, Either, None, "9/28"))),
+            ("9/6/22", Some((9, 6, Either, Some(2022), "9/6/22"))),
+            (
+                "<td>9/21/20</td>",
+                Some((9, 21, Either, Some(2020), "9/21/20")),
+            ),
+            (
+                "Aug 24th, Friday: Intro",
+                Some((8, 24, Known, None, "Aug 24th")),
+            ),
+            (
+                "Sep 3rd, Mon: Labor day",
+                Some((9, 3, Known, None, "Sep 3rd")),
+            ),
+            (
+                "Thursday, January 26, 2023",
+                Some((1, 26, Known, Some(2023), "January 26, 2023")),
+            ),
+            (
+                "2019-09-27 Class 1",
+                Some((9, 27, Known, Some(2019), "2019-09-27")),
+            ),
+            (
+                "jueves, 18 de septiembre",
+                Some((9, 18, Known, None, "18 de septiembre")),
+            ),
+            (
+                "1 de março de 2024",
+                Some((3, 1, Known, Some(2024), "1 de março de 2024")),
+            ),
+            ("Mittwoch, 8. Mai", Some((5, 8, Known, None, "8. Mai"))),
+            (
+                "03.09.2025",
+                Some((3, 9, DayFirst, Some(2025), "03.09.2025")),
+            ),
+            ("Di 03.09.", Some((3, 9, DayFirst, None, "03.09."))),
+            (
+                "lundi 1er octobre",
+                Some((10, 1, Known, None, "1er octobre")),
+            ),
+            ("9月28日", Some((9, 28, Known, None, "9月28日"))),
+            ("2025年9月28日", Some((9, 28, Known, Some(2025), "9月28日"))),
+            ("9월 28일", Some((9, 28, Known, None, "9월 28일"))),
+            (
+                "Sept 28, 2020",
+                Some((9, 28, Known, Some(2020), "Sept 28, 2020")),
+            ),
+            ("Oct. 5 14:00", Some((10, 5, Known, None, "Oct. 5"))),
+            ("(Feb 8: 5pm in 32-141)", Some((2, 8, Known, None, "Feb 8"))),
+            ("Oct 5:30", None),
+            // Not dates.
+            ("09.00-09.15", None),
+            ("Ch 3-4, pp. 12-30", None),
+            ("version 1.2/3", None),
+            ("May I ask", None),
+            ("A1 out 19", None),
+            ("3/45", None),
+            ("13/14", None),
+        ] {
+            assert_eq!(one(text), want, "{text}");
+        }
+    }
+
+    // Test weekday words in each language, plurals, and that words only
+    // containing a weekday's letters are not one.
+    #[test]
+    fn weekday_words() {
+        use Weekday::*;
+        for (text, want) in [
+            ("Thu<br/> 9/28", vec![Thu]),
+            ("20/02 (terça)", vec![Tue]),
+            ("quarta-feira", vec![Wed]),
+            ("Tuesdays and Thursdays", vec![Tue, Thu]),
+            ("jueves, miercoles", vec![Thu, Wed]),
+            ("Donnerstag; vendredi", vec![Thu, Fri]),
+            ("Monday/Wednesday/Friday", vec![Mon, Wed, Fri]),
+            ("Sunday school, Wedding, Monsoon", vec![Sun]),
+        ] {
+            assert_eq!(weekdays(text), want, "{text}");
+        }
+    }
+
+    fn hm(h: u32, m: u32) -> NaiveTime {
+        NaiveTime::from_hms_opt(h, m, 0).expect("time")
+    }
+
+    // Test every time form: ranges with and without am/pm, dots, `h`,
+    // dashes, an afternoon end without pm, and single times.
+    #[test]
+    fn time_forms() {
+        for (text, want) in [
+            ("15:00-17:00", vec![(hm(15, 0), Some(hm(17, 0)))]),
+            (
+                "Tuesdays and Thursdays 9:45am-11:00am",
+                vec![(hm(9, 45), Some(hm(11, 0)))],
+            ),
+            (
+                "Monday/Wednesday/Friday 3–4pm (2-190)",
+                vec![(hm(15, 0), Some(hm(16, 0)))],
+            ),
+            ("12 -3 pm", vec![(hm(12, 0), Some(hm(15, 0)))]),
+            ("11-1pm", vec![(hm(11, 0), Some(hm(13, 0)))]),
+            ("09.00-09.15 Welcome", vec![(hm(9, 0), Some(hm(9, 15)))]),
+            ("8h30-10h", vec![(hm(8, 30), Some(hm(10, 0)))]),
+            ("8h30", vec![(hm(8, 30), None)]),
+            ("Dec 7, 11:30-2:10", vec![(hm(11, 30), Some(hm(14, 10)))]),
+            (
+                "Thursdays 3:45pm-6:30pm SEC",
+                vec![(hm(15, 45), Some(hm(18, 30)))],
+            ),
+            ("Feb 8: 5pm in 32-141", vec![(hm(17, 0), None)]),
+            ("15:00 to 16:30", vec![(hm(15, 0), Some(hm(16, 30)))]),
+            // Not times.
+            ("Ch 3-4", vec![]),
+            ("9/6/22", vec![]),
+            ("pp. 12-30", vec![]),
+        ] {
+            let got: Vec<_> = time_ranges(text).iter().map(|r| (r.start, r.end)).collect();
+            assert_eq!(got, want, "{text}");
+        }
+    }
+}
