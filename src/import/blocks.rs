@@ -167,7 +167,7 @@ fn level_number(level: HeadingLevel) -> u8 {
 fn liquid_data(text: &str) -> Option<(usize, String)> {
     let mut from = 0;
     while let Some(at) = text[from..].find("{%").map(|i| i + from) {
-        let end = text[at..].find("%}").map_or(text.len(), |i| at + i);
+        let end = text[at + 2..].find("%}").map_or(text.len(), |i| at + 2 + i);
         let tag: Vec<&str> = text[at + 2..end].split_whitespace().collect();
         if let ["for", _, "in", source, ..] = tag.as_slice() {
             if source.starts_with("site.data.") {

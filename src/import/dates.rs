@@ -393,9 +393,13 @@ fn year_after(text: &str, ws: &[(usize, &str)], j: usize, from: usize) -> Option
     }
     let y = year(ws[k].1)?;
     let end = ws[k].0 + 4;
-    if text[end..].starts_with([':', '-', '–', '.']) && text[end..].len() > 1 {
-        let next = text[end + 1..].chars().next();
-        if next.is_some_and(|c| c.is_ascii_digit()) {
+    let mut after = text[end..].chars();
+    if after
+        .next()
+        .is_some_and(|c| [':', '-', '–', '.'].contains(&c))
+    {
+        // `2023:`, `1400-1600`: a time or a range, not a year.
+        if after.next().is_some_and(|c| c.is_ascii_digit()) {
             return None;
         }
     }

@@ -211,7 +211,8 @@ fn page_year(front_matter: Option<&str>, blocks: &blocks::Blocks) -> Option<(i32
                 .to_lowercase();
             let year = year_in(pair[1].trim_matches(|c: char| !c.is_alphanumeric()));
             if let (Some(y), true) = (year, heading || TERMS.contains(&term.as_str())) {
-                return Some((y, format!("line {}", b.line)));
+                let place = if heading { "the title at line" } else { "line" };
+                return Some((y, format!("{place} {}", b.line)));
             }
         }
         if heading {
@@ -613,3 +614,6 @@ fn ordinal(n: u32) -> String {
     };
     format!("{n}{suffix}")
 }
+
+#[cfg(test)]
+mod tests;

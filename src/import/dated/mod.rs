@@ -209,12 +209,24 @@ fn from_text(
     };
     let cancelled = text.contains("~~") || text.to_lowercase().contains("cancel");
     let no_class = is_no_class(text);
-    if ranged && !no_class {
-        return None; // a week, `Sep 13 - Sep 17`
+    if ranged {
+        return None; // a week, `Sep 13 - Sep 17`, or a break of several days
     }
-    let after = &text[first.end..];
+    // What comes before the date, without a weekday or an opening
+    // parenthesis: `Lecture 1: Thursday, ` and `Lecture 1 (` are `Lecture 1`.
+    let mut lead = before.trim_end_matches([' ', ',', ':', '(', '[']);
+    if let Some((head, last)) = lead.rsplit_once([' ', ',', ':']).or(Some(("", lead))) {
+        if weekday_of(last).is_some() {
+            lead = head.trim_end_matches([' ', ',', ':', '(']);
+        }
+    }
+    let mut after = &text[first.end..];
+    if before.trim_end().ends_with('(') {
+        // `Lecture 1 (Feb 6)`, `Julia tutorial (Feb 8: 5pm in 32-141) — optional`.
+        after = after.split_once(')').map_or("", |(_, rest)| rest);
+    }
     // The text after the date and its weekday: `, Friday: Introduction`.
-    let after_weekday = after.trim_start_matches([',', ' ', ')', '(']);
+    let after_weekday = after.trim_start_matches([',', ' ', ')', '(', ']']);
     let after_words: Vec<&str> = after_weekday.splitn(2, [':', ' ']).collect();
     let mut rest = after_weekday;
     if after_words
@@ -223,19 +235,15 @@ fn from_text(
     {
         rest = after_words.get(1).copied().unwrap_or("");
     }
+    let rest = without_times(rest);
     let rest = rest.trim_start_matches([':', ',', ')', ' ', '-', '–', '—', '.']);
     let title = if heading {
         // A heading's own words are its title, the date taken out.
-        let t = format!(
-            "{}{}",
-            before.trim_end_matches([' ', '(', ',', ':']),
-            if rest.is_empty() {
-                String::new()
-            } else {
-                format!(": {rest}")
-            }
-        );
-        t.trim_matches([' ', ':']).to_owned()
+        match (lead.is_empty(), rest.is_empty()) {
+            (false, false) => format!("{lead}: {rest}"),
+            (false, true) => lead.to_owned(),
+            _ => rest.to_owned(),
+        }
     } else {
         rest.to_owned()
     };
@@ -261,17 +269,27 @@ fn from_text(
         weekdays: lead_weekdays,
         role,
         title,
-        lead: before
-            .trim()
-            .trim_end_matches([',', ':', '('])
-            .trim()
-            .to_owned(),
+        lead: lead.trim().to_owned(),
         links,
         time,
         cancelled,
         date: None,
         body: None,
     })
+}
+
+/// Text without its time ranges (`, 14:15–15:45`), which become the
+/// session's times, not its title.
+fn without_times(text: &str) -> String {
+    let mut out = String::new();
+    let mut from = 0;
+    for r in time_ranges(text) {
+        out.push_str(&text[from..r.at]);
+        from = r.to;
+    }
+    out.push_str(&text[from..]);
+    let out = out.trim().trim_end_matches([',', '-', '–', '@']).trim();
+    out.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// The largest character boundary of `text` at or before `at`.
@@ -351,7 +369,11 @@ fn from_row(
     }
     let informative = |n: usize, c: &&super::blocks::Inline| {
         n != col
-            && c.text.chars().filter(|ch| ch.is_alphabetic()).count() >= 2
+            && without_times(&c.text)
+                .chars()
+                .filter(|ch| ch.is_alphabetic())
+                .count()
+                >= 2
             && weekday_of(c.text.trim()).is_none()
     };
     let topic = match topic_col {

@@ -116,6 +116,14 @@ pub(super) const DATE_HEADERS: &[&str] = &[
 ];
 pub(super) const TOPIC_HEADERS: &[&str] = &[
     "topic",
+    "session",
+    "what",
+    "activity",
+    "description",
+    "class",
+    "aula",
+    "clase",
+    "thème",
     "topics",
     "title",
     "subject",

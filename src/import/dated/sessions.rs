@@ -115,6 +115,10 @@ pub(super) fn into_sessions(found: Vec<Candidate>, given: &Given, out: &mut Date
             .trim_start_matches(['-', ':', ' '])
             .trim()
             .to_owned();
+        let topic = match (topic.is_empty(), &c.body) {
+            (true, Some(body)) => body.clone(),
+            _ => topic,
+        };
         sessions.push(PageSession {
             kind,
             number,

@@ -239,13 +239,18 @@ fn check_weekdays(
             (None, Some((_, from))) => from.clone(),
             (None, None) => "the page".to_owned(),
         };
-        let fits: Vec<i32> = (base - 6..=base + 6)
+        // The years that fit, nearest first.
+        let mut fits: Vec<i32> = (base - 6..=base + 6)
             .filter(|&y| years.weekdays_fit(found, y))
             .collect();
+        fits.sort_by_key(|y| (y - base).abs());
         let hint = match fits.as_slice() {
             [] => "pass --year with the year of the first session".to_owned(),
             [one] => format!("pass --year {one}"),
-            many => format!("pass --year with one of {}", list(many)),
+            [nearest, others @ ..] => format!(
+                "pass --year {nearest}, the nearest year the weekdays fit (so do {})",
+                list(others)
+            ),
         };
         let message = format!(
             "{} of {} weekdays on the page do not fit their dates in {base} (the year from {source})",
