@@ -1,33 +1,34 @@
-//! Importing an existing schedule page (Jekyll Markdown) into the YAML
-//! format, once, so no one retypes a schedule.
+//! Importing an existing schedule page (Jekyll or GitHub Markdown) into
+//! the YAML format, once, so no one retypes a schedule.
 //!
-//! Real course pages vary: heading levels, month spellings, time ranges,
-//! bold or plain labels, links here and there. What the importer cannot map
-//! becomes a warning naming the page's line, and the text is kept in the
-//! session's `note` (or the page's intro), never dropped.
+//! A page in the layout coursefeed writes is read line by line
+//! (`layout.rs`), keeping every line it cannot map in a note with a
+//! warning. Any other page is read for dated sessions: its blocks
+//! (`blocks.rs`), the dates in them (`dates.rs`), and what the page as a
+//! whole settles about them (`dated/`). docs/importing.md says which
+//! shapes are read and what is refused.
 
 use std::path::Path;
 
-use chrono::{NaiveDate, NaiveTime};
+use chrono::NaiveTime;
 
 use crate::error::{Diagnostic, Error, Problem, Severity};
 
 mod blocks;
+mod clock;
 mod dated;
 mod dates;
 mod found;
 mod heading;
+mod layout;
+mod names;
+mod page;
 mod text;
 mod yaml;
 
-use found::OutReading;
-use found::{PageModule, PageSession};
-use heading::{month_name, parse_heading};
-use text::{
-    heading_name, is_relative, is_separator, label, list_item, parse_reading, readings_label,
-    strip_emphasis, strip_label, unescape_html,
-};
-use yaml::{to_schedule, Extras, PageParts};
+use layout::PageReader;
+use page::{front_matter, nothing_found, page_year, too_deep, MAX_BRACKET_DEPTH};
+use yaml::Extras;
 
 /// What the page does not say, given on the command line.
 #[derive(Debug, Clone)]
@@ -71,10 +72,6 @@ pub const DEFAULT_TIMEZONE: &str = "Europe/Stockholm";
 /// Where an imported course's site serves its feed (`feed.url`), relative
 /// to the site: a Jekyll site serves a `schedule.ics` at its root there.
 pub const DEFAULT_FEED_URL: &str = "/schedule.ics";
-
-/// No page nests brackets this deep; the schedule loader refuses YAML
-/// that does (see load/guards.rs), so the page is refused at its line.
-const MAX_BRACKET_DEPTH: usize = 64;
 
 /// Turn `page` into schedule YAML.
 pub fn import(page: &str, file: &Path, options: &Options) -> Result<Imported, Error> {
@@ -124,8 +121,10 @@ pub fn import(page: &str, file: &Path, options: &Options) -> Result<Imported, Er
     }
     let mut reader = PageReader::new(file, options, None);
     reader.sessions = found.sessions;
-    for (line, problem) in found.warnings {
-        let problem = reader.diagnostic(Severity::Warning, line, problem);
+    let warnings = found.warnings.into_iter().map(|w| (Severity::Warning, w));
+    let notes = found.notes.into_iter().map(|n| (Severity::Note, n));
+    for (severity, (line, problem)) in warnings.chain(notes) {
+        let problem = reader.diagnostic(severity, line, problem);
         reader.warnings.push(match lines.get(line.wrapping_sub(1)) {
             Some(raw) => problem.showing(raw),
             None => problem,
@@ -136,483 +135,6 @@ pub fn import(page: &str, file: &Path, options: &Options) -> Result<Imported, Er
         deadlines: found.deadlines,
     };
     reader.finish(front_matter)
-}
-
-/// The line and column where brackets first nest past [`MAX_BRACKET_DEPTH`].
-fn too_deep(lines: &[&str]) -> Option<(usize, usize)> {
-    let mut depth = 0usize;
-    for (n, line) in lines.iter().enumerate() {
-        for (column, c) in line.chars().enumerate() {
-            match c {
-                '[' | '{' => {
-                    depth += 1;
-                    if depth > MAX_BRACKET_DEPTH {
-                        return Some((n + 1, column + 1));
-                    }
-                }
-                ']' | '}' => depth = depth.saturating_sub(1),
-                _ => {}
-            }
-        }
-    }
-    None
-}
-
-/// The year a page names for itself: in its front matter's title, its
-/// first heading, or a term in its introduction (`Spring 2019`), with
-/// where it was found.
-fn page_year(front_matter: Option<&str>, blocks: &blocks::Blocks) -> Option<(i32, String)> {
-    let year_in = |text: &str| {
-        text.split(|c: char| !c.is_ascii_digit())
-            .filter(|w| w.len() == 4)
-            .filter_map(|w| w.parse::<i32>().ok())
-            .find(|y| (1990..2100).contains(y))
-    };
-    if let Some(y) = front_matter_value(front_matter, "title")
-        .as_deref()
-        .and_then(year_in)
-    {
-        return Some((y, "the front matter's title".into()));
-    }
-    const TERMS: &[&str] = &[
-        "spring",
-        "fall",
-        "autumn",
-        "summer",
-        "winter",
-        "semester",
-        "term",
-        "ht",
-        "vt",
-        "semestre",
-        "wintersemester",
-        "sommersemester",
-        "ws",
-        "ss",
-        "printemps",
-        "automne",
-        "otoño",
-        "primavera",
-        "outono",
-        "inverno",
-        "invierno",
-        "verano",
-    ];
-    for b in blocks.blocks.iter().take(40) {
-        let text = blocks::inline(&b.cells.join(" ")).text;
-        if !dates::find_dates(&text).is_empty() {
-            break;
-        }
-        let heading = matches!(b.shape, blocks::Shape::Heading(1));
-        let words: Vec<&str> = text.split_whitespace().collect();
-        for pair in words.windows(2) {
-            let term = pair[0]
-                .trim_matches(|c: char| !c.is_alphanumeric())
-                .to_lowercase();
-            let year = year_in(pair[1].trim_matches(|c: char| !c.is_alphanumeric()));
-            if let (Some(y), true) = (year, heading || TERMS.contains(&term.as_str())) {
-                let place = if heading { "the title at line" } else { "line" };
-                return Some((y, format!("{place} {}", b.line)));
-            }
-        }
-        if heading {
-            if let Some(y) = year_in(&text) {
-                return Some((y, format!("the title at line {}", b.line)));
-            }
-        }
-    }
-    None
-}
-
-/// The one error of a page without dated sessions: what import looked
-/// for, and what it found instead.
-fn nothing_found(text: &str, blocks: &blocks::Blocks, found: &dated::Dated) -> (usize, Problem) {
-    let looked = "looked for headings, table rows and list items that start with a date (`## Lecture 1 (Sep 7)`, `| 9/6/22 | ... |`, `* Aug 24th, Friday: ...`)";
-    let (line, what, hint) = if let Some((line, source)) = &blocks.liquid_data {
-        (
-            *line,
-            format!("a Liquid loop over {source}"),
-            format!(
-                "import the data file instead: `_data/{}.yml` (or .json, .csv) holds the schedule",
-                source.trim_start_matches("site.data.")
-            ),
-        )
-    } else if let Some(at) = text.find("<!--").filter(|&at| {
-        let end = text[at..].find("-->").map_or(text.len(), |e| at + e);
-        !dates::find_dates(&text[at..end]).is_empty()
-    }) {
-        (
-            text[..at].matches('\n').count() + 1,
-            "dates only inside HTML comments, which the page does not show".into(),
-            "take the sessions out of the comment if they are meant".into(),
-        )
-    } else if !found.holidays.is_empty() || !found.deadlines.is_empty() {
-        (
-            0,
-            format!(
-                "{} days without class and {} deadlines, but no session",
-                found.holidays.len(),
-                found.deadlines.len()
-            ),
-            "write the YAML's sessions by hand, or as a pattern (see README)".into(),
-        )
-    } else {
-        let count =
-            |f: fn(&blocks::Shape) -> bool| blocks.blocks.iter().filter(|b| f(&b.shape)).count();
-        let headings = count(|s| matches!(s, blocks::Shape::Heading(_)));
-        let rows = count(|s| matches!(s, blocks::Shape::Row { .. }));
-        let items = count(|s| matches!(s, blocks::Shape::Item(_)));
-        (
-            0,
-            format!(
-                "{}, {} and {}, none with a date",
-                plural(headings, "heading"),
-                plural(rows, "table row"),
-                plural(items, "list item")
-            ),
-            "add the dates to the page, or write the YAML by hand (see README)".into(),
-        )
-    };
-    let problem = Problem::Import {
-        message: format!("no dated sessions found: {looked}; found {what}"),
-        hint: Some(hint),
-    };
-    (line, problem)
-}
-
-/// The front matter, between two `---` lines at the top, and the index of
-/// the first line after it.
-fn front_matter(lines: &[&str]) -> (Option<String>, usize) {
-    if lines.first().map(|l| l.trim_end()) == Some("---") {
-        if let Some(end) = lines.iter().skip(1).position(|l| l.trim_end() == "---") {
-            let body = &lines[1..=end];
-            return (
-                Some(body.iter().map(|l| format!("{l}\n")).collect()),
-                end + 2,
-            );
-        }
-    }
-    (None, 0)
-}
-
-/// A value of the front matter, `title: Schedule` -> `Schedule`.
-fn front_matter_value(front_matter: Option<&str>, key: &str) -> Option<String> {
-    front_matter?.lines().find_map(|l| {
-        let (k, v) = l.split_once(':')?;
-        (k.trim() == key).then(|| v.trim().trim_matches(['"', '\'']).to_owned())
-    })
-}
-
-/// A module heading's title without its number, which the module's id
-/// (`m1`, `m2`...) carries: `Module 1: Fundamental of ML` is
-/// `Fundamental of ML`.
-fn module_title(heading: &str) -> String {
-    let numbered = heading.split_once(':').filter(|(head, _)| {
-        let mut words = head.split_whitespace();
-        words
-            .next()
-            .is_some_and(|w| w.eq_ignore_ascii_case("module"))
-            && words.next().is_some_and(|n| n.parse::<u32>().is_ok())
-            && words.next().is_none()
-    });
-    match numbered {
-        Some((_, title)) if !title.trim().is_empty() => title.trim().to_owned(),
-        _ => heading.to_owned(),
-    }
-}
-
-/// The page read line by line: what each line is depends on the headings
-/// and labels above it.
-struct PageReader<'a> {
-    file: &'a Path,
-    options: &'a Options,
-    warnings: Vec<Diagnostic>,
-    intro: Vec<String>,
-    sessions: Vec<PageSession>,
-    modules: Vec<PageModule>,
-    /// The module being read, with the level of its heading.
-    current_module: Option<(usize, usize)>,
-    in_readings: bool,
-    in_optional: bool,
-    year: Option<i32>,
-    last_month: Option<u32>,
-    extras: Extras,
-}
-
-impl<'a> PageReader<'a> {
-    fn new(file: &'a Path, options: &'a Options, page_year: Option<i32>) -> Self {
-        PageReader {
-            file,
-            options,
-            warnings: Vec::new(),
-            intro: Vec::new(),
-            sessions: Vec::new(),
-            modules: Vec::new(),
-            current_module: None,
-            in_readings: false,
-            in_optional: false,
-            year: options.year.or(page_year),
-            last_month: None,
-            extras: Extras::default(),
-        }
-    }
-
-    fn diagnostic(&self, severity: Severity, line: usize, problem: Problem) -> Diagnostic {
-        Diagnostic::at(severity, self.file, line, problem)
-    }
-
-    /// Read one line; a problem with it stops the import.
-    fn line(&mut self, line_no: usize, raw: &str) -> Result<(), Problem> {
-        let line = raw.trim();
-        if line.is_empty() || is_separator(line) {
-            return Ok(());
-        }
-        if line.starts_with("**Subscribe to this schedule:**")
-            || line.contains("[Apple Calendar / Thunderbird](webcal://")
-        {
-            return Ok(()); // our own block, rebuilt from feed.url
-        }
-        let hashes = line.chars().take_while(|&c| c == '#').count();
-        if (1..=3).contains(&hashes) {
-            let heading = strip_emphasis(line[hashes..].trim());
-            if let Some(s) = parse_heading(heading.trim()).map_err(Problem::PageHeading)? {
-                return self.session(line_no, hashes, s);
-            }
-            // A top-level heading that is not a session starts a module.
-            if hashes == 1 {
-                self.modules.push(PageModule {
-                    line: line_no,
-                    raw: raw.trim_end().to_owned(),
-                    title: module_title(&unescape_html(heading.trim())),
-                    readings: Vec::new(),
-                    sessions: 0,
-                    before_sessions: self.sessions.is_empty(),
-                });
-                self.current_module = Some((self.modules.len() - 1, hashes));
-                self.in_readings = false;
-                return Ok(());
-            }
-        }
-        if self.sessions.is_empty() {
-            // Before the first session: the page's own introduction.
-            self.intro.push(raw.trim_end().to_owned());
-            return Ok(());
-        }
-        self.body(line_no, line)
-    }
-
-    /// A session heading: its date (the year rolls over when the month
-    /// goes back, a term across New Year), its times, its module.
-    fn session(&mut self, line: usize, hashes: usize, mut s: PageSession) -> Result<(), Problem> {
-        let (month, day, written_year) = s.month_day.take().unwrap_or((1, 1, None));
-        let year = match (written_year, self.year) {
-            (Some(y), _) => y,
-            (None, Some(y)) if self.last_month.is_some_and(|m| month < m) => y + 1,
-            (None, Some(y)) => y,
-            (None, None) => {
-                return Err(Problem::Import {
-                    message: "this date has no year, and neither has the page's title, front matter or introduction".into(),
-                    hint: Some("pass --year with the year of the first session".into()),
-                })
-            }
-        };
-        self.year = Some(year);
-        s.line = line;
-        let date = NaiveDate::from_ymd_opt(year, month, day).ok_or_else(|| {
-            Problem::PageHeading(format!("{} {day}, {year} is not a date", month_name(month)))
-        })?;
-        self.last_month = Some(month);
-        s.date = Some(date);
-        if s.start.is_none() {
-            match (self.options.start, self.options.end) {
-                (Some(a), Some(b)) => {
-                    s.start = Some(a);
-                    s.end = Some(b);
-                }
-                _ => return Err(Problem::HeadingWithoutTime),
-            }
-        }
-        // A deeper session heading under a module heading belongs to it.
-        match self.current_module {
-            Some((m, level)) if hashes > level => s.module = Some(m),
-            _ => self.current_module = None,
-        }
-        if let Some(m) = s.module {
-            self.modules[m].sessions += 1;
-        }
-        self.sessions.push(s);
-        self.in_readings = false;
-        Ok(())
-    }
-
-    /// A line under a session heading: a label, a reading, or text kept in
-    /// the session's note with a warning.
-    fn body(&mut self, line_no: usize, line: &str) -> Result<(), Problem> {
-        let label_text = strip_label(line);
-        let current_module = self.current_module;
-        let missing_base = self.options.url.is_none();
-        let Some(current) = self.sessions.last_mut() else {
-            return Ok(());
-        };
-        if let Some(topic) = label(&label_text, &["topic"]) {
-            current.topic = Some(unescape_html(topic));
-            self.in_readings = false;
-        } else if let Some(note) = label(&label_text, &["note"]) {
-            current.notes.push(note.to_owned());
-            self.in_readings = false;
-        } else if let Some(optional) = readings_label(&label_text) {
-            self.in_readings = true;
-            self.in_optional = optional;
-        } else if let (true, Some(item)) = (self.in_readings, list_item(line)) {
-            if item.eq_ignore_ascii_case("TBA") {
-                return Ok(());
-            }
-            let reading = parse_reading(item);
-            let hrefs = reading
-                .url
-                .iter()
-                .chain(reading.links.iter().flatten().map(|l| &l.url));
-            if let Some(rel) = hrefs.into_iter().find(|h| missing_base && is_relative(h)) {
-                return Err(Problem::PageRelativeLink(rel.clone()));
-            }
-            let reading = OutReading {
-                optional: self.in_optional.then_some(true),
-                ..reading
-            };
-            // In the module layout the reading list is the module's.
-            match (current.module, current_module) {
-                (Some(m), Some((open, _))) if m == open => self.modules[m].readings.push(reading),
-                _ => current.readings.push(reading),
-            }
-        } else {
-            let problem = Problem::KeptInNote {
-                session: heading_name(current),
-                text: line.to_owned(),
-            };
-            current.notes.push(line.to_owned());
-            let warning = Diagnostic::at(Severity::Warning, self.file, line_no, problem);
-            self.warnings.push(warning);
-        }
-        Ok(())
-    }
-
-    /// The schedule YAML of everything read.
-    fn finish(mut self, front_matter: Option<String>) -> Result<Imported, Error> {
-        // A module heading with no sessions was just a heading: text before
-        // the sessions goes to the intro, anything later is kept with a warning.
-        for m in self.modules.iter().filter(|m| m.sessions == 0) {
-            if m.before_sessions {
-                self.intro.push(m.raw.clone());
-            } else {
-                let problem = Problem::NotAModule(m.raw.clone());
-                let warning = Diagnostic::at(Severity::Warning, self.file, m.line, problem);
-                self.warnings.push(warning);
-            }
-        }
-        if self.sessions.is_empty() {
-            let problem = Problem::PageWithoutSessions;
-            return Err(Error::Invalid(vec![self.diagnostic(
-                Severity::Error,
-                0,
-                problem,
-            )]));
-        }
-        for (line, problem) in number_by_place(&mut self.sessions) {
-            let warning = self.diagnostic(Severity::Warning, line, problem);
-            self.warnings.push(warning);
-        }
-        let count = self.sessions.len();
-        let title = front_matter_value(front_matter.as_deref(), "title");
-        if self.options.timezone.is_none() {
-            let problem = Problem::AssumedZone(DEFAULT_TIMEZONE.into());
-            self.warnings
-                .push(self.diagnostic(Severity::Note, 0, problem));
-        }
-        if self.options.url.is_some() {
-            let problem = Problem::AssumedFeedUrl(DEFAULT_FEED_URL.into());
-            self.warnings
-                .push(self.diagnostic(Severity::Note, 0, problem));
-        }
-        if self.options.name.is_none() {
-            let problem = match &title {
-                Some(t) => Problem::NameFromTitle(t.clone()),
-                None => Problem::AssumedName,
-            };
-            self.warnings
-                .push(self.diagnostic(Severity::Note, 0, problem));
-        }
-        let permalink = front_matter_value(front_matter.as_deref(), "permalink");
-        let page = PageParts {
-            front_matter,
-            intro: self.intro,
-            title,
-            permalink,
-            extras: std::mem::take(&mut self.extras),
-        };
-        let schedule = to_schedule(page, &self.modules, self.sessions, self.options);
-        // The import's own structs always serialize.
-        let yaml = serde_yaml::to_string(&schedule).unwrap_or_default();
-        let yaml = format!(
-            "# Imported from {} by `coursefeed import`.\n# Check course.name, course.id and course.timezone, then run `coursefeed check`.\n{yaml}",
-            self.file.display()
-        );
-        Ok(Imported {
-            yaml,
-            sessions: count,
-            warnings: self.warnings,
-        })
-    }
-}
-
-/// Number each session by its place among all sessions of its kind, so
-/// that no two share a number; a number the page writes that disagrees
-/// with the place is a warning at its line.
-fn number_by_place(sessions: &mut [PageSession]) -> Vec<(usize, Problem)> {
-    let mut places: std::collections::HashMap<String, u32> = std::collections::HashMap::new();
-    let mut warnings = Vec::new();
-    for s in sessions.iter_mut() {
-        let place = places.entry(s.kind.clone()).or_insert(0);
-        *place += 1;
-        if let Some(written) = s.number.filter(|&n| n != *place) {
-            warnings.push((
-                s.line,
-                Problem::Import {
-                    message: format!(
-                        "{} {written} is the {} {} on the page: imported as {} {}",
-                        s.kind,
-                        ordinal(*place),
-                        s.kind,
-                        s.kind,
-                        place
-                    ),
-                    hint: Some(
-                        "correct the number on the page or in the YAML if the place is wrong"
-                            .into(),
-                    ),
-                },
-            ));
-        }
-        s.number = Some(*place);
-    }
-    warnings
-}
-
-fn plural(n: usize, word: &str) -> String {
-    match n {
-        1 => format!("1 {word}"),
-        n => format!("{n} {word}s"),
-    }
-}
-
-fn ordinal(n: u32) -> String {
-    let suffix = match (n % 10, n % 100) {
-        (_, 11..=13) => "th",
-        (1, _) => "st",
-        (2, _) => "nd",
-        (3, _) => "rd",
-        _ => "th",
-    };
-    format!("{n}{suffix}")
 }
 
 #[cfg(test)]

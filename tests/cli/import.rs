@@ -439,15 +439,22 @@ fn says_what_it_assumed() {
     assert!(yaml.contains("  timezone: Europe/Stockholm\n"), "{yaml}");
 }
 
+/// ` 12 | ...`: the page's line shown under a diagnostic.
+fn is_source_line(line: &str) -> bool {
+    line.trim_start()
+        .split_once(" | ")
+        .is_some_and(|(n, _)| n.parse::<usize>().is_ok())
+}
+
 /// Stderr without the notes on what the import assumed (each a `note:`
-/// line and its hint), for tests about something else.
+/// line, the page's line and its hint), for tests about something else.
 fn without_notes(stderr: &str) -> String {
     let mut out = String::new();
     let mut in_note = false;
     for line in stderr.lines() {
         if line.starts_with("note: ") {
             in_note = true;
-        } else if !(in_note && line.starts_with("  hint: ")) {
+        } else if !(in_note && (line.starts_with("  hint: ") || is_source_line(line))) {
             in_note = false;
             out.push_str(line);
             out.push('\n');
@@ -666,12 +673,18 @@ fn migrating_ends_with_a_feed_and_a_page() {
 /// `page.md`; then `coursefeed check` the YAML. Returns the schedule, the
 /// YAML and stderr without the notes on what was assumed.
 fn import_page(name: &str, args: &[&str]) -> (Schedule, String, String) {
+    let (schedule, yaml, stderr) = import_page_raw(name, args);
+    (schedule, yaml, without_notes(&stderr))
+}
+
+/// [`import_page`] with the whole of stderr.
+fn import_page_raw(name: &str, args: &[&str]) -> (Schedule, String, String) {
     let dir = tempfile::tempdir().expect("tempdir");
     std::fs::copy(fixture(name), dir.path().join("page.md")).expect("copy");
     let mut all = vec!["import", "page.md", "-o", "s.yaml", "--timezone", "UTC"];
     all.extend_from_slice(args);
     let o = run(dir.path(), &all);
-    let stderr = without_notes(&String::from_utf8(o.stderr).expect("utf8"));
+    let stderr = String::from_utf8(o.stderr).expect("utf8");
     assert!(o.status.success(), "{stderr}");
     let checked = run(dir.path(), &["check", "s.yaml"]);
     assert!(
@@ -883,6 +896,11 @@ fn headings_per_day() {
 fn headings_per_lecture_with_time_stated_once() {
     let (s, yaml, stderr) = import_page("headings_lectures.md", &[]);
     assert_eq!(stderr, "");
+    let (_, _, all) = import_page_raw("headings_lectures.md", &[]);
+    assert!(
+        all.starts_with("note: page.md:2: sessions without a time of their own take 15:45-18:30, the time this line states\n 2 | __Spring 2023__,  __Thursdays 3:45pm-6:30pm  SEC 1.402__ (First lecture Jan 26)\n  hint: give --start and --end if that is not the sessions' time\n"),
+        "{all}"
+    );
     let (a, b) = (hm(15, 45), hm(18, 30));
     assert_eq!(
         sessions(&s),

@@ -10,7 +10,8 @@
 use chrono::{NaiveDate, NaiveTime, Weekday};
 
 use super::blocks::{inline, Block, Blocks, Shape};
-use super::dates::{find_dates, month_of, time_ranges, weekday_of, weekdays, Mention, Order};
+use super::clock::time_ranges;
+use super::dates::{find_dates, month_of, weekday_of, weekdays, Mention, Order};
 use super::found::PageSession;
 use crate::error::Problem;
 
@@ -44,6 +45,8 @@ pub(super) struct Dated {
     pub(super) deadlines: Vec<(NaiveDate, String)>,
     /// Warnings, each at a line of the page.
     pub(super) warnings: Vec<(usize, Problem)>,
+    /// What the import took from the page for all sessions, to check.
+    pub(super) notes: Vec<(usize, Problem)>,
 }
 
 /// A stop at a line of the page.

@@ -61,7 +61,21 @@ pub(super) fn settle(
     let once = stated_once(blocks, &lines);
     let fallback = match (given.times, &once) {
         (Some(t), _) => Some(t),
-        (None, Ok(Some((a, b, _)))) => Some((*a, *b)),
+        (None, Ok(Some((a, b, line)))) => {
+            let untimed = found
+                .iter()
+                .any(|c| c.role == Role::Session && c.time.is_none());
+            if untimed {
+                let message = format!(
+                    "sessions without a time of their own take {}-{}, the time this line states",
+                    a.format("%H:%M"),
+                    b.format("%H:%M")
+                );
+                let hint = "give --start and --end if that is not the sessions' time".to_owned();
+                out.notes.push((*line, problem(message, Some(hint))));
+            }
+            Some((*a, *b))
+        }
         _ => None,
     };
     for c in found.iter_mut().filter(|c| c.role == Role::Session) {
