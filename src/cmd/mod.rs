@@ -74,7 +74,7 @@ pub enum Command {
     Import {
         /// The page to import.
         page: PathBuf,
-        /// The year of the first session, when the page's dates, title and introduction do not say it.
+        /// The year of the first dated line on the page, where its dates have none (default: the year its title or introduction names).
         #[arg(long)]
         year: Option<i32>,
         /// Where to write the YAML (default: standard output).
