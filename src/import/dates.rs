@@ -150,9 +150,10 @@ fn numeric(text: &str, ws: &[(usize, &str)], i: usize) -> Found {
             .next()
             .is_some_and(|c| c.is_ascii_digit())
     };
-    // ISO: 2019-09-27 or 2019/09/27.
+    // ISO: 2019-09-27, and 2019/09/27 or 2024.09.10 as Chinese, Korean
+    // and German pages write it.
     if let Some(y) = year(a) {
-        if sep == '.' || sep_after(i + 1) != Some(sep) {
+        if sep_after(i + 1) != Some(sep) {
             return None;
         }
         let (m, d) = (number(b, 12)?, number(ws[i + 2].1, 31)?);
@@ -427,6 +428,11 @@ mod tests {
                 "2019-09-27 Class 1",
                 Some((9, 27, Known, Some(2019), "2019-09-27")),
             ),
+            (
+                "2024.09.10 (화)",
+                Some((9, 10, Known, Some(2024), "2024.09.10")),
+            ),
+            ("2023/09/10", Some((9, 10, Known, Some(2023), "2023/09/10"))),
             (
                 "jueves, 18 de septiembre",
                 Some((9, 18, Known, None, "18 de septiembre")),

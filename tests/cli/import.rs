@@ -1221,3 +1221,44 @@ fn minute_cut_inside_a_character() {
         "error: page.md:1: the heading has no time\n 1 | #\\u{1}: Oct5,1:\\u{0}\u{29a}\n  hint: give --start and --end for such sessions",
     );
 }
+
+// Test paragraph lines that start with a date (`**2024.09.03 (화)** —
+// ...`): Korean pages' dotted ISO dates, a weekday in parentheses in any
+// language, times per line, and a Korean "no class" day as a holiday.
+#[test]
+fn paragraph_lines_with_dotted_dates() {
+    let (s, yaml, stderr) = import_page("lines_korean.md", &[]);
+    assert_eq!(stderr, "");
+    let (a, b) = (hm(10, 30), hm(11, 45));
+    assert_eq!(
+        sessions(&s),
+        vec![
+            at("Class 1", date(2024, 9, 3), a, b),
+            at("Class 2", date(2024, 9, 5), a, b),
+        ]
+    );
+    assert_eq!(s.sessions[1].topic.as_deref(), Some("SQL 기초"));
+    assert!(yaml.contains("holidays:\n- date: 2024-09-10\n"), "{yaml}");
+}
+
+// Test a Chinese table (`9月12日`) with the year in the page's heading
+// (`2023年秋季`).
+#[test]
+fn chinese_table() {
+    let (s, yaml, stderr) =
+        import_page("table_chinese.md", &["--start", "08:00", "--end", "09:35"]);
+    assert_eq!(stderr, "");
+    let got: Vec<_> = s
+        .sessions
+        .iter()
+        .map(|x| (x.date, x.topic.as_deref()))
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            (date(2023, 9, 12), Some("课程介绍")),
+            (date(2023, 9, 19), Some("关系模型")),
+        ]
+    );
+    assert!(yaml.contains("holidays:\n- date: 2023-10-03\n"), "{yaml}");
+}

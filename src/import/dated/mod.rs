@@ -139,7 +139,9 @@ fn candidates(blocks: &Blocks, out: &mut Dated) -> Vec<Candidate> {
             Shape::Line => {
                 let text = inline(&block.cells[0]);
                 let dates = find_dates(&text.text);
-                if dates.len() == 1 && is_no_class(&text.text) {
+                if starts_with_date(&text.text) {
+                    from_text(block, &text.text, text.links, false)
+                } else if dates.len() == 1 && is_no_class(&text.text) {
                     Some(Candidate {
                         line: block.line,
                         mention: dates[0],
@@ -166,6 +168,33 @@ fn candidates(blocks: &Blocks, out: &mut Dated) -> Vec<Candidate> {
     }
     let _ = out;
     found
+}
+
+/// Whether a paragraph's line is a session's: it starts with its date
+/// (after a weekday, if any), and a colon or a dash follows (`**Sep 7** —
+/// Intro`, `Tuesday, Sep 7: Intro`), or nothing.
+fn starts_with_date(text: &str) -> bool {
+    let Some(first) = find_dates(text).into_iter().next() else {
+        return false;
+    };
+    let before_is_weekday = text[..first.at]
+        .split_whitespace()
+        .all(|w| weekday_of(w.trim_matches([',', '(', ')'])).is_some());
+    let mut after = text[first.end..].trim_start_matches([',', ' ', ')']);
+    if after.starts_with('(') {
+        // `(화)`, `(Mon)`: a weekday in any language.
+        after = after
+            .split_once(')')
+            .map_or("", |(_, rest)| rest.trim_start());
+    }
+    if let Some((word, rest)) = after.split_once([' ', ':', ',']) {
+        if weekday_of(word.trim_end_matches(')')).is_some() {
+            after = rest.trim_start_matches([',', ' ', ')']);
+        }
+    } else if weekday_of(after).is_some() {
+        after = "";
+    }
+    before_is_weekday && (after.is_empty() || after.starts_with([':', '-', '–', '—', '|']))
 }
 
 /// `septiembre 2025`, `October 2020`: a heading that names a month and
@@ -228,8 +257,18 @@ fn from_text(
         // `Lecture 1 (Feb 6)`, `Julia tutorial (Feb 8: 5pm in 32-141) — optional`.
         after = after.split_once(')').map_or("", |(_, rest)| rest);
     }
-    // The text after the date and its weekday: `, Friday: Introduction`.
-    let after_weekday = after.trim_start_matches([',', ' ', ')', '(', ']']);
+    // The text after the date and its weekday: `, Friday: Introduction`,
+    // ` (Mon) — Introduction`.
+    let mut after_weekday = after.trim_start_matches([',', ' ', ']']);
+    if let Some((inside, rest)) = after_weekday
+        .strip_prefix('(')
+        .and_then(|a| a.split_once(')'))
+    {
+        if inside.chars().count() <= 12 {
+            after_weekday = rest;
+        }
+    }
+    let after_weekday = after_weekday.trim_start_matches([',', ' ', ')', '(']);
     let after_words: Vec<&str> = after_weekday.splitn(2, [':', ' ']).collect();
     let mut rest = after_weekday;
     if after_words

@@ -32,6 +32,11 @@ const NO_CLASS: &[&str] = &[
     "pas de cours",
     "vacances",
     "férié",
+    "휴강",
+    "휴일",
+    "放假",
+    "停课",
+    "假期",
 ];
 
 pub(super) fn is_no_class(text: &str) -> bool {
@@ -41,9 +46,12 @@ pub(super) fn is_no_class(text: &str) -> bool {
         let after = lower[at + len..].chars().next();
         !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric)
     };
-    let listed = NO_CLASS
-        .iter()
-        .any(|k| lower.match_indices(k).any(|(at, m)| word_at(at, m.len())));
+    let listed = NO_CLASS.iter().any(|k| {
+        // Words of scripts without spaces are found anywhere.
+        lower
+            .match_indices(k)
+            .any(|(at, m)| !k.is_ascii() || word_at(at, m.len()))
+    });
     // `No APSC 1001 today`, `No lab this week`.
     let no_today =
         lower.starts_with("no ") && (lower.contains("today") || lower.contains("this week"));
@@ -163,6 +171,7 @@ mod tests {
             "No APSC 1001 today",
             "_Labor Day_",
             "*reading day*",
+            "国庆节放假",
         ] {
             assert!(is_no_class(text), "{text}");
         }

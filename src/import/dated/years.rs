@@ -15,7 +15,8 @@ pub(super) fn settle(
     if found.is_empty() {
         return Ok(found);
     }
-    let day_first = day_first(&found)?;
+    let base = given.year.or(given.page_year.as_ref().map(|(y, _)| *y));
+    let day_first = day_first(&found, base)?;
     let years = Years::of(&found, day_first);
     // A date without a year before any date that has one needs a year
     // from elsewhere: the option, or the page's title.
@@ -23,7 +24,6 @@ pub(super) fn settle(
         .iter()
         .take_while(|c| c.mention.year.is_none())
         .find(|c| c.heading_year.is_none());
-    let base = given.year.or(given.page_year.as_ref().map(|(y, _)| *y));
     let base = match (needs_year, base) {
         (Some(c), None) => {
             let fits = (2000..=2035)
@@ -159,7 +159,7 @@ impl Years {
 
 /// Whether `a/b` dates are day first: decided by a number over 12, or by
 /// the weekdays beside them; otherwise the import stops.
-fn day_first(found: &[Candidate]) -> Result<bool, Stop> {
+fn day_first(found: &[Candidate], base: Option<i32>) -> Result<bool, Stop> {
     let either: Vec<&Candidate> = found
         .iter()
         .filter(|c| c.mention.order == Order::Either)
@@ -183,17 +183,14 @@ fn day_first(found: &[Candidate]) -> Result<bool, Stop> {
         (Some(_), None) => Ok(true),
         (None, Some(_)) => Ok(false),
         (None, None) => {
-            // Only the weekdays can tell, in any year.
+            // Only the weekdays can tell: in the year the page or --year
+            // gives, or else in some year of this century.
             let fits = |df: bool| {
-                either.iter().filter(|c| !c.weekdays.is_empty()).count() > 0
-                    && (1990..2100).any(|y| {
-                        either.iter().filter(|c| !c.weekdays.is_empty()).all(|c| {
-                            let (m, d) = c.mention.month_day(df);
-                            let y = c.mention.year.unwrap_or(y);
-                            NaiveDate::from_ymd_opt(y, m, d)
-                                .is_some_and(|x| c.weekdays.contains(&x.weekday()))
-                        })
-                    })
+                let years = Years::of(found, df);
+                match base {
+                    Some(y) => years.weekdays_fit(found, y),
+                    None => (2000..=2035).any(|y| years.weekdays_fit(found, y)),
+                }
             };
             match (fits(true), fits(false)) {
                 (true, false) => Ok(true),
