@@ -779,6 +779,10 @@ fn table_of_month_names() {
         ]
     );
     assert_eq!(s.sessions[1].topic.as_deref(), Some("Git, Typescript"));
+    assert_eq!(
+        s.sessions[0].readings[0].title, "Ch 1",
+        "the Readings column"
+    );
     assert!(
         yaml.contains("holidays:\n- date: 2020-09-07\n  name: Labor Day\n- date: 2020-12-07\n  name: EXAM PERIOD\n"),
         "{yaml}"
@@ -890,8 +894,9 @@ fn headings_per_day() {
 
 // Test `## Lecture 1: Thursday, January 26, 2023`: written years, the time
 // stated once (`__Thursdays 3:45pm-6:30pm__`), a lecture heading one level
-// down, a double space in `Lecture  2`, and `_(No lecture on ...)_` as a
-// holiday; a date in prose (applications due) is not a session.
+// down, a double space in `Lecture  2`, a `Reading:` line's links as the
+// session's readings, and `_(No lecture on ...)_` as a holiday; a date in
+// prose (applications due) is not a session.
 #[test]
 fn headings_per_lecture_with_time_stated_once() {
     let (s, yaml, stderr) = import_page("headings_lectures.md", &[]);
@@ -911,6 +916,18 @@ fn headings_per_lecture_with_time_stated_once() {
         ]
     );
     assert_eq!(s.sessions[1].topic.as_deref(), Some("Generative models."));
+    let readings: Vec<_> = s.sessions[1]
+        .readings
+        .iter()
+        .map(|r| (r.title.as_str(), r.url.as_ref().map(|u| u.url.as_str())))
+        .collect();
+    assert_eq!(
+        readings,
+        vec![
+            ("VAE survey", Some("https://arxiv.org/abs/1906.02691")),
+            ("Flows", Some("https://example.org/flows")),
+        ]
+    );
     assert!(
         yaml.contains(
             "holidays:\n- date: 2023-03-16\n  name: No lecture on Thursday, March 16, 2023\n"

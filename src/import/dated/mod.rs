@@ -20,7 +20,7 @@ mod sessions;
 mod times;
 mod years;
 
-use roles::{header_index, is_deadline, is_no_class, DATE_HEADERS, TOPIC_HEADERS};
+use roles::{header_index, is_deadline, is_no_class, DATE_HEADERS, READING_HEADERS, TOPIC_HEADERS};
 
 /// What the command line says that the page may not.
 #[derive(Debug, Clone, Default)]
@@ -79,6 +79,8 @@ pub(super) struct Candidate {
     /// What comes before the date in a heading or item (`Lecture 1`).
     pub(super) lead: String,
     pub(super) links: Vec<(String, String)>,
+    /// Readings: a title and its link, if any.
+    pub(super) readings: Vec<(String, Option<String>)>,
     pub(super) time: Option<(NaiveTime, Option<NaiveTime>)>,
     pub(super) cancelled: bool,
     pub(super) date: Option<NaiveDate>,
@@ -120,6 +122,7 @@ fn candidates(blocks: &Blocks, out: &mut Dated) -> Vec<Candidate> {
                 }
                 from_text(block, &text.text, text.links, true).map(|mut c| {
                     c.body = body_line(list, i);
+                    c.readings = readings_under(list, i);
                     c
                 })
             }
@@ -155,6 +158,7 @@ fn candidates(blocks: &Blocks, out: &mut Dated) -> Vec<Candidate> {
                         cancelled: false,
                         date: None,
                         body: None,
+                        readings: Vec::new(),
                     })
                 } else {
                     None
@@ -215,6 +219,49 @@ fn month_heading(text: &str) -> Option<i32> {
 fn body_line(list: &[Block], heading: usize) -> Option<String> {
     let next = list.get(heading + 1)?;
     (next.shape == Shape::Line).then(|| inline(&next.cells[0]).text)
+}
+
+/// Labels of reading lists, in the page's languages.
+const READING_LABELS: &[&str] = &[
+    "reading",
+    "readings",
+    "required reading",
+    "optional reading",
+    "lecturas",
+    "lectura",
+    "leitura",
+    "leituras",
+    "lektüre",
+    "literatur",
+    "lectures",
+    "lecture obligatoire",
+];
+
+/// The readings in the lines under a heading, up to the next heading:
+/// each link of a line labelled `Reading:` (or the line's text, when it
+/// has no link).
+fn readings_under(list: &[Block], heading: usize) -> Vec<(String, Option<String>)> {
+    let mut out = Vec::new();
+    for b in list[heading + 1..]
+        .iter()
+        .take_while(|b| !matches!(b.shape, Shape::Heading(_)))
+    {
+        let line = inline(&b.cells[0]);
+        let Some((label, rest)) = line.text.split_once(':') else {
+            continue;
+        };
+        if !READING_LABELS.contains(&label.trim().to_lowercase().as_str()) {
+            continue;
+        }
+        if line.links.is_empty() {
+            if !rest.trim().is_empty() {
+                out.push((rest.trim().to_owned(), None));
+            }
+        } else {
+            out.extend(line.links.into_iter().map(|(t, href)| (t, Some(href))));
+        }
+    }
+    out
 }
 
 /// A heading or list item with a date near its start.
@@ -304,6 +351,7 @@ fn from_text(
         Role::Session
     };
     let time = time_ranges(text).first().map(|r| (r.start, r.end));
+    let readings = Vec::new();
     Some(Candidate {
         line: block.line,
         mention: first,
@@ -317,6 +365,7 @@ fn from_text(
         cancelled,
         date: None,
         body: None,
+        readings,
     })
 }
 
@@ -446,10 +495,21 @@ fn from_row(
     } else {
         Role::Session
     };
+    // A readings column gives readings; other cells' links are links.
+    let reading_col = header.and_then(|h| header_index(h, READING_HEADERS));
+    let readings = match reading_col.and_then(|r| cells.get(r)) {
+        Some(c) if c.links.is_empty() && !c.text.trim().is_empty() => vec![(c.text.clone(), None)],
+        Some(c) => c
+            .links
+            .iter()
+            .map(|(t, href)| (t.clone(), Some(href.clone())))
+            .collect(),
+        None => Vec::new(),
+    };
     let links = cells
         .iter()
         .enumerate()
-        .filter(|(n, _)| *n != col)
+        .filter(|(n, _)| *n != col && Some(*n) != reading_col)
         .flat_map(|(_, c)| c.links.clone())
         .collect();
     let time = time_ranges(&format!("{date_text} {all}"))
@@ -468,5 +528,6 @@ fn from_row(
         cancelled: all.to_lowercase().contains("cancel"),
         date: None,
         body: None,
+        readings,
     })
 }

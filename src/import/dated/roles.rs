@@ -122,6 +122,18 @@ pub(super) fn kind_of(text: &str) -> Option<(String, Option<u32>, String)> {
 pub(super) const DATE_HEADERS: &[&str] = &[
     "date", "data", "fecha", "datum", "day", "dia", "día", "日期", "날짜", "when",
 ];
+pub(super) const READING_HEADERS: &[&str] = &[
+    "reading",
+    "readings",
+    "lecturas",
+    "leituras",
+    "leitura",
+    "lektüre",
+    "literatur",
+    "lectures",
+    "阅读",
+    "읽기",
+];
 pub(super) const TOPIC_HEADERS: &[&str] = &[
     "topic",
     "session",

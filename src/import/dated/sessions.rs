@@ -4,7 +4,7 @@ use chrono::{NaiveDate, NaiveTime};
 
 use super::roles::kind_of;
 use super::{problem, Candidate, Dated, Given, Role};
-use crate::import::found::{OutLink, PageSession};
+use crate::import::found::{OutLink, OutReading, PageSession};
 
 /// A link as the YAML writes it: absolute against `--url`; None when it
 /// cannot be (relative without `--url`, or Liquid).
@@ -110,6 +110,32 @@ pub(super) fn into_sessions(found: Vec<Candidate>, given: &Given, out: &mut Date
                 None => {}
             }
         }
+        let mut readings = Vec::new();
+        for (title, href) in &c.readings {
+            let url = match href {
+                Some(h) => match absolute(h, given.url.as_ref()) {
+                    Some(url) => Some(url),
+                    None => {
+                        if url::Url::parse(h).is_err() && given.url.is_none() {
+                            dropped_links.get_or_insert((c.line, 0)).1 += 1;
+                        }
+                        None
+                    }
+                },
+                None => None,
+            };
+            let title = if title.is_empty() {
+                "Reading".to_owned()
+            } else {
+                title.clone()
+            };
+            readings.push(OutReading {
+                title,
+                url,
+                links: None,
+                optional: None,
+            });
+        }
         let topic = topic
             .trim()
             .trim_start_matches(['-', ':', ' '])
@@ -127,6 +153,7 @@ pub(super) fn into_sessions(found: Vec<Candidate>, given: &Given, out: &mut Date
             end: c.time.and_then(|t| t.1),
             topic: (!topic.is_empty()).then_some(topic),
             links,
+            readings,
             status: c.cancelled.then_some("cancelled"),
             line: c.line,
             ..PageSession::default()
