@@ -1139,7 +1139,7 @@ fn page_pasted_twice() {
 }
 
 // Test a date that is a link: the date is read from the link's text and
-// the link comes along.
+// the link comes along; the date the page was updated is no session.
 #[test]
 fn date_that_is_a_link() {
     let (s, _, stderr) = import_page(

@@ -274,8 +274,20 @@ fn from_text(
     let dates = find_dates(text);
     let first = *dates.first()?;
     let before = &text[..first.at];
-    // A date deep in a sentence is not the item's date.
-    if before.split_whitespace().count() > 4 {
+    // A date deep in a sentence is not the item's date, nor is the date
+    // a page was updated.
+    let stamp = [
+        "updated",
+        "update",
+        "as of",
+        "posted",
+        "revised",
+        "actualizado",
+        "atualizado",
+        "stand",
+    ];
+    let lower = before.to_lowercase();
+    if before.split_whitespace().count() > 4 || stamp.iter().any(|w| lower.contains(w)) {
         return None;
     }
     let ranged = dates.len() > 1 && {
