@@ -869,7 +869,8 @@ fn table_across_new_year_with_year_in_title() {
 
 // Test a heading per day (`### Wednesday, September 1`) under week
 // headings: the line below is the topic, a day with nothing under it is
-// still a class, a break of several days is no session.
+// still a class; a break of several days, and a week heading with its
+// first day (`## Week 3 (Sep 13)`), are no sessions.
 #[test]
 fn headings_per_day() {
     let (s, _, stderr) = import_page(
@@ -1278,4 +1279,20 @@ fn chinese_table() {
         ]
     );
     assert!(yaml.contains("holidays:\n- date: 2023-10-03\n"), "{yaml}");
+}
+
+// Test that a relative link on a page imported without --url is left out
+// with a warning at its line, the rest imported.
+#[test]
+fn relative_link_left_out_without_url() {
+    let (s, _, stderr) = import_page(
+        "trap_date_link.md",
+        &["--year", "2020", "--start", "10:00", "--end", "11:00"],
+    );
+    assert_eq!(
+        stderr,
+        "warning: page.md:4: a relative link left out, at this line\n 4 | * [Sep 14](/notes/2.html): Sorting\n  hint: give --url with the course site to keep them\n"
+    );
+    assert_eq!(s.sessions.len(), 2);
+    assert!(s.sessions[1].links.is_empty());
 }

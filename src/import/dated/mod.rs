@@ -290,6 +290,15 @@ fn from_text(
     if before.split_whitespace().count() > 4 || stamp.iter().any(|w| lower.contains(w)) {
         return None;
     }
+    // `## Week 3 (Sep 13)`: the week's first day, not a class.
+    let week = ["week", "wk", "semana", "woche", "semaine", "settimana"];
+    if lower
+        .split_whitespace()
+        .next()
+        .is_some_and(|w| week.contains(&w.trim_end_matches([':', '.', ','])))
+    {
+        return None;
+    }
     let ranged = dates.len() > 1 && {
         let between = &text[first.end..dates[1].at];
         between.trim().len() <= 4

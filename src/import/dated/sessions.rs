@@ -163,7 +163,10 @@ pub(super) fn into_sessions(found: Vec<Candidate>, given: &Given, out: &mut Date
         out.warnings.push((
             line,
             problem(
-                format!("{n} relative links left out, first at this line"),
+                match n {
+                    1 => "a relative link left out, at this line".to_owned(),
+                    n => format!("{n} relative links left out, the first at this line"),
+                },
                 Some("give --url with the course site to keep them".into()),
             ),
         ));
