@@ -850,9 +850,15 @@ fn table_of_weekday_and_date_in_a_cell() {
 }
 
 // Test `Jan 13 (Mon)` across New Year, the year from the front matter's
-// title (`CS 101, 2024/25`).
+// title (`CS 101, 2024/25`); a midterm's time and office hours are not the
+// meeting time, so the sessions' time must be given.
 #[test]
 fn table_across_new_year_with_year_in_title() {
+    page_fails(
+        "table_new_year.md",
+        &[],
+        "error: page.md:9: this session has no time, and the page states none once for all\n 9 | | Nov 25 (Mon) | Trees |\n  hint: give --start and --end for such sessions",
+    );
     let (s, _, stderr) = import_page("table_new_year.md", &["--start", "10:00", "--end", "11:00"]);
     assert_eq!(stderr, "");
     let dates: Vec<_> = s.sessions.iter().map(|x| x.date).collect();

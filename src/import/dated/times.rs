@@ -5,7 +5,8 @@
 use chrono::NaiveTime;
 
 use super::{
-    inline, problem, time_ranges, weekdays, Blocks, Candidate, Dated, Given, Role, Shape, Stop,
+    find_dates, inline, problem, time_ranges, weekday_of, weekdays, Blocks, Candidate, Dated,
+    Given, Role, Shape, Stop,
 };
 
 /// The meeting time a page states once, such as `Tuesdays and Thursdays
@@ -35,7 +36,7 @@ fn stated_once(
             ]
             .iter()
             .any(|w| lower.contains(w));
-            if let (Some(end), false, false) = (r.end, office, weekdays(window).is_empty()) {
+            if let (Some(end), false, true) = (r.end, office, recurring(window)) {
                 if !found.iter().any(|f| (f.0, f.1) == (r.start, end)) {
                     found.push((r.start, end, b.line));
                 }
@@ -47,6 +48,34 @@ fn stated_once(
         [one] => Ok(Some(*one)),
         many => Err(many.iter().map(|f| f.2).collect()),
     }
+}
+
+/// Whether the words before a time say it recurs: several weekdays
+/// (`Monday/Wednesday/Friday`), a weekday in the plural (`Thursdays`), or
+/// a weekday after a word for the classes (`Lectures: Monday`). A weekday
+/// with a date (`Midterm: Thursday, Oct 12, 7-9pm`) is one day, not the
+/// meeting time.
+fn recurring(window: &str) -> bool {
+    let days = weekdays(window);
+    if days.is_empty() || !find_dates(window).is_empty() {
+        return false;
+    }
+    let lower = window.to_lowercase();
+    let plural = lower
+        .split(|c: char| !c.is_alphabetic())
+        .any(|w| w.len() > 4 && w.ends_with('s') && weekday_of(w).is_some());
+    let classes = [
+        "lecture",
+        "class",
+        "meet",
+        "session",
+        "aula",
+        "clase",
+        "vorlesung",
+        "cours",
+        "seminar",
+    ];
+    days.len() >= 2 || plural || classes.iter().any(|c| lower.contains(c))
 }
 
 /// Give every session a start and an end: its own, `--start`/`--end`, or
