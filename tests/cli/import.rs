@@ -837,7 +837,9 @@ fn table_of_bold_dates_and_times() {
     assert_eq!(s.sessions[0].topic.as_deref(), Some("Breakfast talk"));
 }
 
-// Test `Thu<br/> 9/28`: the weekday and the date in one cell.
+// Test `Thu<br/> 9/28`: the weekday and the date in one cell; two days in
+// one cell (`Tue 10/10, Thu 10/12`) are a session each, and a kind word
+// without a number (`Workshop days`) stays in the topic.
 #[test]
 fn table_of_weekday_and_date_in_a_cell() {
     let (s, _, stderr) = import_page(
@@ -845,8 +847,32 @@ fn table_of_weekday_and_date_in_a_cell() {
         &["--year", "2023", "--start", "10:00", "--end", "11:00"],
     );
     assert_eq!(stderr, "");
-    let dates: Vec<_> = s.sessions.iter().map(|x| x.date).collect();
-    assert_eq!(dates, vec![date(2023, 9, 28), date(2023, 10, 3)]);
+    let got: Vec<_> = s
+        .sessions
+        .iter()
+        .map(|x| (x.label(), x.date, x.topic.as_deref()))
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            ("Class 1".to_owned(), date(2023, 9, 28), Some("Kickoff")),
+            (
+                "Class 2".to_owned(),
+                date(2023, 10, 3),
+                Some("Design review")
+            ),
+            (
+                "Class 3".to_owned(),
+                date(2023, 10, 10),
+                Some("Workshop days")
+            ),
+            (
+                "Class 4".to_owned(),
+                date(2023, 10, 12),
+                Some("Workshop days")
+            ),
+        ]
+    );
 }
 
 // Test `Jan 13 (Mon)` across New Year, the year from the front matter's

@@ -81,6 +81,8 @@ pub(super) struct Candidate {
     pub(super) links: Vec<(String, String)>,
     /// Readings: a title and its link, if any.
     pub(super) readings: Vec<(String, Option<String>)>,
+    /// More days in a row's date cell (`Sep 8, Sep 10`), each a session.
+    pub(super) also: Vec<Mention>,
     pub(super) time: Option<(NaiveTime, Option<NaiveTime>)>,
     pub(super) cancelled: bool,
     pub(super) date: Option<NaiveDate>,
@@ -132,12 +134,22 @@ fn candidates(blocks: &Blocks, out: &mut Dated) -> Vec<Candidate> {
             }
             Shape::Row { header } => {
                 let header = header.and_then(|h| blocks.headers.get(h));
-                let c = from_row(block, header, &mut row_above);
-                if c.is_none() && !block.cells.iter().all(|c| c.trim().is_empty()) {
-                    // A row without a date (a week, a reading) keeps the
-                    // row above's month for a day-only row below it.
-                }
-                c
+                let Some(mut c) = from_row(block, header, &mut row_above) else {
+                    continue;
+                };
+                // `Sep 8, Sep 10` in one cell: a session on each day.
+                c.heading_year = heading_year;
+                let also = std::mem::take(&mut c.also);
+                let more: Vec<Candidate> = also
+                    .into_iter()
+                    .map(|mention| Candidate {
+                        mention,
+                        ..c.clone()
+                    })
+                    .collect();
+                found.push(c);
+                found.extend(more);
+                continue;
             }
             Shape::Line => {
                 let text = inline(&block.cells[0]);
@@ -159,6 +171,7 @@ fn candidates(blocks: &Blocks, out: &mut Dated) -> Vec<Candidate> {
                         date: None,
                         body: None,
                         readings: Vec::new(),
+                        also: Vec::new(),
                     })
                 } else {
                     None
@@ -372,7 +385,7 @@ fn from_text(
         Role::Session
     };
     let time = time_ranges(text).first().map(|r| (r.start, r.end));
-    let readings = Vec::new();
+    let (readings, also) = (Vec::new(), Vec::new());
     Some(Candidate {
         line: block.line,
         mention: first,
@@ -387,6 +400,7 @@ fn from_text(
         date: None,
         body: None,
         readings,
+        also,
     })
 }
 
@@ -471,6 +485,21 @@ fn from_row(
         *above = Some((col, mention.first, mention));
     }
     let date_text = &cells[col].text;
+    let all_dates = find_dates(date_text);
+    let also = all_dates
+        .windows(2)
+        .take_while(|w| {
+            // Separators, and the next date's weekday: `9/8, Thu 9/10`.
+            let between = date_text[w[0].end..w[1].at].to_lowercase();
+            let between: Vec<&str> = between
+                .split_whitespace()
+                .filter(|w| weekday_of(w.trim_matches([',', '(', ')'])).is_none())
+                .collect();
+            let between = between.join(" ");
+            [",", "&", "and", "y", "e", "und", "et", ";", "+"].contains(&between.as_str())
+        })
+        .map(|w| w[1])
+        .collect();
     let mut days = weekdays(date_text);
     for (n, c) in cells.iter().enumerate() {
         if n != col && c.text.split_whitespace().count() == 1 {
@@ -550,5 +579,6 @@ fn from_row(
         date: None,
         body: None,
         readings,
+        also,
     })
 }

@@ -80,7 +80,14 @@ pub(super) fn into_sessions(found: Vec<Candidate>, given: &Given, out: &mut Date
                         .unwrap_or_default(),
                 )
             })
-            .or_else(|| kind_of(&c.title))
+            // A title's first word is its kind when a number or a colon
+            // follows (`Lecture 3: Trees`, `Lab: Git`), not `Workshop days`.
+            .or_else(|| {
+                kind_of(&c.title).filter(|(k, n, rest)| {
+                    let after = c.title.get(k.len()..).unwrap_or("").trim_start();
+                    n.is_some() || rest.is_empty() || after.starts_with(':')
+                })
+            })
             .unwrap_or_else(|| {
                 let topic = if c.title.is_empty() {
                     c.body.clone().unwrap_or_default()
