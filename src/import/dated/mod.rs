@@ -16,11 +16,13 @@ use super::found::PageSession;
 use crate::error::Problem;
 
 mod roles;
+mod rows;
 mod sessions;
 mod times;
 mod years;
 
-use roles::{header_index, is_deadline, is_no_class, DATE_HEADERS, READING_HEADERS, TOPIC_HEADERS};
+use roles::{is_deadline, is_no_class};
+use rows::from_row;
 
 /// What the command line says that the page may not.
 #[derive(Debug, Clone, Default)]
@@ -286,80 +288,13 @@ fn from_text(
 ) -> Option<Candidate> {
     let dates = find_dates(text);
     let first = *dates.first()?;
-    let before = &text[..first.at];
-    // A date deep in a sentence is not the item's date, nor is the date
-    // a page was updated.
-    let stamp = [
-        "updated",
-        "update",
-        "as of",
-        "posted",
-        "revised",
-        "actualizado",
-        "atualizado",
-        "stand",
-    ];
-    let lower = before.to_lowercase();
-    if before.split_whitespace().count() > 4 || stamp.iter().any(|w| lower.contains(w)) {
+    if !the_date_of_its_block(text, &dates) {
         return None;
     }
-    // `## Week 3 (Sep 13)`: the week's first day, not a class.
-    let week = ["week", "wk", "semana", "woche", "semaine", "settimana"];
-    if lower
-        .split_whitespace()
-        .next()
-        .is_some_and(|w| week.contains(&w.trim_end_matches([':', '.', ','])))
-    {
-        return None;
-    }
-    let ranged = dates.len() > 1 && {
-        let between = &text[first.end..dates[1].at];
-        between.trim().len() <= 4
-            && (between.contains('-')
-                || between.contains("to")
-                || between.contains('–')
-                || between.contains("a"))
-    };
     let cancelled = text.contains("~~") || text.to_lowercase().contains("cancel");
     let no_class = is_no_class(text);
-    if ranged {
-        return None; // a week, `Sep 13 - Sep 17`, or a break of several days
-    }
-    // What comes before the date, without a weekday or an opening
-    // parenthesis: `Lecture 1: Thursday, ` and `Lecture 1 (` are `Lecture 1`.
-    let mut lead = before.trim_end_matches([' ', ',', ':', '(', '[']);
-    if let Some((head, last)) = lead.rsplit_once([' ', ',', ':']).or(Some(("", lead))) {
-        if weekday_of(last).is_some() {
-            lead = head.trim_end_matches([' ', ',', ':', '(']);
-        }
-    }
-    let mut after = &text[first.end..];
-    if before.trim_end().ends_with('(') {
-        // `Lecture 1 (Feb 6)`, `Julia tutorial (Feb 8: 5pm in 32-141) — optional`.
-        after = after.split_once(')').map_or("", |(_, rest)| rest);
-    }
-    // The text after the date and its weekday: `, Friday: Introduction`,
-    // ` (Mon) — Introduction`.
-    let mut after_weekday = after.trim_start_matches([',', ' ', ']']);
-    if let Some((inside, rest)) = after_weekday
-        .strip_prefix('(')
-        .and_then(|a| a.split_once(')'))
-    {
-        if inside.chars().count() <= 12 {
-            after_weekday = rest;
-        }
-    }
-    let after_weekday = after_weekday.trim_start_matches([',', ' ', ')', '(']);
-    let after_words: Vec<&str> = after_weekday.splitn(2, [':', ' ']).collect();
-    let mut rest = after_weekday;
-    if after_words
-        .first()
-        .is_some_and(|w| weekday_of(w.trim_end_matches([',', ')'])).is_some())
-    {
-        rest = after_words.get(1).copied().unwrap_or("");
-    }
-    let rest = without_times(rest);
-    let rest = rest.trim_start_matches([':', ',', ')', ' ', '-', '–', '—', '.']);
+    let (lead, rest) = lead_and_rest(text, first);
+    let rest = rest.as_str();
     let title = if heading {
         // A heading's own words are its title, the date taken out.
         match (lead.is_empty(), rest.is_empty()) {
@@ -404,9 +339,85 @@ fn from_text(
     })
 }
 
+/// Whether the first date of a heading or item is the block's date: not
+/// deep in a sentence, not the date a page was updated, not a week's first
+/// day (`## Week 3 (Sep 13)`), not a range of days (`Sep 13 - Sep 17`).
+fn the_date_of_its_block(text: &str, dates: &[Mention]) -> bool {
+    let first = dates[0];
+    let before = &text[..first.at];
+    let stamp = [
+        "updated",
+        "update",
+        "as of",
+        "posted",
+        "revised",
+        "actualizado",
+        "atualizado",
+        "stand",
+    ];
+    let lower = before.to_lowercase();
+    if before.split_whitespace().count() > 4 || stamp.iter().any(|w| lower.contains(w)) {
+        return false;
+    }
+    let week = ["week", "wk", "semana", "woche", "semaine", "settimana"];
+    let first_word = lower.split_whitespace().next();
+    if first_word.is_some_and(|w| week.contains(&w.trim_end_matches([':', '.', ',']))) {
+        return false;
+    }
+    let ranged = dates.len() > 1 && {
+        let between = &text[first.end..dates[1].at];
+        between.trim().len() <= 4
+            && (between.contains('-')
+                || between.contains("to")
+                || between.contains('–')
+                || between.contains("a"))
+    };
+    !ranged
+}
+
+/// What comes before the date, without a weekday or an opening
+/// parenthesis (`Lecture 1: Thursday, ` and `Lecture 1 (` are `Lecture
+/// 1`), and the text after the date, its weekday and its times
+/// (`, Friday: Introduction`, ` (Mon) — Introduction`).
+fn lead_and_rest(text: &str, first: Mention) -> (&str, String) {
+    let before = &text[..first.at];
+    let mut lead = before.trim_end_matches([' ', ',', ':', '(', '[']);
+    if let Some((head, last)) = lead.rsplit_once([' ', ',', ':']).or(Some(("", lead))) {
+        if weekday_of(last).is_some() {
+            lead = head.trim_end_matches([' ', ',', ':', '(']);
+        }
+    }
+    let mut after = &text[first.end..];
+    if before.trim_end().ends_with('(') {
+        // `Lecture 1 (Feb 6)`, `Julia tutorial (Feb 8: 5pm in 32-141) — optional`.
+        after = after.split_once(')').map_or("", |(_, rest)| rest);
+    }
+    let mut after_weekday = after.trim_start_matches([',', ' ', ']']);
+    if let Some((inside, rest)) = after_weekday
+        .strip_prefix('(')
+        .and_then(|a| a.split_once(')'))
+    {
+        if inside.chars().count() <= 12 {
+            after_weekday = rest;
+        }
+    }
+    let after_weekday = after_weekday.trim_start_matches([',', ' ', ')', '(']);
+    let after_words: Vec<&str> = after_weekday.splitn(2, [':', ' ']).collect();
+    let mut rest = after_weekday;
+    if after_words
+        .first()
+        .is_some_and(|w| weekday_of(w.trim_end_matches([',', ')'])).is_some())
+    {
+        rest = after_words.get(1).copied().unwrap_or("");
+    }
+    let rest = without_times(rest);
+    let rest = rest.trim_start_matches([':', ',', ')', ' ', '-', '–', '—', '.']);
+    (lead, rest.to_owned())
+}
+
 /// Text without its time ranges (`, 14:15–15:45`), which become the
 /// session's times, not its title.
-fn without_times(text: &str) -> String {
+pub(super) fn without_times(text: &str) -> String {
     let mut out = String::new();
     let mut from = 0;
     for r in time_ranges(text) {
@@ -425,160 +436,4 @@ fn floor_boundary(text: &str, at: usize) -> usize {
         at -= 1;
     }
     at
-}
-
-/// A table row with a date in its date cell.
-fn from_row(
-    block: &Block,
-    header: Option<&Vec<String>>,
-    above: &mut Option<(usize, u32, Mention)>,
-) -> Option<Candidate> {
-    let cells: Vec<_> = block.cells.iter().map(|c| inline(c)).collect();
-    let header_date = header.and_then(|h| header_index(h, DATE_HEADERS));
-    let topic_col = header.and_then(|h| header_index(h, TOPIC_HEADERS));
-    // The date cell: the header's, or the first cell that starts with a date.
-    let leading = |t: &str| {
-        find_dates(t).into_iter().next().filter(|m| {
-            t[..m.at]
-                .split_whitespace()
-                .all(|w| weekday_of(w.trim_matches([',', '(', ')', '*'])).is_some())
-        })
-    };
-    let mut date_col = None;
-    let mut mention = None;
-    for (n, cell) in cells.iter().enumerate() {
-        if header_date.is_some_and(|h| h != n) {
-            continue;
-        }
-        if let Some(m) = leading(&cell.text) {
-            date_col = Some(n);
-            mention = Some(m);
-            break;
-        }
-    }
-    if mention.is_none() {
-        // `| | 19 |`: the day only, in the month of the row above.
-        let (col, month, prev) = (*above)?;
-        let cell = cells.get(col)?;
-        let day: u32 = cell
-            .text
-            .trim()
-            .parse()
-            .ok()
-            .filter(|d| (1..=31).contains(d))?;
-        let (first, second) = match prev.order {
-            Order::Known => (month, day),
-            Order::Either | Order::DayFirst => return None,
-        };
-        date_col = Some(col);
-        mention = Some(Mention {
-            at: 0,
-            end: cell.text.len(),
-            first,
-            second,
-            order: Order::Known,
-            year: prev.year,
-        });
-    }
-    let (col, mention) = (date_col?, mention?);
-    if mention.order == Order::Known {
-        *above = Some((col, mention.first, mention));
-    }
-    let date_text = &cells[col].text;
-    let all_dates = find_dates(date_text);
-    let also = all_dates
-        .windows(2)
-        .take_while(|w| {
-            // Separators, and the next date's weekday: `9/8, Thu 9/10`.
-            let between = date_text[w[0].end..w[1].at].to_lowercase();
-            let between: Vec<&str> = between
-                .split_whitespace()
-                .filter(|w| weekday_of(w.trim_matches([',', '(', ')'])).is_none())
-                .collect();
-            let between = between.join(" ");
-            [",", "&", "and", "y", "e", "und", "et", ";", "+"].contains(&between.as_str())
-        })
-        .map(|w| w[1])
-        .collect();
-    let mut days = weekdays(date_text);
-    for (n, c) in cells.iter().enumerate() {
-        if n != col && c.text.split_whitespace().count() == 1 {
-            if let Some(d) = weekday_of(c.text.trim()) {
-                days.push(d);
-            }
-        }
-    }
-    let informative = |n: usize, c: &&super::blocks::Inline| {
-        n != col
-            && without_times(&c.text)
-                .chars()
-                .filter(|ch| ch.is_alphabetic())
-                .count()
-                >= 2
-            && weekday_of(c.text.trim()).is_none()
-    };
-    let topic = match topic_col {
-        Some(t) if t != col => cells.get(t).map(|c| c.text.clone()).unwrap_or_default(),
-        _ => cells
-            .iter()
-            .enumerate()
-            .find(|(n, c)| informative(*n, c))
-            .map(|(_, c)| c.text.clone())
-            .unwrap_or_default(),
-    };
-    let all: String = cells
-        .iter()
-        .enumerate()
-        .filter(|(n, _)| *n != col)
-        .map(|(_, c)| c.text.as_str())
-        .collect::<Vec<_>>()
-        .join(" | ");
-    let spans = block.spans.iter().any(|&s| s);
-    let role = if cells
-        .iter()
-        .enumerate()
-        .any(|(n, c)| n != col && is_no_class(&c.text))
-    {
-        Role::Holiday
-    } else if is_deadline(&topic) || spans {
-        Role::Deadline
-    } else {
-        Role::Session
-    };
-    // A readings column gives readings; other cells' links are links.
-    let reading_col = header.and_then(|h| header_index(h, READING_HEADERS));
-    let readings = match reading_col.and_then(|r| cells.get(r)) {
-        Some(c) if c.links.is_empty() && !c.text.trim().is_empty() => vec![(c.text.clone(), None)],
-        Some(c) => c
-            .links
-            .iter()
-            .map(|(t, href)| (t.clone(), Some(href.clone())))
-            .collect(),
-        None => Vec::new(),
-    };
-    let links = cells
-        .iter()
-        .enumerate()
-        .filter(|(n, _)| *n != col && Some(*n) != reading_col)
-        .flat_map(|(_, c)| c.links.clone())
-        .collect();
-    let time = time_ranges(&format!("{date_text} {all}"))
-        .first()
-        .map(|r| (r.start, r.end));
-    Some(Candidate {
-        line: block.line,
-        mention,
-        heading_year: None,
-        weekdays: days,
-        role,
-        title: topic,
-        lead: String::new(),
-        links,
-        time,
-        cancelled: all.to_lowercase().contains("cancel"),
-        date: None,
-        body: None,
-        readings,
-        also,
-    })
 }

@@ -65,93 +65,8 @@ pub(super) fn into_sessions(found: Vec<Candidate>, given: &Given, out: &mut Date
             continue;
         }
         seen.push((date, c.title.clone(), start, c.line));
-        // `Lecture 3 (Sep 7)`, `Lecture 3: Sep 7, Intro`, `Sep 7: Lecture 3: Intro`.
-        let (kind, number, topic) = kind_of(&c.lead)
-            .map(|(k, n, rest)| {
-                let after = c.title.strip_prefix(&c.lead).unwrap_or(&c.title);
-                let after = after.trim_start_matches([':', ' ']);
-                let topic = [rest.as_str(), after].into_iter().find(|t| !t.is_empty());
-                (
-                    k,
-                    n,
-                    topic
-                        .map(str::to_owned)
-                        .or(c.body.clone())
-                        .unwrap_or_default(),
-                )
-            })
-            // A title's first word is its kind when a number or a colon
-            // follows (`Lecture 3: Trees`, `Lab: Git`), not `Workshop days`.
-            .or_else(|| {
-                kind_of(&c.title).filter(|(k, n, rest)| {
-                    let after = c.title.get(k.len()..).unwrap_or("").trim_start();
-                    n.is_some() || rest.is_empty() || after.starts_with(':')
-                })
-            })
-            .unwrap_or_else(|| {
-                let topic = if c.title.is_empty() {
-                    c.body.clone().unwrap_or_default()
-                } else {
-                    c.title.clone()
-                };
-                ("Class".to_owned(), None, topic)
-            });
-        let mut links = Vec::new();
-        for (label, href) in &c.links {
-            match absolute(href, given.url.as_ref()) {
-                Some(url) => links.push(OutLink {
-                    label: if label.is_empty() {
-                        "link".into()
-                    } else {
-                        label.clone()
-                    },
-                    url,
-                }),
-                None if url::Url::parse(href).is_err()
-                    && given.url.is_none()
-                    && !href.contains("{{") =>
-                {
-                    let d = dropped_links.get_or_insert((c.line, 0));
-                    d.1 += 1;
-                }
-                None => {}
-            }
-        }
-        let mut readings = Vec::new();
-        for (title, href) in &c.readings {
-            let url = match href {
-                Some(h) => match absolute(h, given.url.as_ref()) {
-                    Some(url) => Some(url),
-                    None => {
-                        if url::Url::parse(h).is_err() && given.url.is_none() {
-                            dropped_links.get_or_insert((c.line, 0)).1 += 1;
-                        }
-                        None
-                    }
-                },
-                None => None,
-            };
-            let title = if title.is_empty() {
-                "Reading".to_owned()
-            } else {
-                title.clone()
-            };
-            readings.push(OutReading {
-                title,
-                url,
-                links: None,
-                optional: None,
-            });
-        }
-        let topic = topic
-            .trim()
-            .trim_start_matches(['-', ':', ' '])
-            .trim()
-            .to_owned();
-        let topic = match (topic.is_empty(), &c.body) {
-            (true, Some(body)) => body.clone(),
-            _ => topic,
-        };
+        let (kind, number, topic) = kind_number_topic(&c);
+        let (links, readings) = links_and_readings(&c, given, &mut dropped_links);
         sessions.push(PageSession {
             kind,
             number,
@@ -182,4 +97,109 @@ pub(super) fn into_sessions(found: Vec<Candidate>, given: &Given, out: &mut Date
     out.holidays.sort();
     out.deadlines.sort();
     out.sessions = sessions;
+}
+
+/// A session's kind, its written number and its topic: from the words
+/// before its date, or the start of its title, or `Class`; the topic is
+/// what remains, or the line under its heading.
+fn kind_number_topic(c: &Candidate) -> (String, Option<u32>, String) {
+    // `Lecture 3 (Sep 7)`, `Lecture 3: Sep 7, Intro`, `Sep 7: Lecture 3: Intro`.
+    let (kind, number, topic) = kind_of(&c.lead)
+        .map(|(k, n, rest)| {
+            let after = c.title.strip_prefix(&c.lead).unwrap_or(&c.title);
+            let after = after.trim_start_matches([':', ' ']);
+            let topic = [rest.as_str(), after].into_iter().find(|t| !t.is_empty());
+            (
+                k,
+                n,
+                topic
+                    .map(str::to_owned)
+                    .or(c.body.clone())
+                    .unwrap_or_default(),
+            )
+        })
+        // A title's first word is its kind when a number or a colon
+        // follows (`Lecture 3: Trees`, `Lab: Git`), not `Workshop days`.
+        .or_else(|| {
+            kind_of(&c.title).filter(|(k, n, rest)| {
+                let after = c.title.get(k.len()..).unwrap_or("").trim_start();
+                n.is_some() || rest.is_empty() || after.starts_with(':')
+            })
+        })
+        .unwrap_or_else(|| {
+            let topic = if c.title.is_empty() {
+                c.body.clone().unwrap_or_default()
+            } else {
+                c.title.clone()
+            };
+            ("Class".to_owned(), None, topic)
+        });
+    let topic = topic
+        .trim()
+        .trim_start_matches(['-', ':', ' '])
+        .trim()
+        .to_owned();
+    let topic = match (topic.is_empty(), &c.body) {
+        (true, Some(body)) => body.clone(),
+        _ => topic,
+    };
+    (kind, number, topic)
+}
+
+/// A session's links and readings, absolute against `--url`; relative
+/// ones without it are counted in `dropped` (first line, count).
+fn links_and_readings(
+    c: &Candidate,
+    given: &Given,
+    dropped: &mut Option<(usize, usize)>,
+) -> (Vec<OutLink>, Vec<OutReading>) {
+    let dropped_links = dropped;
+    let mut links = Vec::new();
+    for (label, href) in &c.links {
+        match absolute(href, given.url.as_ref()) {
+            Some(url) => links.push(OutLink {
+                label: if label.is_empty() {
+                    "link".into()
+                } else {
+                    label.clone()
+                },
+                url,
+            }),
+            None if url::Url::parse(href).is_err()
+                && given.url.is_none()
+                && !href.contains("{{") =>
+            {
+                let d = dropped_links.get_or_insert((c.line, 0));
+                d.1 += 1;
+            }
+            None => {}
+        }
+    }
+    let mut readings = Vec::new();
+    for (title, href) in &c.readings {
+        let url = match href {
+            Some(h) => match absolute(h, given.url.as_ref()) {
+                Some(url) => Some(url),
+                None => {
+                    if url::Url::parse(h).is_err() && given.url.is_none() {
+                        dropped_links.get_or_insert((c.line, 0)).1 += 1;
+                    }
+                    None
+                }
+            },
+            None => None,
+        };
+        let title = if title.is_empty() {
+            "Reading".to_owned()
+        } else {
+            title.clone()
+        };
+        readings.push(OutReading {
+            title,
+            url,
+            links: None,
+            optional: None,
+        });
+    }
+    (links, readings)
 }
