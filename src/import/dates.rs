@@ -133,14 +133,7 @@ fn numeric(text: &str, ws: &[(usize, &str)], i: usize) -> Found {
     if before.is_some_and(|c| c.is_alphanumeric() || "/.-".contains(c)) {
         return None;
     }
-    let sep_after = |j: usize| -> Option<char> {
-        let (s, w) = ws.get(j)?;
-        let next = ws.get(j + 1)?;
-        let between = &text[s + w.len()..next.0];
-        let mut chars = between.chars();
-        let c = chars.next()?;
-        (chars.next().is_none() && "/-.".contains(c)).then_some(c)
-    };
+    let sep_after = |j: usize| separator(text, ws, j);
     let sep = sep_after(i)?;
     let b = ws[i + 1].1;
     let end_of = |j: usize| ws[j].0 + ws[j].1.len();
@@ -150,26 +143,8 @@ fn numeric(text: &str, ws: &[(usize, &str)], i: usize) -> Found {
             .next()
             .is_some_and(|c| c.is_ascii_digit())
     };
-    // ISO: 2019-09-27, and 2019/09/27 or 2024.09.10 as Chinese, Korean
-    // and German pages write it.
     if let Some(y) = year(a) {
-        if sep_after(i + 1) != Some(sep) {
-            return None;
-        }
-        let (m, d) = (number(b, 12)?, number(ws[i + 2].1, 31)?);
-        let end = end_of(i + 2);
-        if followed_by_digit(end) {
-            return None;
-        }
-        let mention = Mention {
-            at,
-            end,
-            first: m,
-            second: d,
-            order: Order::Known,
-            year: Some(y),
-        };
-        return Some((mention, 3));
+        return iso(text, ws, i, y, sep);
     }
     if sep == '-' {
         return None; // `3-4` is a range of hours or chapters
@@ -220,6 +195,38 @@ fn numeric(text: &str, ws: &[(usize, &str)], i: usize) -> Found {
         return None;
     }
     Some((mention, used))
+}
+
+/// The one separator (`/`, `-`, `.`) between word `j` and the next.
+fn separator(text: &str, ws: &[(usize, &str)], j: usize) -> Option<char> {
+    let (s, w) = ws.get(j)?;
+    let next = ws.get(j + 1)?;
+    let between = &text[s + w.len()..next.0];
+    let mut chars = between.chars();
+    let c = chars.next()?;
+    (chars.next().is_none() && "/-.".contains(c)).then_some(c)
+}
+
+/// ISO `2019-09-27`, and `2019/09/27` or `2024.09.10` as Chinese, Korean
+/// and German pages write it, from the year at word `i`.
+fn iso(text: &str, ws: &[(usize, &str)], i: usize, y: i32, sep: char) -> Found {
+    if separator(text, ws, i + 1) != Some(sep) {
+        return None;
+    }
+    let (m, d) = (number(ws[i + 1].1, 12)?, number(ws[i + 2].1, 31)?);
+    let end = ws[i + 2].0 + ws[i + 2].1.len();
+    if text[end..].starts_with(|c: char| c.is_ascii_digit()) {
+        return None;
+    }
+    let mention = Mention {
+        at: ws[i].0,
+        end,
+        first: m,
+        second: d,
+        order: Order::Known,
+        year: Some(y),
+    };
+    Some((mention, 3))
 }
 
 fn ordinal(text: &str, day_end: usize) -> usize {

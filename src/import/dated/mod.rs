@@ -153,32 +153,7 @@ fn candidates(blocks: &Blocks, out: &mut Dated) -> Vec<Candidate> {
                 found.extend(more);
                 continue;
             }
-            Shape::Line => {
-                let text = inline(&block.cells[0]);
-                let dates = find_dates(&text.text);
-                if starts_with_date(&text.text) {
-                    from_text(block, &text.text, text.links, false)
-                } else if dates.len() == 1 && is_no_class(&text.text) {
-                    Some(Candidate {
-                        line: block.line,
-                        mention: dates[0],
-                        heading_year: None,
-                        weekdays: weekdays(&text.text[..dates[0].at]),
-                        role: Role::Holiday,
-                        title: text.text.trim_matches(['(', ')', '_', ' ']).to_owned(),
-                        lead: String::new(),
-                        links: Vec::new(),
-                        time: None,
-                        cancelled: false,
-                        date: None,
-                        body: None,
-                        readings: Vec::new(),
-                        also: Vec::new(),
-                    })
-                } else {
-                    None
-                }
-            }
+            Shape::Line => from_line(block),
         };
         if let Some(mut c) = candidate {
             c.heading_year = heading_year;
@@ -187,6 +162,35 @@ fn candidates(blocks: &Blocks, out: &mut Dated) -> Vec<Candidate> {
     }
     let _ = out;
     found
+}
+
+/// A paragraph's line: a session when it starts with its date, a day
+/// without class when it names one (`_(No lecture on Thursday, March 16)_`).
+fn from_line(block: &Block) -> Option<Candidate> {
+    let text = inline(&block.cells[0]);
+    let dates = find_dates(&text.text);
+    if starts_with_date(&text.text) {
+        from_text(block, &text.text, text.links, false)
+    } else if dates.len() == 1 && is_no_class(&text.text) {
+        Some(Candidate {
+            line: block.line,
+            mention: dates[0],
+            heading_year: None,
+            weekdays: weekdays(&text.text[..dates[0].at]),
+            role: Role::Holiday,
+            title: text.text.trim_matches(['(', ')', '_', ' ']).to_owned(),
+            lead: String::new(),
+            links: Vec::new(),
+            time: None,
+            cancelled: false,
+            date: None,
+            body: None,
+            readings: Vec::new(),
+            also: Vec::new(),
+        })
+    } else {
+        None
+    }
 }
 
 /// Whether a paragraph's line is a session's: it starts with its date
