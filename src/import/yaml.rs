@@ -170,48 +170,9 @@ pub(super) fn to_schedule(
     };
     let has_defaults =
         defaults.start.is_some() || defaults.zoom.is_some() || defaults.url.is_some();
-    let out_sessions = sessions
-        .into_iter()
-        .map(|s| OutSession {
-            kind: Some(s.kind),
-            number: s.number,
-            date: s.date.map(|d| d.format("%Y-%m-%d").to_string()),
-            start: s.start.map(hhmm).filter(|v| Some(v) != start.as_ref()),
-            end: s.end.map(hhmm).filter(|v| Some(v) != end.as_ref()),
-            topic: s.topic,
-            zoom: s.zoom.filter(|z| Some(z) != zoom.as_ref()),
-            room: s.room,
-            url: None,
-            status: s.status.map(str::to_owned),
-            note: (!s.notes.is_empty()).then(|| s.notes.join("\n")),
-            readings: (!s.readings.is_empty()).then_some(s.readings),
-            links: (!s.links.is_empty()).then_some(s.links),
-            module: s.module.map(|m| format!("m{}", m + 1)),
-            groups: (!s.groups.is_empty()).then_some(s.groups),
-        })
-        .collect();
-    let intro = intro.join("\n").trim().to_owned();
-    let used: Vec<usize> = (0..modules.len())
-        .filter(|&m| modules[m].sessions > 0)
-        .collect();
-    let out_modules: Vec<OutModule> = used
-        .iter()
-        .map(|&m| OutModule {
-            id: format!("m{}", m + 1),
-            title: modules[m].title.clone(),
-            readings: modules[m].readings.clone(),
-        })
-        .collect();
-    let layout = (!out_modules.is_empty()).then(|| "modules".to_owned());
-    let output = options.page_output.clone();
-    let wanted =
-        front_matter.is_some() || !intro.is_empty() || layout.is_some() || output.is_some();
-    let page = wanted.then(|| OutPage {
-        output,
-        layout,
-        front_matter,
-        intro: (!intro.is_empty()).then_some(intro),
-    });
+    let out_sessions = out_sessions(sessions, &defaults);
+    let (holidays, deadlines) = dated(extras);
+    let (out_modules, page) = out_page(modules, front_matter, intro, options);
     OutSchedule {
         modules: out_modules,
         course: OutCourse {
@@ -234,24 +195,93 @@ pub(super) fn to_schedule(
         }),
         page,
         defaults: has_defaults.then_some(defaults),
-        holidays: extras
-            .holidays
-            .into_iter()
-            .map(|(d, name)| OutDated {
-                title: None,
-                date: d.format("%Y-%m-%d").to_string(),
-                name: (!name.is_empty()).then_some(name),
-            })
-            .collect(),
+        holidays,
         sessions: out_sessions,
-        deadlines: extras
-            .deadlines
-            .into_iter()
-            .map(|(d, title)| OutDated {
-                title: Some(title),
-                date: d.format("%Y-%m-%d").to_string(),
-                name: None,
-            })
-            .collect(),
+        deadlines,
     }
+}
+
+/// The sessions as the YAML lists them, leaving out what `defaults` says.
+fn out_sessions(sessions: Vec<PageSession>, defaults: &OutSession) -> Vec<OutSession> {
+    let hhmm = |t: NaiveTime| t.format("%H:%M").to_string();
+    sessions
+        .into_iter()
+        .map(|s| OutSession {
+            kind: Some(s.kind),
+            number: s.number,
+            date: s.date.map(|d| d.format("%Y-%m-%d").to_string()),
+            start: s
+                .start
+                .map(hhmm)
+                .filter(|v| Some(v) != defaults.start.as_ref()),
+            end: s.end.map(hhmm).filter(|v| Some(v) != defaults.end.as_ref()),
+            topic: s.topic,
+            zoom: s.zoom.filter(|z| Some(z) != defaults.zoom.as_ref()),
+            room: s.room,
+            url: None,
+            status: s.status.map(str::to_owned),
+            note: (!s.notes.is_empty()).then(|| s.notes.join("\n")),
+            readings: (!s.readings.is_empty()).then_some(s.readings),
+            links: (!s.links.is_empty()).then_some(s.links),
+            module: s.module.map(|m| format!("m{}", m + 1)),
+            groups: (!s.groups.is_empty()).then_some(s.groups),
+        })
+        .collect()
+}
+
+/// The page's holidays (`name`) and deadlines (`title`) as the YAML lists them.
+fn dated(extras: Extras) -> (Vec<OutDated>, Vec<OutDated>) {
+    let day = |d: chrono::NaiveDate| d.format("%Y-%m-%d").to_string();
+    let holidays = extras
+        .holidays
+        .into_iter()
+        .map(|(d, name)| OutDated {
+            title: None,
+            date: day(d),
+            name: (!name.is_empty()).then_some(name),
+        })
+        .collect();
+    let deadlines = extras
+        .deadlines
+        .into_iter()
+        .map(|(d, title)| OutDated {
+            title: Some(title),
+            date: day(d),
+            name: None,
+        })
+        .collect();
+    (holidays, deadlines)
+}
+
+/// The modules that have sessions, and the page's settings when the page
+/// needs any (its front matter, introduction, module layout or output).
+fn out_page(
+    modules: &[PageModule],
+    front_matter: Option<String>,
+    intro: Vec<String>,
+    options: &Options,
+) -> (Vec<OutModule>, Option<OutPage>) {
+    let intro = intro.join("\n").trim().to_owned();
+    let used: Vec<usize> = (0..modules.len())
+        .filter(|&m| modules[m].sessions > 0)
+        .collect();
+    let out_modules: Vec<OutModule> = used
+        .iter()
+        .map(|&m| OutModule {
+            id: format!("m{}", m + 1),
+            title: modules[m].title.clone(),
+            readings: modules[m].readings.clone(),
+        })
+        .collect();
+    let layout = (!out_modules.is_empty()).then(|| "modules".to_owned());
+    let output = options.page_output.clone();
+    let wanted =
+        front_matter.is_some() || !intro.is_empty() || layout.is_some() || output.is_some();
+    let page = wanted.then(|| OutPage {
+        output,
+        layout,
+        front_matter,
+        intro: (!intro.is_empty()).then_some(intro),
+    });
+    (out_modules, page)
 }
