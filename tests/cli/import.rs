@@ -1328,3 +1328,25 @@ fn relative_link_left_out_without_url() {
     assert_eq!(s.sessions.len(), 2);
     assert!(s.sessions[1].links.is_empty());
 }
+
+// Test that a page writing dates both day first and month first is
+// refused at the line that disagrees, not read one way.
+#[test]
+fn day_first_and_month_first_on_one_page() {
+    fails(
+        "| 13/4 | a |\n| 4/13 | b |\n",
+        &["--year", "2020", "--start", "10:00", "--end", "11:00"],
+        "error: page.md:2: this page writes dates both day first (line 1) and month first (line 2)\n 2 | | 4/13 | b |\n  hint: write the dates one way, or with the month's name",
+    );
+}
+
+// Test that a date that does not exist in its year is refused at its line
+// on any page, as on the layout's headings.
+#[test]
+fn impossible_date_in_a_list() {
+    fails(
+        "* Feb 28: a\n* Feb 30: b\n",
+        &["--year", "2021", "--start", "10:00", "--end", "11:00"],
+        "error: page.md:2: February 30, 2021 is not a date\n 2 | * Feb 30: b",
+    );
+}
