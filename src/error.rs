@@ -628,6 +628,14 @@ pub enum Problem {
     /// The import named the calendar `Course`.
     #[error("course.name is `Course`, assumed")]
     AssumedName,
+    /// What an import found unsure or missing on a page, and how to settle it.
+    #[error("{message}")]
+    Import {
+        /// What is wrong, in the page's terms.
+        message: String,
+        /// The option or edit that settles it.
+        hint: Option<String>,
+    },
 }
 
 impl Problem {
@@ -719,6 +727,7 @@ impl Problem {
                 "publish the feed there, or change `feed.url` to where the site serves it".into()
             }
             Problem::AssumedName => "pass --name to name the calendar".into(),
+            Problem::Import { hint: Some(h), .. } => h.clone(),
             Problem::RelativeWithoutBase(_) => {
                 "set `course.url` to the course site, or write the full link".into()
             }

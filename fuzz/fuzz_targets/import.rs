@@ -9,7 +9,7 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     let options = coursefeed::import::Options {
-        year: 2020,
+        year: Some(2020),
         name: None,
         id: None,
         timezone: None,

@@ -74,9 +74,9 @@ pub enum Command {
     Import {
         /// The page to import.
         page: PathBuf,
-        /// The year of the first session (dates on the page may omit it).
+        /// The year of the first dated line on the page, where its dates have none (default: the year its title or introduction names).
         #[arg(long)]
-        year: i32,
+        year: Option<i32>,
         /// Where to write the YAML (default: standard output).
         #[arg(short, long)]
         output: Option<PathBuf>,

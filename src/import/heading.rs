@@ -1,37 +1,13 @@
 //! A session heading of a page: kind, number, date, time range, room,
 //! zoom link and other links, however the page spells them.
 
-use chrono::{NaiveDate, NaiveTime};
+use chrono::NaiveTime;
 
+use super::found::{MonthDay, OutLink, PageSession};
 use super::text::{take_links, unescape_html};
-use super::yaml::{OutLink, OutReading};
 
 /// Start and end of a session.
 pub(super) type TimeRange = (NaiveTime, NaiveTime);
-
-/// Month, day and the year when the page writes one.
-pub(super) type MonthDay = (u32, u32, Option<i32>);
-
-#[derive(Debug, Default)]
-pub(super) struct PageSession {
-    pub(super) kind: String,
-    pub(super) number: Option<u32>,
-    pub(super) month_day: Option<MonthDay>,
-    pub(super) date: Option<NaiveDate>,
-    pub(super) start: Option<NaiveTime>,
-    pub(super) end: Option<NaiveTime>,
-    pub(super) zoom: Option<String>,
-    pub(super) room: Option<String>,
-    pub(super) status: Option<&'static str>,
-    pub(super) topic: Option<String>,
-    pub(super) readings: Vec<OutReading>,
-    pub(super) links: Vec<OutLink>,
-    pub(super) notes: Vec<String>,
-    /// The groups it is for, from `(group A)` or `(groups A, B)`.
-    pub(super) groups: Vec<String>,
-    /// The index of the module it is listed under, in the module layout.
-    pub(super) module: Option<usize>,
-}
 
 /// A session heading, or None when the heading is something else.
 pub(super) fn parse_heading(text: &str) -> Result<Option<PageSession>, String> {
@@ -194,10 +170,31 @@ pub(super) fn parse_clock(s: &str) -> Option<((u32, u32), &str)> {
     let h: u32 = s[..h_len].parse().ok()?;
     let rest = &s[h_len..];
     if let Some(m) = rest.strip_prefix(':').or_else(|| rest.strip_prefix('.')) {
-        if m.len() >= 2 && m[..2].bytes().all(|b| b.is_ascii_digit()) {
+        // Bytes, not a slice of the text: the third byte may sit inside a
+        // character (`15:5é`), and two ASCII digits end on a boundary.
+        if m.as_bytes()
+            .get(..2)
+            .is_some_and(|b| b.iter().all(u8::is_ascii_digit))
+        {
             return Some(((h, m[..2].parse().ok()?), &m[2..]));
         }
         return None;
     }
     Some(((h, 0), rest))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // Test the two crashes the fuzzer found (a minute that ends inside a
+    // character): each heading is read without a panic, its time refused.
+    #[test]
+    fn minutes_cut_inside_a_character() {
+        assert_eq!(parse_clock("15:5é-17:00"), None);
+        assert_eq!(parse_clock("1:\u{0}\u{29a}"), None);
+        let heading = parse_heading("Lecture 1: Sep. 28, 15:5é-17:00").expect("a heading");
+        assert!(heading.is_some_and(|s| s.start.is_none()));
+        assert!(parse_heading("\u{1}: Oct5,1:\u{0}\u{29a}").is_ok());
+    }
 }

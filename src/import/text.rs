@@ -1,7 +1,6 @@
 //! The text of a page: Markdown escapes, labels, list items and links.
 
-use super::heading::PageSession;
-use super::yaml::{OutLink, OutReading};
+use super::found::{OutLink, OutReading, PageSession};
 
 /// Markdown text as a reader sees it: a backslash before ASCII punctuation
 /// is an escape, and character references (`&lt;`, `&#123;`, `&#x7B;`)

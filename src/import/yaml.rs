@@ -1,13 +1,11 @@
 //! The schedule YAML an import writes: the page's sessions, modules and
 //! settings in the format `check` reads.
 
-use std::collections::HashMap;
-
 use chrono::NaiveTime;
 use serde::Serialize;
 
-use super::heading::PageSession;
-use super::{Options, PageModule};
+use super::found::{OutLink, OutReading, PageModule, PageSession};
+use super::Options;
 
 #[derive(Debug, Serialize)]
 pub(super) struct OutSchedule {
@@ -20,7 +18,21 @@ pub(super) struct OutSchedule {
     pub(super) modules: Vec<OutModule>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(super) defaults: Option<OutSession>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub(super) holidays: Vec<OutDated>,
     pub(super) sessions: Vec<OutSession>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub(super) deadlines: Vec<OutDated>,
+}
+
+/// A holiday (`name`) or a deadline (`title`) and its date.
+#[derive(Debug, Serialize)]
+pub(super) struct OutDated {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(super) title: Option<String>,
+    pub(super) date: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(super) name: Option<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -92,23 +104,6 @@ pub(super) struct OutSession {
     pub(super) groups: Option<Vec<String>>,
 }
 
-#[derive(Debug, Clone, Serialize)]
-pub(super) struct OutReading {
-    pub(super) title: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub(super) url: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub(super) links: Option<Vec<OutLink>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub(super) optional: Option<bool>,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub(super) struct OutLink {
-    pub(super) label: String,
-    pub(super) url: String,
-}
-
 /// The value every session shares, if they all have the same one.
 pub(super) fn shared<T: Clone + PartialEq>(values: impl Iterator<Item = Option<T>>) -> Option<T> {
     let mut first: Option<Option<T>> = None;
@@ -122,15 +117,38 @@ pub(super) fn shared<T: Clone + PartialEq>(values: impl Iterator<Item = Option<T
     first.flatten()
 }
 
+/// What a page holds besides its sessions and modules.
+#[derive(Debug, Default)]
+pub(super) struct Extras {
+    /// Days without class: date, name.
+    pub(super) holidays: Vec<(chrono::NaiveDate, String)>,
+    /// Dated items due: date, title.
+    pub(super) deadlines: Vec<(chrono::NaiveDate, String)>,
+}
+
+/// The page's own parts, besides its sessions and modules.
+#[derive(Debug, Default)]
+pub(super) struct PageParts {
+    pub(super) front_matter: Option<String>,
+    pub(super) intro: Vec<String>,
+    pub(super) title: Option<String>,
+    pub(super) permalink: Option<String>,
+    pub(super) extras: Extras,
+}
+
 pub(super) fn to_schedule(
+    page: PageParts,
     modules: &[PageModule],
     sessions: Vec<PageSession>,
-    front_matter: Option<String>,
-    intro: Vec<String>,
     options: &Options,
-    title: Option<String>,
-    permalink: Option<String>,
 ) -> OutSchedule {
+    let PageParts {
+        front_matter,
+        intro,
+        title,
+        permalink,
+        extras,
+    } = page;
     let hhmm = |t: NaiveTime| t.format("%H:%M").to_string();
     // Values all sessions share go to `defaults:`, as staff would write them.
     let start = shared(sessions.iter().map(|s| s.start.map(hhmm)));
@@ -152,57 +170,9 @@ pub(super) fn to_schedule(
     };
     let has_defaults =
         defaults.start.is_some() || defaults.zoom.is_some() || defaults.url.is_some();
-    let mut numbers: HashMap<String, u32> = HashMap::new();
-    let out_sessions = sessions
-        .into_iter()
-        .map(|s| {
-            // Sessions without a number are numbered in order of appearance.
-            let number = s.number.unwrap_or_else(|| {
-                let n = numbers.entry(s.kind.clone()).or_insert(0);
-                *n += 1;
-                *n
-            });
-            OutSession {
-                kind: Some(s.kind),
-                number: Some(number),
-                date: s.date.map(|d| d.format("%Y-%m-%d").to_string()),
-                start: s.start.map(hhmm).filter(|v| Some(v) != start.as_ref()),
-                end: s.end.map(hhmm).filter(|v| Some(v) != end.as_ref()),
-                topic: s.topic,
-                zoom: s.zoom.filter(|z| Some(z) != zoom.as_ref()),
-                room: s.room,
-                url: None,
-                status: s.status.map(str::to_owned),
-                note: (!s.notes.is_empty()).then(|| s.notes.join("\n")),
-                readings: (!s.readings.is_empty()).then_some(s.readings),
-                links: (!s.links.is_empty()).then_some(s.links),
-                module: s.module.map(|m| format!("m{}", m + 1)),
-                groups: (!s.groups.is_empty()).then_some(s.groups),
-            }
-        })
-        .collect();
-    let intro = intro.join("\n").trim().to_owned();
-    let used: Vec<usize> = (0..modules.len())
-        .filter(|&m| modules[m].sessions > 0)
-        .collect();
-    let out_modules: Vec<OutModule> = used
-        .iter()
-        .map(|&m| OutModule {
-            id: format!("m{}", m + 1),
-            title: modules[m].title.clone(),
-            readings: modules[m].readings.clone(),
-        })
-        .collect();
-    let layout = (!out_modules.is_empty()).then(|| "modules".to_owned());
-    let output = options.page_output.clone();
-    let wanted =
-        front_matter.is_some() || !intro.is_empty() || layout.is_some() || output.is_some();
-    let page = wanted.then(|| OutPage {
-        output,
-        layout,
-        front_matter,
-        intro: (!intro.is_empty()).then_some(intro),
-    });
+    let out_sessions = out_sessions(sessions, &defaults);
+    let (holidays, deadlines) = dated(extras);
+    let (out_modules, page) = out_page(modules, front_matter, intro, options);
     OutSchedule {
         modules: out_modules,
         course: OutCourse {
@@ -225,6 +195,93 @@ pub(super) fn to_schedule(
         }),
         page,
         defaults: has_defaults.then_some(defaults),
+        holidays,
         sessions: out_sessions,
+        deadlines,
     }
+}
+
+/// The sessions as the YAML lists them, leaving out what `defaults` says.
+fn out_sessions(sessions: Vec<PageSession>, defaults: &OutSession) -> Vec<OutSession> {
+    let hhmm = |t: NaiveTime| t.format("%H:%M").to_string();
+    sessions
+        .into_iter()
+        .map(|s| OutSession {
+            kind: Some(s.kind),
+            number: s.number,
+            date: s.date.map(|d| d.format("%Y-%m-%d").to_string()),
+            start: s
+                .start
+                .map(hhmm)
+                .filter(|v| Some(v) != defaults.start.as_ref()),
+            end: s.end.map(hhmm).filter(|v| Some(v) != defaults.end.as_ref()),
+            topic: s.topic,
+            zoom: s.zoom.filter(|z| Some(z) != defaults.zoom.as_ref()),
+            room: s.room,
+            url: None,
+            status: s.status.map(str::to_owned),
+            note: (!s.notes.is_empty()).then(|| s.notes.join("\n")),
+            readings: (!s.readings.is_empty()).then_some(s.readings),
+            links: (!s.links.is_empty()).then_some(s.links),
+            module: s.module.map(|m| format!("m{}", m + 1)),
+            groups: (!s.groups.is_empty()).then_some(s.groups),
+        })
+        .collect()
+}
+
+/// The page's holidays (`name`) and deadlines (`title`) as the YAML lists them.
+fn dated(extras: Extras) -> (Vec<OutDated>, Vec<OutDated>) {
+    let day = |d: chrono::NaiveDate| d.format("%Y-%m-%d").to_string();
+    let holidays = extras
+        .holidays
+        .into_iter()
+        .map(|(d, name)| OutDated {
+            title: None,
+            date: day(d),
+            name: (!name.is_empty()).then_some(name),
+        })
+        .collect();
+    let deadlines = extras
+        .deadlines
+        .into_iter()
+        .map(|(d, title)| OutDated {
+            title: Some(title),
+            date: day(d),
+            name: None,
+        })
+        .collect();
+    (holidays, deadlines)
+}
+
+/// The modules that have sessions, and the page's settings when the page
+/// needs any (its front matter, introduction, module layout or output).
+fn out_page(
+    modules: &[PageModule],
+    front_matter: Option<String>,
+    intro: Vec<String>,
+    options: &Options,
+) -> (Vec<OutModule>, Option<OutPage>) {
+    let intro = intro.join("\n").trim().to_owned();
+    let used: Vec<usize> = (0..modules.len())
+        .filter(|&m| modules[m].sessions > 0)
+        .collect();
+    let out_modules: Vec<OutModule> = used
+        .iter()
+        .map(|&m| OutModule {
+            id: format!("m{}", m + 1),
+            title: modules[m].title.clone(),
+            readings: modules[m].readings.clone(),
+        })
+        .collect();
+    let layout = (!out_modules.is_empty()).then(|| "modules".to_owned());
+    let output = options.page_output.clone();
+    let wanted =
+        front_matter.is_some() || !intro.is_empty() || layout.is_some() || output.is_some();
+    let page = wanted.then(|| OutPage {
+        output,
+        layout,
+        front_matter,
+        intro: (!intro.is_empty()).then_some(intro),
+    });
+    (out_modules, page)
 }
