@@ -104,12 +104,15 @@ pub struct Staged {
 /// Refuses outputs that would meet each other.
 pub fn stage(schedule: &Schedule, options: &publish::Options) -> Result<Staged, Error> {
     let outputs = Outputs::of(schedule, options.output);
-    let roles = outputs.roles(None);
-    let roles: Vec<(&str, &Path)> = roles
-        .iter()
-        .map(|(r, p)| (r.as_str(), p.as_path()))
-        .collect();
-    publish::check_distinct(&[], &roles)?;
+    // A feed alone cannot meet another file of its course.
+    if !outputs.extras.is_empty() || outputs.page.is_some() {
+        let roles = outputs.roles(None);
+        let roles: Vec<(&str, &Path)> = roles
+            .iter()
+            .map(|(r, p)| (r.as_str(), p.as_path()))
+            .collect();
+        publish::check_distinct(&[], &roles)?;
+    }
     let page = outputs.page.as_deref();
     let (first, contents) = publish::prepare_keeping(schedule, options, page)?;
     let mut outcome = CourseOutcome {

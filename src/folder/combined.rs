@@ -77,8 +77,7 @@ pub fn part(
     };
     plan.report.removed.retain(|r| !outside.contains(&r.uid));
     if !options.itemize {
-        plan.report.dropped.added += plan.report.added.len();
-        plan.report.added = Vec::new();
+        plan.report.drop_added();
     }
     let mut rendered = Vec::new();
     crate::feed::write_events(

@@ -129,7 +129,8 @@ impl Previous {
         match self {
             Previous::None => Ok(Vec::new()),
             Previous::Ranges { path, tzdata, .. } => {
-                let present: Vec<PathBuf> = files.iter().map(|f| key(f)).collect();
+                let present: std::collections::HashSet<PathBuf> =
+                    files.iter().map(|f| key(f)).collect();
                 let mut out = Vec::new();
                 for c in manifest.iter().flat_map(|m| &m.courses) {
                     if !present.contains(&key(&c.file)) {

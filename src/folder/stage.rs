@@ -158,9 +158,17 @@ fn course(
     for (_, path) in paths.roles(None) {
         note_new_folders(&path, &mut folders);
     }
-    let staged = outputs::stage(s, &options.for_course(feed))?;
+    let mut staged = outputs::stage(s, &options.for_course(feed))?;
     let old = previous.part_of(file, s)?;
-    let part = combined::part(s, staged.contents.as_deref(), old.as_ref(), options)?;
+    // The events' contents are for the part only: not kept past it.
+    let contents = staged.contents.take();
+    let part = combined::part(s, contents.as_deref(), old.as_ref(), options)?;
+    if !options.itemize {
+        staged.outcome.outcome.report.drop_added();
+        for e in &mut staged.outcome.extras {
+            e.outcome.report.drop_added();
+        }
+    }
     Ok(Done::Built(Box::new(Built {
         input,
         loaded,

@@ -87,7 +87,7 @@ pub fn plan(schedule: &Schedule, published: Option<&Published>, now: DateTime<Ut
 /// The plan of a combined feed's first build from `sessions` of the course
 /// named `course`, their events' contents already rendered (`contents`, in
 /// session order): every event new. With `itemize`, the report has an
-/// entry per event; without, their number ([`Report::drop_entries`]).
+/// entry per event; without, their number ([`Report::drop_added`]).
 pub fn plan_named(
     sessions: &[Session],
     contents: Vec<Arc<str>>,

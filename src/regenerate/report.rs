@@ -23,7 +23,7 @@ pub struct Report {
     /// Sessions left out because they ended before the feed's window.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub outside_window: Option<OutsideWindow>,
-    /// The numbers of entries [`Report::drop_entries`] let go.
+    /// The numbers of entries [`Report::drop_added`] let go.
     #[serde(skip)]
     pub dropped: Counts,
 }
@@ -49,14 +49,13 @@ impl Report {
         }
     }
 
-    /// Keep only the numbers of added, changed and removed events, not one
-    /// entry each: a folder of 5,000 courses would hold 150,000 entries,
-    /// several times over, for a text output that prints numbers.
-    pub fn drop_entries(&mut self) {
-        self.dropped = self.counts();
+    /// Keep only the number of added events, not an entry each: a folder's
+    /// first build of 5,000 courses would hold 150,000 entries, several
+    /// times over, for a report that says "30 added" per course. Changes
+    /// and removals, few and worth reading, keep their entries.
+    pub fn drop_added(&mut self) {
+        self.dropped.added += self.added.len();
         self.added = Vec::new();
-        self.changed = Vec::new();
-        self.removed = Vec::new();
     }
 }
 
@@ -459,7 +458,7 @@ impl Report {
     /// One line per change, each ending in a line break, and nothing when
     /// nothing changed: what a single course's build prints above its
     /// count, and what a folder's build prints under each course's
-    /// summary line. Needs the entries ([`Report::drop_entries`] keeps only
+    /// summary line. Needs the entries ([`Report::drop_added`] keeps only
     /// their numbers, for a summary of counts alone).
     pub fn lines(&self) -> Lines<'_> {
         Lines(self)
