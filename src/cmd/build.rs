@@ -47,6 +47,10 @@ pub struct Args {
     /// How to print the change report.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
+    /// For a folder of schedules: one line per file with its counts, not
+    /// the changed sessions of each course under it.
+    #[arg(long)]
+    pub quiet: bool,
 }
 
 pub fn run(args: Args, tz: &TzDatabase) -> Result<(), Error> {
@@ -67,7 +71,7 @@ pub fn run(args: Args, tz: &TzDatabase) -> Result<(), Error> {
             keep_days: args.keep_days,
             itemize: args.format == Format::Json,
         };
-        folder(&args.schedule, &options, args.format, tz)
+        folder(&args.schedule, &options, args.format, args.quiet, tz)
     } else {
         let output = args
             .output
@@ -253,12 +257,17 @@ fn folder(
     dir: &Path,
     options: &FolderOptions,
     format: Format,
+    quiet: bool,
     tz: &TzDatabase,
 ) -> Result<(), Error> {
     let built = folder::build(dir, options, tz, |warnings| {
         eprintln!("{}", coursefeed::error::render_capped(warnings));
     })?;
     for c in &built.courses {
+        // A skipped course's warnings stand until its file changes.
+        if !c.warnings.is_empty() {
+            eprintln!("{}", printable(&c.warnings));
+        }
         warn_too_large(&c.published);
     }
     let combined = &built.combined;
@@ -266,7 +275,7 @@ fn folder(
         eprintln!("{}", coursefeed::error::render_capped(&[w]));
     }
     match format {
-        Format::Text => print_folder(dir, &built, options.dry_run),
+        Format::Text => print_folder(dir, &built, options.dry_run, quiet),
         Format::Json => {
             let mut feeds: Vec<_> = built
                 .courses
@@ -308,7 +317,7 @@ fn folder(
 }
 
 /// A folder build's lines: each course's files, all.ics, what was removed.
-fn print_folder(dir: &Path, built: &folder::FolderOutcome, dry_run: bool) {
+fn print_folder(dir: &Path, built: &folder::FolderOutcome, dry_run: bool, quiet: bool) {
     let line = |feed: &Path, name: &str, summary: &str, r: &publish::Outcome, skipped: bool| {
         let c = r.report.counts();
         let state = match skipped {
@@ -328,6 +337,13 @@ fn print_folder(dir: &Path, built: &folder::FolderOutcome, dry_run: bool) {
     for c in &built.courses {
         let p = &c.published;
         line(&p.feed, &c.name, &c.summary, &p.outcome, c.skipped);
+        if !quiet {
+            // Each changed session in words, indented under its course
+            // (added ones are counted: a first build adds every session).
+            for change in p.outcome.report.lines().to_string().lines() {
+                println!("  {}", printable(change));
+            }
+        }
         print_files(p, dry_run, c.skipped);
     }
     let combined = &built.combined;

@@ -315,6 +315,10 @@ pub struct CourseRecord {
     pub name: String,
     /// What it held (`12 sessions and 6 deadlines, ...`).
     pub summary: String,
+    /// Its warnings as they were shown, shown again when it is skipped:
+    /// they stand until its file changes.
+    #[serde(default)]
+    pub warnings: String,
     /// Its feed.
     pub feed: Output,
     /// Its extra feeds: one per group, one per declared audience.

@@ -81,6 +81,9 @@ pub struct CourseReport {
     pub name: String,
     /// What was loaded: sessions, dates, warnings.
     pub summary: String,
+    /// For a skipped course, its warnings as the build that parsed it
+    /// showed them (a course built now hands them over as it is loaded).
+    pub warnings: String,
     /// What publishing its files did (nothing, when skipped).
     pub published: CourseOutcome,
     /// Not rebuilt: the manifest shows neither it nor its files changed.
@@ -262,6 +265,7 @@ pub(super) fn skipped(record: &Record) -> CourseReport {
         file: record.file.clone(),
         name: record.name.clone(),
         summary: record.summary.clone(),
+        warnings: record.warnings.clone(),
         published: CourseOutcome {
             feed: record.feed.path.clone(),
             page: record.page.as_ref().map(|p| p.path.clone()),

@@ -96,6 +96,7 @@ impl Staging {
                         file: file.to_owned(),
                         name: loaded.schedule.course.name.clone(),
                         summary: loaded.summary(),
+                        warnings: String::new(),
                         published: staged.outcome,
                         skipped: false,
                     });
@@ -195,6 +196,7 @@ fn record_of(file: &Path, input: Input, c: &Loaded, published: &CourseOutcome) -
         input_seen: input.seen,
         name: s.course.name.clone(),
         summary: c.summary(),
+        warnings: crate::error::render_capped(&c.warnings),
         feed: Output::new(&published.feed, o.feed_fingerprint),
         extras: published
             .extras

@@ -675,3 +675,54 @@ fn a_skipped_course_reports_every_file() {
     assert_eq!(extras, ["public/db201-a.ics", "public/db201-b.ics"]);
     assert_eq!(db["report"]["unchanged"], 3);
 }
+
+// Test that a folder build lists each changed session under its course, in
+// words, and --quiet keeps to the counts; and that a course skipped because
+// nothing changed still shows the warnings its summary counts.
+#[test]
+fn a_folder_build_reports_sessions_and_warnings() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path();
+    three_courses(d);
+    // Two lectures at one time: a warning, shown at every build.
+    let ml = read(&d.join("courses/ml100.yaml")).replace(
+        "sessions:\n",
+        "sessions:\n  - {kind: Seminar, number: 1, date: 2020-10-01, start: \"10:00\", end: \"12:00\"}\n",
+    );
+    std::fs::write(d.join("courses/ml100.yaml"), ml).expect("write");
+    let first = run(d, &["build", "courses", "-o", "public"]);
+    assert!(
+        first.status.success(),
+        "{}",
+        String::from_utf8_lossy(&first.stderr)
+    );
+    let warned = String::from_utf8_lossy(&first.stderr).into_owned();
+    assert!(
+        warned.starts_with("warning: courses/ml100.yaml:"),
+        "{warned}"
+    );
+    let again = run(d, &["build", "courses", "-o", "public"]);
+    assert_eq!(String::from_utf8_lossy(&again.stderr), warned);
+    assert!(String::from_utf8_lossy(&again.stdout)
+        .contains("2 sessions, 2020-10-01 to 2020-10-01, 1 warning;"));
+
+    let db = read(&d.join("courses/db201.yaml")).replace(
+        "{kind: Lecture, number: 1, date: 2020-09-28, start: \"10:00\", end: \"12:00\"}",
+        "{kind: Lecture, number: 1, date: 2020-09-28, start: \"10:00\", end: \"12:00\", room: B1}",
+    );
+    std::fs::write(d.join("courses/db201.yaml"), db).expect("write");
+    let o = run(d, &["build", "courses", "-o", "public", "--dry-run"]);
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        stdout.starts_with(
+            "public/db201.ics: DB201: 3 sessions, 2020-09-28 to 2020-09-29; 0 added, 1 changed, 0 removed (dry run, nothing written)\n  \
+             changed    Lecture 1 (Mon 2020-09-28 10:00): room added \"B1\"\n"
+        ),
+        "{stdout}"
+    );
+    let o = run(
+        d,
+        &["build", "courses", "-o", "public", "--dry-run", "--quiet"],
+    );
+    assert!(!String::from_utf8_lossy(&o.stdout).contains("  changed"));
+}

@@ -65,9 +65,11 @@ fn replaced(before: &[(String, u64)], after: &[(String, u64)]) -> Vec<String> {
 }
 
 /// The state each feed's line ends with: `written`, `unchanged, skipped`...
+/// (the changes listed under a course, indented, are not a file's line).
 fn states(stdout: &str) -> Vec<&str> {
     stdout
         .lines()
+        .filter(|l| !l.starts_with("  "))
         .map(|l| {
             l.rsplit_once('(')
                 .map_or("", |(_, s)| s.trim_end_matches(')'))
