@@ -36,26 +36,38 @@
 //! # Ok::<(), coursefeed::Error>(())
 //! ```
 
-pub mod audience;
-pub mod calendar;
+// The API: loading a schedule (below), its model, rendering its feed and
+// page, regenerating against a published feed, publishing a course's files
+// or a folder's, importing an existing page; errors and the tz database.
 pub mod error;
 pub mod feed;
 pub mod folder;
-pub mod ics;
 pub mod import;
-pub mod input;
-pub mod load;
-mod locate;
 pub mod model;
 pub mod outputs;
 pub mod page;
 pub mod previous;
 pub mod publish;
 pub mod regenerate;
-pub mod synthetic;
 pub mod tzdb;
-pub mod validate;
-pub mod vtimezone;
+// What the command line needs besides: month grids (`check --calendar`)
+// and reading any input within its limit.
+pub mod calendar;
+pub mod input;
+
+// Not API: for the benchmarks, the fuzz targets and the tests, which need
+// the raw YAML structs, content lines and generated schedules.
+#[doc(hidden)]
+pub mod ics;
+#[doc(hidden)]
+pub mod load;
+#[doc(hidden)]
+pub mod synthetic;
+
+mod audience;
+mod locate;
+mod validate;
+mod vtimezone;
 
 use std::path::Path;
 

@@ -15,7 +15,7 @@ pub struct Outputs {
     /// The course's feed.
     pub feed: PathBuf,
     /// Each extra feed's path, with its calendar: groups first, then
-    /// the declared audiences (see [`crate::audience`]).
+    /// the declared audiences (`audiences:` in the YAML).
     pub extras: Vec<(PathBuf, audience::Feed)>,
     /// The page, when the course asks for one (`page.output`).
     pub page: Option<PathBuf>,

@@ -56,7 +56,7 @@ pub fn url(previous: &Path) -> Option<&str> {
 }
 
 /// `build --previous`'s argument, a file or an address: the feed, or None
-/// where an address has none yet (a first publish; see [`url`] to tell).
+/// where an address has none yet (a first publish; see [`url()`] to tell).
 pub fn read(previous: &Path) -> Result<Option<PreviousFeed>, Error> {
     match url(previous) {
         None => crate::publish::read_previous(previous, true),

@@ -4,7 +4,7 @@
 //! together also make `all.ics`, the combined feed.
 //!
 //! Every way of building a folder goes through [`build`]: a first build,
-//! a rebuild where nothing changed (the manifest, [`manifest`], vouches for
+//! a rebuild where nothing changed (the manifest, `manifest`, vouches for
 //! every file: nothing is parsed), and a rebuild where some courses changed
 //! (only they are parsed and staged; the others' part of `all.ics` is
 //! copied). What changed is decided in `changes`; courses are staged in
@@ -14,7 +14,7 @@
 
 mod changes;
 pub(crate) mod combined;
-pub mod manifest;
+pub(crate) mod manifest;
 mod previous;
 mod stage;
 

@@ -5,6 +5,8 @@
 
 use std::collections::BTreeMap;
 
+use std::path::Path;
+
 use crate::common::readers::{agree_on, icaljs, python_icalendar};
 use crate::common::{self, parse, Test};
 
@@ -184,10 +186,10 @@ fn group_feeds_read_with_independent_parsers() {
     let schedule = coursefeed::load_path(&dir.path().join("schedule.yaml"), common::tzdb())
         .expect("valid")
         .schedule;
-    let extras = coursefeed::audience::feeds(&schedule, "schedule");
-    assert_eq!(extras.len(), 4);
-    for extra in &extras {
-        let ics = std::fs::read_to_string(dir.path().join("out").join(&extra.file)).expect("feed");
+    let outputs = coursefeed::outputs::Outputs::of(&schedule, Path::new("out/schedule.ics"));
+    assert_eq!(outputs.extras.len(), 4);
+    for (path, extra) in &outputs.extras {
+        let ics = std::fs::read_to_string(dir.path().join(path)).expect("feed");
         for reader in [python_icalendar(), icaljs()] {
             agree_on(&reader, &ics, &extra.schedule);
         }
