@@ -351,7 +351,7 @@ impl<'a> PageReader<'a> {
             permalink,
         );
         // The import's own structs always serialize.
-        let yaml = serde_yaml::to_string(&schedule).unwrap_or_default();
+        let yaml = yaml_serde::to_string(&schedule).unwrap_or_default();
         let yaml = format!(
             "# Imported from {} by `coursefeed import`.\n# Check course.name, course.id and course.timezone, then run `coursefeed check`.\n{yaml}",
             self.file.display()
