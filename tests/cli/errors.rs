@@ -395,12 +395,12 @@ fn help_and_usage() {
     assert_eq!(out.status.code(), Some(2));
 }
 
-// Test that a large schedule, which is parsed in two halves on two threads,
-// still reports a mistake in its second half at its own line and field.
+// Test that a mistake late in a large schedule is reported at its own line
+// and field, with the session it belongs to.
 #[test]
-fn large_schedule_error_in_second_half() {
+fn late_mistake_in_a_large_schedule() {
     let yaml = coursefeed::synthetic::schedule_yaml(4_000);
-    assert!(yaml.len() > 1 << 20, "large enough to be parsed in halves");
+    assert!(yaml.len() > 1 << 20, "over a megabyte");
     let item = yaml
         .match_indices("\n  - kind: ")
         .nth(3_500)
