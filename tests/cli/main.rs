@@ -24,7 +24,6 @@ mod page;
 mod patterns;
 mod properties;
 mod regenerate;
-mod seed_data;
 mod size;
 mod text_stays_text;
 mod tz_rules;

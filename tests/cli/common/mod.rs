@@ -20,6 +20,17 @@ pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
+/// The course's published page (fid3024.github.io), the reference that
+/// data/schedule.yaml reproduces.
+pub fn seed() -> PathBuf {
+    root().join("tests/fixtures/seed_schedule.md")
+}
+
+/// A file's text; a missing file fails the test, naming it.
+pub fn read(path: &Path) -> String {
+    std::fs::read_to_string(path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()))
+}
+
 /// Run `coursefeed` with `args` in `dir`, at the fixed build time.
 pub fn run(dir: &Path, args: &[&str]) -> Output {
     run_at(dir, args, Some(EPOCH))
