@@ -229,6 +229,9 @@ pub fn write(w: &mut Writer, zone: &Zone, dates: impl Iterator<Item = NaiveDate>
         if let Some(rule) = &o.rule {
             w.raw("RRULE", &rule.rrule());
         }
+        for rdate in &o.rdates {
+            w.raw("RDATE", &rdate.format("%Y%m%dT%H%M%S").to_string());
+        }
         w.raw("TZOFFSETFROM", &utc_offset(o.offset_from));
         w.raw("TZOFFSETTO", &utc_offset(o.offset_to));
         w.text("TZNAME", &o.name);
