@@ -327,6 +327,35 @@ mod tests {
         out
     }
 
+    // Test that each kind of observance a VTIMEZONE uses has an onset at or
+    // before the span's start (Ruby's icalendar gem needs one of each), for
+    // every zone of the list and a term starting each month of 2010-2030.
+    #[test]
+    fn each_kind_has_an_onset_before_the_first_event() {
+        let db = db("2026f");
+        for name in ZONES {
+            let zone = db.zone(name).expect("zone");
+            for year in 2010..=2030 {
+                for month in 1..=12 {
+                    let first = NaiveDate::from_ymd_opt(year, month, 1).expect("date");
+                    let last = first + Duration::days(100);
+                    let (start, end) = span_of([first, last].into_iter()).expect("span");
+                    let obs = observances(zone.rules(), start, end);
+                    for daylight in [false, true] {
+                        let of_kind: Vec<_> =
+                            obs.iter().filter(|o| o.daylight == daylight).collect();
+                        assert!(
+                            of_kind.is_empty()
+                                || of_kind.iter().any(|o| o.onsets(start).first().is_some()),
+                            "{name} from {first}: no {} onset by {start}: {obs:?}",
+                            if daylight { "DAYLIGHT" } else { "STANDARD" }
+                        );
+                    }
+                }
+            }
+        }
+    }
+
     // Test that our observances give the tz database's offset at every
     // instant of the span, for zones with southern, negative, 30-minute and
     // abolished DST, date-line jumps and 2026 rule changes, in both fixture
