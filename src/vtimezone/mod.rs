@@ -346,7 +346,7 @@ mod tests {
                             obs.iter().filter(|o| o.daylight == daylight).collect();
                         assert!(
                             of_kind.is_empty()
-                                || of_kind.iter().any(|o| o.onsets(start).first().is_some()),
+                                || of_kind.iter().any(|o| !o.onsets(start).is_empty()),
                             "{name} from {first}: no {} onset by {start}: {obs:?}",
                             if daylight { "DAYLIGHT" } else { "STANDARD" }
                         );
