@@ -174,6 +174,8 @@ struct Observance {
     to: i32,
     /// `(month, ordinal, weekday, until)` of `RRULE:FREQ=YEARLY;BYMONTH;BYDAY`.
     yearly: Option<(u32, i32, chrono::Weekday, Option<NaiveDateTime>)>,
+    /// Further onsets (`RDATE`), local wall time before each, like DTSTART.
+    rdates: Vec<NaiveDateTime>,
 }
 
 impl Observance {
@@ -184,6 +186,7 @@ impl Observance {
         use chrono::Datelike;
         let utc = |local: NaiveDateTime| local - chrono::Duration::seconds(self.from.into());
         let mut out = vec![utc(self.onset_local)];
+        out.extend(self.rdates.iter().map(|&r| utc(r)));
         let Some((month, ordinal, weekday, until)) = self.yearly else {
             return out;
         };
@@ -269,6 +272,15 @@ pub fn parse(ics: &str) -> Vec<Event> {
                     from: offset(prop(o, "TZOFFSETFROM").expect("from").val.as_str()),
                     to: offset(prop(o, "TZOFFSETTO").expect("to").val.as_str()),
                     yearly: prop(o, "RRULE").map(|r| yearly(r.val.as_str())),
+                    rdates: o
+                        .properties
+                        .iter()
+                        .filter(|p| p.name.as_str() == "RDATE")
+                        .flat_map(|p| p.val.as_str().split(','))
+                        .map(|v| {
+                            NaiveDateTime::parse_from_str(v, "%Y%m%dT%H%M%S").expect("local RDATE")
+                        })
+                        .collect(),
                 })
                 .collect();
             zones.insert(tzid, obs);
