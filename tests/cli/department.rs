@@ -198,6 +198,15 @@ fn previous_with_a_folder_is_refused() {
 #[test]
 fn publish_all_is_a_library_call() {
     let d = department();
+    // One course's topic is cut short by a comment: a warning, passed to
+    // the caller rather than printed.
+    let other = d.path().join("courses/other.yml");
+    let text = read(&other).replacen(
+        "topic: Fundamental of ML, e.g., scalability, batch size, etc..",
+        "topic: Fundamental of ML #1",
+        1,
+    );
+    std::fs::write(&other, text).expect("write");
     let out = d.path().join("out");
     let options = coursefeed::department::FolderOptions {
         output: &out,
@@ -209,12 +218,12 @@ fn publish_all_is_a_library_call() {
         keep_days: None,
         itemize: true,
     };
-    let mut warned = 0;
+    let mut warned = Vec::new();
     let feeds = coursefeed::department::publish_all(
         &d.path().join("courses"),
         &options,
         common::tzdb(),
-        |_| warned += 1,
+        |w| warned.extend(w.iter().map(|d| (d.line, d.field.clone()))),
     )
     .expect("publishes");
     let names: Vec<String> = feeds
@@ -230,7 +239,7 @@ fn publish_all_is_a_library_call() {
     assert_eq!(names, vec!["fid3024.ics", "other.ics", "all.ics"]);
     assert_eq!(feeds[2].course, "Dept");
     assert_eq!(feeds[2].outcome.report.added.len(), 36);
-    assert_eq!(warned, 0);
+    assert_eq!(warned, vec![(40, Some("topic".to_owned()))]);
     assert!(feeds.iter().all(|f| !f.outcome.written));
     assert!(!out.exists());
 }
