@@ -29,6 +29,13 @@ pub(crate) const MAX_ITEMS: u64 = 100_000;
 /// pattern, keyed by date, has at most one per day of the pattern (4,000).
 pub(crate) const MAX_KEYS: u64 = 4_000;
 
+/// Bytes in one line: a session written on one line in flow style is a few
+/// hundred, a whole course of 3,000 sessions written as one line of JSON
+/// about 600 KB. The event pass below buffers a whole line whose first
+/// character opens a collection at the top of the document (it might be a
+/// key), so a longer line is refused before it.
+pub(crate) const MAX_LINE_BYTES: usize = 1 << 20;
+
 /// Aliases may make a document this many values larger than it is written,
 /// and no more: a real schedule shares a reading list or a zoom link, while
 /// a "billion laughs" of nested aliases multiplies a few kilobytes into
@@ -48,6 +55,9 @@ pub(super) fn check(source: &str) -> Option<((usize, usize), Problem)> {
         anchor: usize,
         values: u64,
         size: u64,
+    }
+    if let Some(at) = too_long_line(source) {
+        return Some((at, over_limit(Limit::Line)));
     }
     let mut open: Vec<Open> = Vec::new();
     let mut anchored: HashMap<usize, u64> = HashMap::new();
@@ -125,6 +135,23 @@ pub(super) fn check(source: &str) -> Option<((usize, usize), Problem)> {
     None
 }
 
+/// Where the first line longer than [`MAX_LINE_BYTES`] crosses it.
+fn too_long_line(source: &str) -> Option<(usize, usize)> {
+    if source.len() <= MAX_LINE_BYTES {
+        return None;
+    }
+    for (i, line) in source.split('\n').enumerate() {
+        if line.len() > MAX_LINE_BYTES {
+            let mut cut = MAX_LINE_BYTES;
+            while !line.is_char_boundary(cut) {
+                cut -= 1;
+            }
+            return Some((i + 1, line[..cut].chars().count() + 1));
+        }
+    }
+    None
+}
+
 /// Where brackets first open more than [`MAX_DEPTH`] flow collections,
 /// counting bytes: used only once the parser has found hundreds of levels.
 fn too_deep(source: &str) -> Option<(usize, usize)> {
@@ -159,6 +186,7 @@ fn count(mapping: bool, values: &mut u64) -> Option<Limit> {
 
 /// Which limit a value crosses.
 enum Limit {
+    Line,
     Depth,
     Items,
     Keys,
@@ -167,6 +195,10 @@ enum Limit {
 
 fn over_limit(limit: Limit) -> Problem {
     let (what, hint) = match limit {
+        Limit::Line => (
+            format!("a line of more than {MAX_LINE_BYTES} bytes"),
+            "break it into lines: a session to a line, or one field to a line",
+        ),
         Limit::Depth => (
             format!("nested more than {MAX_DEPTH} levels deep"),
             "a schedule nests at most nine levels (a link of a reading of a session); close the brackets or indent less",
@@ -240,6 +272,7 @@ mod tests {
 
     // Test that each count stops at the value that crosses it, in flow and
     // block style alike, and that a collection at the limit is accepted.
+    // A few seconds in a debug build: the list limit needs 100,001 items.
     #[test]
     fn counts_stop_at_the_crossing_value() {
         let items = |n: u64| format!("x:\n{}", "- 1\n".repeat(n as usize));

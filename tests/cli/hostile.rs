@@ -238,11 +238,12 @@ fn deep_nesting() {
 // echo the value (the size shows what 50 MB would: it is one scalar).
 #[test]
 fn megabytes_of_nonsense() {
-    let mut y = b"course: ".to_vec();
-    y.extend(std::iter::repeat_n(b'x', 3 * 1024 * 1024));
-    let stderr = check_fails(&y);
+    // One plain scalar over 30,000 lines: YAML folds them into one value.
+    let line = format!("  {}\n", "x".repeat(100));
+    let y = format!("course: x\n{}", line.repeat(30_000));
+    let stderr = check_fails(y.as_bytes());
     assert!(
-        stderr.starts_with("error: s.yaml:1:1: field `course`: invalid type: string \"xxxx"),
+        stderr.starts_with("error: s.yaml:1:1: field `course`: invalid type: string \"x xxxx"),
         "{}",
         &stderr[..200.min(stderr.len())]
     );
@@ -300,6 +301,22 @@ fn yaml_limits_stop_at_the_crossing_value() {
         )),
         "{}",
         &stderr[..200.min(stderr.len())]
+    );
+
+    // A line of 1.2 MB: the top-level `[` could open a key, and the
+    // parser would hold the whole line to find out.
+    let line = format!("[{}]\n", repeated("1", 400_000));
+    let stderr = check_fails(line.as_bytes());
+    assert!(
+        stderr.starts_with("error: s.yaml:1:1048577: a line of more than 1048576 bytes\n"),
+        "{}",
+        &stderr[..200.min(stderr.len())]
+    );
+    assert!(
+        stderr.ends_with(
+            "\n  hint: break it into lines: a session to a line, or one field to a line\n"
+        ),
+        "{stderr}"
     );
 
     let block: String = (0..20)
