@@ -287,33 +287,39 @@ pub fn observances(tz: &TimeZone, start: DateTime<Utc>, end: DateTime<Utc>) -> V
     }
     for daylight in [false, true] {
         if let Some(earlier) = onset_of_kind_by(tz, &out, daylight, start) {
-            out.push(earlier);
+            add_onset(&mut out, earlier);
         }
     }
     out.sort_by_key(|o| (o.start, o.daylight));
-    merge_one_offs(out)
+    out
 }
 
-/// One-off onsets of one kind with the same offsets and name written as one
-/// observance with RDATEs (RFC 5545 §3.6.5) rather than one each. Ruby's
+/// Add `earlier`, an onset before every other, as an observance of its
+/// own, or as the new first onset (DTSTART, the old one becoming its one
+/// RDATE) of a one-off observance with the same offsets and name. Ruby's
 /// icalendar gem sorts the observances of a kind by their latest onset
-/// before a time and fails where one of them has none yet, so fewer
-/// observances with earlier onsets are what it can read.
-fn merge_one_offs(sorted: Vec<Observance>) -> Vec<Observance> {
-    let mut out: Vec<Observance> = Vec::with_capacity(sorted.len());
-    for o in sorted {
-        let same = out.iter_mut().find(|m| {
-            m.rule.is_none()
-                && o.rule.is_none()
-                && (m.daylight, m.offset_from, m.offset_to, &m.name)
-                    == (o.daylight, o.offset_from, o.offset_to, &o.name)
-        });
-        match same {
-            Some(m) => m.rdates.push(o.start),
-            None => out.push(o),
+/// before a time and fails where one of them has none yet, so one
+/// observance with two onsets is what it reads; a single RDATE is also the
+/// most Outlook reads (see the parent module).
+fn add_onset(out: &mut Vec<Observance>, earlier: Observance) {
+    let same = out.iter_mut().find(|o| {
+        o.rule.is_none()
+            && o.rdates.is_empty()
+            && (o.daylight, o.offset_from, o.offset_to, &o.name)
+                == (
+                    earlier.daylight,
+                    earlier.offset_from,
+                    earlier.offset_to,
+                    &earlier.name,
+                )
+    });
+    match same {
+        Some(o) => {
+            o.rdates.push(o.start);
+            o.start = earlier.start;
         }
+        None => out.push(earlier),
     }
-    out
 }
 
 /// An onset of the kind (DAYLIGHT or STANDARD) when `out` uses that kind
