@@ -439,3 +439,26 @@ fn garbage_pages() {
         );
     }
 }
+
+// Test that a previous feed whose VTIMEZONE rule ends in a two-byte
+// character where a weekday belongs (`BYDAY=1ʹU`, found by the feed fuzz
+// target: it cut the text inside the character) is read without a panic:
+// the rule is not one we read, and the build goes on.
+#[test]
+fn previous_feed_with_a_wide_character_in_its_rule() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::copy(
+        common::root().join("tests/fixtures/vancouver_2026.yaml"),
+        dir.path().join("s.yaml"),
+    )
+    .expect("copy");
+    std::fs::write(
+        dir.path().join("s.ics"),
+        "BEGIN:VCALENDAR\r\nBEGIN:VTIMEZONE\r\nTZID:America/Vancouver\r\nBEGIN:STANDARD\r\nDTSTART:20201101T020000\r\nRRULE:FREQ=YEARLY;BYMONTH=11;BYDAY=1\u{2b9}U\r\nTZOFFSETFROM:-0700\r\nTZOFFSETTO:-0800\r\nEND:STANDARD\r\nEND:VTIMEZONE\r\nEND:VCALENDAR\r\n",
+    )
+    .expect("write");
+    let o = run(dir.path(), &["build", "s.yaml", "-o", "s.ics"]);
+    assert_eq!(String::from_utf8_lossy(&o.stderr), "");
+    assert!(o.status.success());
+    assert!(String::from_utf8_lossy(&o.stdout).ends_with("7 added, 0 changed, 0 removed, 0 unchanged\ns.ics: 7 sessions, 2026-09-14 to 2026-11-30; tz database 2026f (TZDIR) (written)\n"));
+}
