@@ -43,7 +43,8 @@ fn all_readers() -> Vec<Reader> {
 }
 
 // Test that all six readers put the shipped course and the Vancouver course
-// at the tz database's instants and read their text as written.
+// at the tz database's instants and read their text as written. A few
+// seconds: twelve runs of external readers.
 #[test]
 fn six_readers_agree_on_shipped_and_vancouver() {
     for reader in all_readers() {

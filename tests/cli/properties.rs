@@ -187,6 +187,8 @@ fn kept(s: &str) -> Option<String> {
 proptest! {
     #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
 
+    // About ten seconds in a debug build: 256 cases, each a load, a
+    // render and a parse.
     // Test that any generated session loads (or is refused only for a
     // local time the tz database says does not exist), and that its feed keeps the
     // wire format, resolves to the tz database's instants through its own
@@ -256,6 +258,8 @@ fn batches(count: usize, size: usize) -> Vec<Vec<Gen>> {
 // agree with the tz database and the YAML on batches of generated sessions
 // across zones and years. (Ruby's icalendar gem cannot read zones whose rules
 // change inside the span, which these have: see interop.rs.)
+// About half a minute: five readers, each its own process (Python, Node,
+// PHP), read four feeds of 50 sessions each.
 #[test]
 fn external_parsers_agree_on_generated_schedules() {
     let dir = tempfile::tempdir().expect("tempdir");
@@ -395,6 +399,12 @@ fn mutate(text: &str, edits: &[Edit]) -> String {
     out
 }
 
+/// Our feed of the many-zones fixture, built once.
+fn many_zones_feed() -> &'static str {
+    static FEED: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    FEED.get_or_init(|| common::build(&common::root().join("tests/fixtures/many_zones.yaml")))
+}
+
 /// Load `text`; when it loads, render its feed and page and read the feed
 /// back. Nothing may panic; a refusal must say something.
 fn load_everything(text: &str) -> Result<(), TestCaseError> {
@@ -439,7 +449,6 @@ proptest! {
     fn feed_reader_never_panics(text in any::<String>(), edits in edits()) {
         let _ = coursefeed::regenerate::Published::read(&text);
         let _ = coursefeed::ics::read::lines(&text).count();
-        let ics = common::build(&common::root().join("tests/fixtures/many_zones.yaml"));
-        let _ = coursefeed::regenerate::Published::read(&mutate(&ics, &edits));
+        let _ = coursefeed::regenerate::Published::read(&mutate(many_zones_feed(), &edits));
     }
 }
