@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Times a whole `coursefeed build` against (a) the floor, only parsing the
-# YAML into the model with serde_yaml, (b) ical-generator (Node.js) and
+# YAML into the model with yaml_serde, (b) ical-generator (Node.js) and
 # (c) yaml2ics (Python), on the same generated schedules, N = 100, 10,000
 # and 100,000, and the shipped 12-session course. Prints wall time and peak
 # memory (median of REPEAT runs) and the ratios, as a Markdown table. Also
@@ -69,7 +69,7 @@ for n in 12 100 10000 100000; do
     read -r t m < <(measure bash benches/edit_and_build.sh "$src" "$bin" "$src" "$work/out$n.ics")
     row "coursefeed rebuild after one edit" "$t" "$m"
   fi
-  read -r t m < <(measure "$floor" "$src"); row "floor (serde_yaml parse only)" "$t" "$m"
+  read -r t m < <(measure "$floor" "$src"); row "floor (yaml_serde parse only)" "$t" "$m"
   if [ "$n" != 12 ]; then
     read -r t m < <(measure node benches/icalgen.mjs "$src" "$work/icalgen$n.ics"); row ical-generator "$t" "$m"
     if [ "$n" -le 10000 ]; then
@@ -92,7 +92,7 @@ for src in "$work/s10000.yaml" "$work/pyyaml10000.yaml"; do
   read -r ft fm < <(measure "$floor" "$src")
   read -r t m < <(measure "$bin" build "$src" -o "$work/out-$shape.ics" --fresh)
   echo "| $shape | coursefeed | $t | $(( m / 1024 )) | $(ratio "$t" "$ft") |"
-  echo "| $shape | floor (serde_yaml parse only) | $ft | $(( fm / 1024 )) | 1.00 |"
+  echo "| $shape | floor (yaml_serde parse only) | $ft | $(( fm / 1024 )) | 1.00 |"
   read -r t m < <(measure node benches/icalgen.mjs "$src" "$work/icalgen-$shape.ics")
   echo "| $shape | ical-generator | $t | $(( m / 1024 )) | $(ratio "$t" "$ft") |"
 done
@@ -100,7 +100,7 @@ done
 # A department: folders of 1,000 and 5,000 courses of 30 sessions in six
 # zones. First build, rebuild with nothing changed (the manifest skips
 # everything), rebuild after editing one course, against the floor (parse
-# every file with serde_yaml, one thread). Each first build goes to a new
+# every file with yaml_serde, one thread). Each first build goes to a new
 # folder: on ext4 without a journal, files created within about 30 s of
 # deleting thousands of others (the previous run's output) wait while the
 # kernel passes over the freed inodes, which no real first build meets.
@@ -115,7 +115,7 @@ for courses in 1000 5000; do
   sleep 35
   target/release/examples/generate_folder "$courses" 30 "$dir"
   read -r ft fm < <(measure "$floor" "$dir")
-  echo "| $courses | floor (serde_yaml parse only) | $ft | $(( fm / 1024 )) | 1.00 |"
+  echo "| $courses | floor (yaml_serde parse only) | $ft | $(( fm / 1024 )) | 1.00 |"
   out="$work/dept-out$courses"
   mkdir -p "$work/firsts"
   read -r t m < <(measure bash -c "exec '$bin' build '$dir' -o \"\$(mktemp -d -p '$work/firsts')/out\"")

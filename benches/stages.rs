@@ -19,9 +19,9 @@ fn stages(c: &mut Criterion) {
     let mut g = c.benchmark_group("10k sessions");
     g.throughput(Throughput::Elements(n as u64));
     g.sample_size(20);
-    g.bench_function("serde_yaml parse only (floor)", |b| {
+    g.bench_function("yaml_serde parse only (floor)", |b| {
         b.iter(|| {
-            serde_yaml::from_str::<coursefeed::load::RawSchedule>(black_box(&yaml)).expect("parses")
+            yaml_serde::from_str::<coursefeed::load::RawSchedule>(black_box(&yaml)).expect("parses")
         })
     });
     g.bench_function("load and validate", |b| {

@@ -1,5 +1,5 @@
 //! The benchmark floor: only read the schedule and parse the YAML into the
-//! raw model with serde_yaml, nothing else, on one thread. Given a folder,
+//! raw model with yaml_serde, nothing else, on one thread. Given a folder,
 //! every `*.yaml` in it, one after the other. `benches/compare.sh` compares
 //! a whole `coursefeed build` with this.
 //!
@@ -31,7 +31,7 @@ fn main() {
     let mut sessions = 0;
     for file in &files {
         let text = std::fs::read_to_string(file).unwrap_or_else(|e| fail(file, &e.to_string()));
-        match serde_yaml::from_str::<coursefeed::load::RawSchedule>(&text) {
+        match yaml_serde::from_str::<coursefeed::load::RawSchedule>(&text) {
             Ok(raw) => sessions += raw.sessions.map_or(0, |s| s.len()),
             Err(e) => fail(file, &e.to_string()),
         }

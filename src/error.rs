@@ -176,8 +176,12 @@ fn too_large(path: &std::path::Path, size: Option<u64>, limit: u64, what: &str) 
         Some(size) => format!("{size} bytes"),
         None => format!("over {limit} MiB"),
     };
+    let hint = match what {
+        "schedules" => "\n  hint: a course of 100,000 sessions is about 30 MiB; split a larger one into files in a folder",
+        _ => "",
+    };
     format!(
-        "`{}` is {size}; {what} over {limit} MiB are refused",
+        "`{}` is {size}; {what} over {limit} MiB are refused{hint}",
         path.display(),
     )
 }
@@ -387,6 +391,18 @@ pub enum Problem {
         /// What usually fixes it.
         hint: String,
     },
+    /// More of something than any schedule has: nesting, list items,
+    /// mapping keys, aliases, sessions made by patterns (docs/limits.md).
+    #[error("{what}")]
+    OverLimit {
+        /// What crossed which limit.
+        what: String,
+        /// What a real course does instead.
+        hint: String,
+    },
+    /// A YAML tag (`!date`, `!!python/object`) the schedule does not define.
+    #[error("the YAML tag `{0}` means nothing in a schedule")]
+    UndefinedTag(String),
     /// A key given twice in one mapping.
     #[error("`{0}` is given twice")]
     DuplicateField(String),
@@ -650,7 +666,10 @@ impl Problem {
                 format!("expected one of: {}", expected.join(", "))
             }
             Problem::DuplicateField(_) => "keep one of the two".into(),
-            Problem::YamlMistake { hint, .. } => hint.clone(),
+            Problem::YamlMistake { hint, .. } | Problem::OverLimit { hint, .. } => hint.clone(),
+            Problem::UndefinedTag(_) => {
+                "remove the tag: every value is read as the text written".into()
+            }
             Problem::SecondDocument => {
                 "remove the `---` line, or move what follows into another file".into()
             }

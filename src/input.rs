@@ -9,9 +9,10 @@ use std::path::Path;
 
 use crate::Error;
 
-/// Schedules larger than this are refused. A faculty-wide feed of 100,000
-/// sessions is about 30 MiB of YAML.
-pub const MAX_SCHEDULE_BYTES: u64 = 256 * 1024 * 1024;
+/// Schedules larger than this are refused. The largest course we build,
+/// 100,000 sessions, is about 30 MiB of YAML; loading it takes about 17
+/// times its size in memory, so this also bounds a build's memory.
+pub const MAX_SCHEDULE_BYTES: u64 = 64 * 1024 * 1024;
 
 /// Previously published feeds larger than this are refused: 100,000
 /// sessions make about 95 MiB of iCalendar.

@@ -10,7 +10,13 @@ use crate::{load, model, validate};
 /// file (a syntax error, an alias bomb) is where the reader found it, not
 /// at the root node; a key given twice is at its second place.
 pub(crate) fn load_problem(source: &str, file: &Path, p: load::LoadProblem) -> Diagnostic {
-    let positions = load::Positions::build(source).unwrap_or_default();
+    // A problem of the whole file (a limit crossed, a syntax error) comes
+    // with its place; indexing every node of hostile input would cost more
+    // than the parse the limits spared.
+    let positions = match (&p.position, p.path.is_empty()) {
+        (Some(_), true) => load::Positions::default(),
+        _ => load::Positions::build(source).unwrap_or_default(),
+    };
     let at = match (&p.problem, p.path.is_empty()) {
         (Problem::DuplicateField(_), _) => positions.repeated(&p.path).or(p.position),
         (_, true) => p.position.or_else(|| positions.exact(&p.path)),

@@ -271,7 +271,7 @@ impl<'a> PageReader<'a> {
         };
         let schedule = to_schedule(page, &self.modules, self.sessions, self.options);
         // The import's own structs always serialize.
-        let yaml = serde_yaml::to_string(&schedule).unwrap_or_default();
+        let yaml = yaml_serde::to_string(&schedule).unwrap_or_default();
         let yaml = format!(
             "# Imported from {} by `coursefeed import`.\n# Check course.name, course.id and course.timezone, then run `coursefeed check`.\n{yaml}",
             self.file.display()

@@ -1,8 +1,8 @@
 //! Reading the schedule YAML: all YAML handling lives here.
 //!
-//! serde_yaml turns the text into raw structs whose leaves are plain scalars,
+//! yaml_serde turns the text into raw structs whose leaves are plain scalars,
 //! so that every field-level check (dates, times, links) happens in
-//! `validate`, where we know the session and field. serde_yaml's own error
+//! `validate`, where we know the session and field. yaml_serde's own error
 //! positions are coarse (a mapping, not the field), so problems carry a YAML
 //! path such as `sessions[3].end` and [`Positions`] maps that path to a line
 //! and column with a second, span-aware parse. That parse runs only when there
@@ -14,22 +14,20 @@ use crate::error::Problem;
 
 mod comments;
 mod guards;
-mod halves;
 mod positions;
 mod raw;
 mod unknown;
 
 pub use comments::{cut_by_comments, CutByComment};
-use guards::{expands_too_far, too_deep, MAX_EXPANDED_NODES, MAX_FLOW_DEPTH};
 pub use positions::Positions;
 pub use raw::*;
 
-/// A problem found while reading, located by YAML path or by serde_yaml's position.
+/// A problem found while reading, located by YAML path or by yaml_serde's position.
 #[derive(Debug, Clone, PartialEq)]
 pub struct LoadProblem {
     /// YAML path of the node concerned (`sessions[2].strat`), empty for the root.
     pub path: String,
-    /// serde_yaml's or the parser's own position, 1-based (line, column).
+    /// yaml_serde's or the parser's own position, 1-based (line, column).
     pub position: Option<(usize, usize)>,
     /// What is wrong.
     pub problem: Problem,
@@ -56,31 +54,15 @@ pub fn parse_all(source: &str) -> Result<(RawSchedule, Vec<LoadProblem>), Box<Lo
             problem: Problem::EmptyFile,
         }));
     }
-    // The halves' line checks admit no nesting at all, so the depth guard
-    // below is for the whole parse only.
-    if source.len() >= halves::HALVES_FROM_BYTES {
-        if let Some(raw) = halves::parse(source) {
-            return Ok((raw, Vec::new()));
-        }
-    }
-    if let Some(position) = too_deep(source) {
+    if let Some((position, problem)) = guards::check(source) {
         return Err(Box::new(LoadProblem {
             path: String::new(),
             position: Some(position),
-            problem: Problem::NotYaml(format!("nested more than {MAX_FLOW_DEPTH} levels deep")),
-        }));
-    }
-    if let Some(position) = expands_too_far(source) {
-        return Err(Box::new(LoadProblem {
-            path: String::new(),
-            position: Some(position),
-            problem: Problem::NotYaml(format!(
-                "aliases here expand the file to more than {MAX_EXPANDED_NODES} values; write the values out, or share fewer"
-            )),
+            problem,
         }));
     }
     let (raw, unknown) = unknown::from_str::<RawSchedule>(source).map_err(|err| {
-        // serde_yaml reads lazily and may report a misplaced key before it
+        // yaml_serde reads lazily and may report a misplaced key before it
         // reaches a syntax error further on; the syntax error is the real one.
         Box::new(pinpoint(
             source,
@@ -245,8 +227,8 @@ fn second_document(source: &str) -> Option<(usize, usize)> {
     None
 }
 
-/// Turn a serde_yaml error into a problem with a path.
-fn from_serde(err: &serde_yaml::Error) -> LoadProblem {
+/// Turn a yaml_serde error into a problem with a path.
+fn from_serde(err: &yaml_serde::Error) -> LoadProblem {
     let position = err.location().map(|l| (l.line(), l.column()));
     let text = err.to_string();
     let text = match text.rfind(" at line ") {
@@ -296,7 +278,7 @@ fn shorten(message: &str) -> String {
     }
 }
 
-/// serde_yaml prefixes a message with the path of the node, as in
+/// yaml_serde prefixes a message with the path of the node, as in
 /// `sessions[0]: unknown field ...`; the root has none.
 fn split_path(text: &str) -> (&str, &str) {
     if let Some((head, tail)) = text.split_once(": ") {
@@ -344,7 +326,6 @@ pub(crate) fn join(parent: &str, key: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::guards::*;
     use super::*;
 
     const DOC: &str = "course:\n  name: X\nsessions:\n  - kind: Lecture\n    start: 15:00\n  - {kind: Lab, end: \"17:00\"}\n";
@@ -393,33 +374,16 @@ mod tests {
         assert_eq!(s.date.as_ref().map(Scalar::as_str), Some("2020-09-28"));
     }
 
-    // Test that deep flow nesting is refused up front, with its position.
-    // Test that aliases are bounded by what they expand to: a few
-    // kilobytes of nested aliases are refused at the alias that goes past
-    // the limit, while sharing a list among many sessions is fine.
-    #[test]
-    fn alias_expansion_is_bounded() {
-        let mut bomb = String::from("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
-        for i in 1..8 {
-            let refs = vec![format!("*a{}", i - 1); 10].join(", ");
-            bomb.push_str(&format!("a{i}: &a{i} [{refs}]\n"));
-        }
-        let at = expands_too_far(&bomb).expect("refused");
-        assert_eq!(at.0, 6, "the line where the count passes the limit");
-        let mut shared = String::from("r: &r [{title: a}, {title: b}]\ns:\n");
-        for _ in 0..10_000 {
-            shared.push_str("  - {readings: *r}\n");
-        }
-        assert_eq!(expands_too_far(&shared), None);
-    }
-
+    // Test that deep nesting is refused before serde sees it, at the
+    // bracket that goes too deep, and that brackets in text are not nesting.
     #[test]
     fn deep_nesting_is_refused() {
         let src = format!("course:\n  name: {}{}\n", "[".repeat(100), "]".repeat(100));
         let err = parse(&src).expect_err("too deep");
-        assert_eq!(err.position, Some((2, 73)));
-        assert!(matches!(err.problem, Problem::NotYaml(ref m) if m.contains("64 levels")));
-        // Brackets in text are fine.
+        assert_eq!(err.position, Some((2, 23)));
+        assert!(
+            matches!(err.problem, Problem::OverLimit { ref what, .. } if what.contains("16 levels"))
+        );
         assert!(
             parse("course: {name: \"Intro [slides] {v2}\", timezone: UTC}\nsessions: []\n").is_ok()
         );

@@ -232,7 +232,7 @@ pub struct RawLink {
 
 /// Any YAML scalar, kept as the text it stands for.
 ///
-/// YAML 1.1 tools read an unquoted `15:00` as the number 900 and serde_yaml
+/// YAML 1.1 tools read an unquoted `15:00` as the number 900 and yaml_serde
 /// reads `1.10` as the number 1.1; taking every scalar as the text written
 /// lets `validate` interpret it by field, with one message style for all of
 /// them, and keeps text fields exactly as staff wrote them.
@@ -282,7 +282,7 @@ impl<'de> Deserialize<'de> for Scalar {
                 Ok(Scalar(v.to_string()))
             }
         }
-        // Asked for a string, serde_yaml hands over a plain scalar's text as
+        // Asked for a string, yaml_serde hands over a plain scalar's text as
         // written: `room: 1.10` stays "1.10", not the number 1.1, and `0x1F`
         // or `1e3` stay what staff typed.
         deserializer.deserialize_str(ScalarVisitor)

@@ -18,19 +18,12 @@ use crate::error::Problem;
 /// (`sessions[2].romo`), in the order they are written.
 pub(super) fn from_str<'de, T: Deserialize<'de>>(
     source: &'de str,
-) -> Result<(T, Vec<String>), serde_yaml::Error> {
+) -> Result<(T, Vec<String>), yaml_serde::Error> {
     let mut unknown = Vec::new();
-    let value = serde_ignored::deserialize(serde_yaml::Deserializer::from_str(source), |path| {
+    let value = serde_ignored::deserialize(yaml_serde::Deserializer::from_str(source), |path| {
         unknown.push(path_text(&path))
     })?;
     Ok((value, unknown))
-}
-
-/// `T` read from YAML text when it holds no unknown key.
-pub(super) fn strict<'de, T: Deserialize<'de>>(source: &'de str) -> Option<T> {
-    from_str(source)
-        .ok()
-        .and_then(|(value, unknown): (T, Vec<String>)| unknown.is_empty().then_some(value))
 }
 
 /// A path as the rest of the loader writes it: `patterns[0].occurrences.2020-09-28.romo`.

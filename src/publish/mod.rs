@@ -406,15 +406,24 @@ mod tests {
         .is_ok());
     }
 
-    // Test that a failed write leaves the old file as it was.
+    // Test that a failed write leaves the old file as it was: the feed is
+    // staged first, then the page's folder cannot be made (a file has its
+    // name), and neither is replaced nor any temporary file left.
     #[test]
     fn failure_keeps_old_file() {
         let dir = tempfile::tempdir().expect("tempdir");
         let path = dir.path().join("feed.ics");
         std::fs::write(&path, b"old").expect("seed");
-        // A folder where the file's folder should be makes the write fail.
-        let blocked = dir.path().join("feed.ics").join("nested.ics");
-        assert!(write_atomic(&blocked, b"new").is_err());
+        std::fs::write(dir.path().join("public"), b"a file").expect("seed");
+        let page = dir.path().join("public").join("page.md");
+        let files: [(&Path, &[u8]); 2] = [(&path, b"new"), (&page, b"page")];
+        assert!(write_all_atomic(&files).is_err());
         assert_eq!(std::fs::read(&path).expect("read"), b"old");
+        let mut names: Vec<String> = std::fs::read_dir(dir.path())
+            .expect("list")
+            .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        assert_eq!(names, ["feed.ics", "public"]);
     }
 }

@@ -162,6 +162,10 @@ pub fn remove_staged() {
     for path in staged.iter() {
         let _ = std::fs::remove_file(path);
     }
+    // Keep the registry locked until the process exits: a build thread
+    // about to make another temporary file ([`temp_for`] makes it under this
+    // lock) then waits instead of leaving one behind after the sweep.
+    std::mem::forget(staged);
 }
 
 /// Whether `name` is one of our temporary names: `.<output>.<random>.tmp`.
@@ -220,17 +224,36 @@ pub(super) fn temp_for(path: &Path) -> Result<tempfile::NamedTempFile, Error> {
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
+    // Made and registered under one lock, so that a signal never comes
+    // between the two: a file made but not yet registered was what a
+    // SIGTERM left behind.
+    let mut staged = STAGED
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
     let tmp = tempfile::Builder::new()
         .prefix(&format!(".{name}."))
         .suffix(".tmp")
         .rand_bytes(6)
         .tempfile_in(dir)
         .map_err(fail)?;
-    STAGED
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner)
-        .push(tmp.path().to_owned());
+    staged.push(tmp.path().to_owned());
+    drop(staged);
+    pause_for_tests(tmp.path());
     Ok(tmp)
+}
+
+/// With `COURSEFEED_PAUSE_AFTER_TEMP` set, stop for good once a temporary
+/// file exists, saying so on stderr: the point at which a test sends a
+/// signal, known without polling or timing.
+fn pause_for_tests(tmp: &Path) {
+    if std::env::var_os("COURSEFEED_PAUSE_AFTER_TEMP").is_none() {
+        return;
+    }
+    use std::io::Write as _;
+    let _ = writeln!(std::io::stderr(), "paused after {}", tmp.display());
+    loop {
+        std::thread::park();
+    }
 }
 
 /// Give a staged file the permissions of the file it replaces; it is made

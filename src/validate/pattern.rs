@@ -25,6 +25,15 @@ use crate::model::PatternSummary;
 /// is a mistake in `from` or `until`, not a course.
 const MAX_SLOTS: usize = 4_000;
 
+/// At most this many sessions from all the patterns of one file: a course
+/// meets a few times a week for a term or two (a few hundred sessions), and
+/// 500 one-line patterns at [`MAX_SLOTS`] each would otherwise make
+/// 2,000,000 sessions, gigabytes, from 60 KB.
+const MAX_PATTERN_SESSIONS: usize = 10_000;
+
+/// The file's patterns have made [`MAX_PATTERN_SESSIONS`]: expand no more.
+pub(super) struct Full;
+
 /// Where an expanded session came from, to report its problems there.
 #[derive(Debug, Clone)]
 pub(super) struct Origin {
@@ -86,8 +95,11 @@ impl Validator<'_> {
         for (p, pattern) in patterns.into_iter().enumerate() {
             let at = format!("patterns[{p}]");
             self.session = Some(format!("pattern {}", p + 1));
-            if let Some(summary) = self.pattern(&at, pattern, holidays, sessions, &mut origins) {
-                summaries.push(summary);
+            match self.pattern(&at, pattern, holidays, sessions, &mut origins) {
+                Ok(Some(summary)) => summaries.push(summary),
+                Ok(None) => {}
+                // One error for the file, at the pattern that crosses the cap.
+                Err(Full) => break,
             }
         }
         self.session = None;
@@ -101,7 +113,7 @@ impl Validator<'_> {
         holidays: &HashMap<NaiveDate, Option<String>>,
         sessions: &mut Vec<RawSession>,
         origins: &mut Vec<Origin>,
-    ) -> Option<PatternSummary> {
+    ) -> Result<Option<PatternSummary>, Full> {
         let field = |name: &str| join(at, name);
         let from = self.with_at(raw.from.as_ref(), field("from"), "from", parse_date);
         let until = self.with_at(raw.until.as_ref(), field("until"), "until", parse_date);
@@ -114,7 +126,14 @@ impl Validator<'_> {
                 Problem::MissingField("kinds".into()),
             );
         }
-        let (from, until, days) = (from?, until?, days?);
+        let (Some(from), Some(until), Some(days)) = (from, until, days) else {
+            return Ok(None);
+        };
+        // Without a kind there is no session to make (the error is above);
+        // returning here is what keeps `k % kinds.len()` below from dividing by zero.
+        if kinds.is_empty() {
+            return Ok(None);
+        }
         if until < from {
             self.error(
                 field("until"),
@@ -124,7 +143,7 @@ impl Validator<'_> {
                     until: until.to_string(),
                 },
             );
-            return None;
+            return Ok(None);
         }
         let slots: Vec<NaiveDate> = from
             .iter_days()
@@ -134,7 +153,19 @@ impl Validator<'_> {
             .collect();
         if slots.len() > MAX_SLOTS {
             self.error(field("until"), "until", Problem::TooManySlots(MAX_SLOTS));
-            return None;
+            return Ok(None);
+        }
+        if origins.len() + slots.len() > MAX_PATTERN_SESSIONS {
+            let problem = Problem::OverLimit {
+                what: format!(
+                    "the patterns of this file make more than {MAX_PATTERN_SESSIONS} sessions"
+                ),
+                hint:
+                    "check `from` and `until`, or split the course into several files in a folder"
+                        .into(),
+            };
+            self.error(field("until"), "until", problem);
+            return Err(Full);
         }
         let mut skip = HashMap::new();
         for (j, value) in raw.skip.iter().flatten().enumerate() {
@@ -201,7 +232,7 @@ impl Validator<'_> {
                 occurrence,
             });
         }
-        Some(PatternSummary {
+        Ok(Some(PatternSummary {
             days: raw
                 .days
                 .unwrap_or_default()
@@ -212,7 +243,7 @@ impl Validator<'_> {
             until,
             sessions: slots.len(),
             days_off,
-        })
+        }))
     }
 
     fn weekdays(&mut self, at: &str, days: Option<&[Scalar]>) -> Option<Vec<Weekday>> {

@@ -229,6 +229,9 @@ pub fn write(w: &mut Writer, zone: &Zone, dates: impl Iterator<Item = NaiveDate>
         if let Some(rule) = &o.rule {
             w.raw("RRULE", &rule.rrule());
         }
+        for rdate in &o.rdates {
+            w.raw("RDATE", &rdate.format("%Y%m%dT%H%M%S").to_string());
+        }
         w.raw("TZOFFSETFROM", &utc_offset(o.offset_from));
         w.raw("TZOFFSETTO", &utc_offset(o.offset_to));
         w.text("TZNAME", &o.name);
@@ -322,6 +325,35 @@ mod tests {
         }
         out.retain(|t| (start..=end).contains(t));
         out
+    }
+
+    // Test that each kind of observance a VTIMEZONE uses has an onset at or
+    // before the span's start (Ruby's icalendar gem needs one of each), for
+    // every zone of the list and a term starting each month of 2010-2030.
+    #[test]
+    fn each_kind_has_an_onset_before_the_first_event() {
+        let db = db("2026f");
+        for name in ZONES {
+            let zone = db.zone(name).expect("zone");
+            for year in 2010..=2030 {
+                for month in 1..=12 {
+                    let first = NaiveDate::from_ymd_opt(year, month, 1).expect("date");
+                    let last = first + Duration::days(100);
+                    let (start, end) = span_of([first, last].into_iter()).expect("span");
+                    let obs = observances(zone.rules(), start, end);
+                    for daylight in [false, true] {
+                        let of_kind: Vec<_> =
+                            obs.iter().filter(|o| o.daylight == daylight).collect();
+                        assert!(
+                            of_kind.is_empty()
+                                || of_kind.iter().any(|o| !o.onsets(start).is_empty()),
+                            "{name} from {first}: no {} onset by {start}: {obs:?}",
+                            if daylight { "DAYLIGHT" } else { "STANDARD" }
+                        );
+                    }
+                }
+            }
+        }
     }
 
     // Test that our observances give the tz database's offset at every

@@ -152,7 +152,9 @@ fn parse_rrule(value: &str) -> Option<Yearly> {
         return None;
     }
     let byday = byday?;
-    let (week, day) = byday.split_at(byday.len().checked_sub(2)?);
+    // The weekday is the last two bytes; anything not ASCII there is not
+    // a rule we read (and would not be a character boundary to cut at).
+    let (week, day) = byday.split_at_checked(byday.len().checked_sub(2)?)?;
     let week = match week.trim_start_matches('+') {
         "-1" => Week::Last,
         n => Week::Nth(n.parse::<u8>().ok().filter(|n| (1..=4).contains(n))?),
@@ -173,4 +175,19 @@ fn parse_rrule(value: &str) -> Option<Yearly> {
         weekday,
         until,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // Test that a BYDAY whose last two bytes are not a weekday's letters
+    // (here inside a two-byte character) is not a rule we read, rather than
+    // a panic; the feed fuzz target found it in a previous feed.
+    #[test]
+    fn byday_ending_in_a_wide_character() {
+        assert_eq!(parse_rrule("FREQ=YEARLY;BYMONTH=3;BYDAY=\u{2b9}U"), None);
+        assert_eq!(parse_rrule("FREQ=YEARLY;BYMONTH=3;BYDAY=-1\u{2b9}U"), None);
+        assert!(parse_rrule("FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU").is_some());
+    }
 }

@@ -285,6 +285,99 @@ pub fn observances(tz: &TimeZone, start: DateTime<Utc>, end: DateTime<Utc>) -> V
         first.start = start.naive_utc() + Duration::seconds(offset.into());
         out.push(first);
     }
+    for daylight in [false, true] {
+        if let Some(earlier) = onset_of_kind_by(tz, &out, daylight, start) {
+            add_onset(&mut out, earlier);
+        }
+    }
     out.sort_by_key(|o| (o.start, o.daylight));
     out
+}
+
+/// Add `earlier`, an onset before every other, as an observance of its
+/// own, or as the new first onset (DTSTART, the old one becoming its one
+/// RDATE) of a one-off observance with the same offsets and name. Ruby's
+/// icalendar gem sorts the observances of a kind by their latest onset
+/// before a time and fails where one of them has none yet, so one
+/// observance with two onsets is what it reads; a single RDATE is also the
+/// most Outlook reads (see the parent module).
+fn add_onset(out: &mut Vec<Observance>, earlier: Observance) {
+    let same = out.iter_mut().find(|o| {
+        o.rule.is_none()
+            && o.rdates.is_empty()
+            && (o.daylight, o.offset_from, o.offset_to, &o.name)
+                == (
+                    earlier.daylight,
+                    earlier.offset_from,
+                    earlier.offset_to,
+                    &earlier.name,
+                )
+    });
+    match same {
+        Some(o) => {
+            o.rdates.push(o.start);
+            o.start = earlier.start;
+        }
+        None => out.push(earlier),
+    }
+}
+
+/// An onset of the kind (DAYLIGHT or STANDARD) when `out` uses that kind
+/// but has none of its onsets at or before `start`, the first event.
+///
+/// Ruby's icalendar gem compares the latest STANDARD onset with the latest
+/// DAYLIGHT one before a time, and fails on a zone where one of them has
+/// none yet: Africa/Casablanca in autumn 2026 starts with the March
+/// DAYLIGHT onset, and its next STANDARD one is in February 2027. The onset
+/// added is the zone's own last change of that kind before the observance
+/// in force, so every offset from `start` on stays as it was.
+fn onset_of_kind_by(
+    tz: &TimeZone,
+    out: &[Observance],
+    daylight: bool,
+    start: DateTime<Utc>,
+) -> Option<Observance> {
+    let first_onset =
+        |o: &Observance| (o.start - Duration::seconds(o.offset_from.into())).and_utc();
+    let mut of_kind = out.iter().filter(|o| o.daylight == daylight).peekable();
+    of_kind.peek()?;
+    if of_kind.any(|o| first_onset(o) <= start) {
+        return None;
+    }
+    let earliest = out.iter().map(first_onset).min()?;
+    // The zone's changes before every onset we write, latest first; a
+    // handful is enough to find one of each kind where the zone has one.
+    let found = tz
+        .preceding(timestamp(earliest))
+        .map(|tr| transition(tz, &tr))
+        .filter(|t| t.from != t.to)
+        .take(8)
+        .find(|t| t.daylight() == daylight);
+    Some(match found {
+        Some(t) => Observance {
+            daylight,
+            start: t.local(),
+            offset_from: t.from,
+            offset_to: t.to,
+            name: t.name.clone(),
+            rule: None,
+            rdates: Vec::new(),
+        },
+        // The zone never had such a change before: an onset that keeps the
+        // offset in force a day before every other onset.
+        None => {
+            let at = earliest - Duration::days(1);
+            let info = tz.to_offset_info(timestamp(at));
+            let offset = info.offset().seconds();
+            Observance {
+                daylight,
+                start: at.naive_utc() + Duration::seconds(offset.into()),
+                offset_from: offset,
+                offset_to: offset,
+                name: info.abbreviation().to_owned(),
+                rule: None,
+                rdates: Vec::new(),
+            }
+        }
+    })
 }

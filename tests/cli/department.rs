@@ -4,7 +4,7 @@ use crate::common;
 
 use std::path::Path;
 
-use crate::common::{parse, root, run, Test};
+use crate::common::{parse, read, root, run, Test};
 
 fn department() -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("tempdir");
@@ -28,10 +28,6 @@ fn department() -> tempfile::TempDir {
     std::fs::write(dir.path().join("courses/other.yml"), other).expect("write");
     std::fs::write(dir.path().join("courses/README.txt"), "not a schedule").expect("write");
     dir
-}
-
-fn read(p: &Path) -> String {
-    std::fs::read_to_string(p).expect("read")
 }
 
 // Test that each course gets its own feed and all.ics combines them, with

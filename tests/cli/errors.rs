@@ -74,7 +74,7 @@ fn with(from: &str, to: &str) -> String {
 // Test that an unknown field names itself and suggests the close one.
 #[test]
 fn unknown_field() {
-    let stderr = fails(
+    fails(
         &with(
             "    end: \"17:00\"\n",
             "    end: \"17:00\"\n    strat: \"15:00\"\n",
@@ -83,23 +83,17 @@ fn unknown_field() {
  11 |     strat: "15:00"
   hint: did you mean `start`?"#,
     );
-    assert!(stderr.contains("hint: did you mean `start`?"));
-    assert!(
-        stderr.contains(" 11 |     strat: \"15:00\""),
-        "shows the line"
-    );
 }
 
 // Test that an unknown top-level section is reported too.
 #[test]
 fn unknown_section() {
-    let stderr = fails(
+    fails(
         &format!("{BASE}defualts:\n  start: \"15:00\"\n"),
         r"error: schedule.yaml:11:1: field `defualts`: unknown field `defualts`
  11 | defualts:
   hint: did you mean `defaults`?",
     );
-    assert!(stderr.contains("did you mean `defaults`?"), "{stderr}");
 }
 
 // Test that a missing required field points at its session.
@@ -169,13 +163,12 @@ fn end_not_after_start() {
 // Test that an unknown time zone is rejected with a suggestion.
 #[test]
 fn unknown_time_zone() {
-    let stderr = fails(
+    fails(
         &with("Europe/Stockholm", "Europe/Stokholm"),
         r"error: schedule.yaml:3:3: field `course.timezone`: unknown time zone `Europe/Stokholm`
  3 |   timezone: Europe/Stokholm
   hint: did you mean `Europe/Stockholm`?",
     );
-    assert!(stderr.contains("did you mean `Europe/Stockholm`?"));
 }
 
 // Test that a local time skipped by the spring DST change is an error.
@@ -315,7 +308,7 @@ fn binary_garbage() {
 // Test that all problems are reported at once, with a count.
 #[test]
 fn reports_every_problem() {
-    let stderr = fails(
+    fails(
         &with("2020-09-28", "2020-13-01").replacen("\"17:00\"", "\"7pm\"", 1),
         r#"error: schedule.yaml:8:5: Lecture 1, field `date`: `2020-13-01` is not a date
  8 |     date: 2020-13-01
@@ -324,12 +317,6 @@ error: schedule.yaml:10:5: Lecture 1, field `end`: `7pm` is not a time of day
  10 |     end: "7pm"
   hint: write times as HH:MM from 00:00 to 23:59, e.g. "15:00"
 2 problems found; nothing was written"#,
-    );
-    assert!(stderr
-        .contains("error: schedule.yaml:10:5: Lecture 1, field `end`: `7pm` is not a time of day"));
-    assert!(
-        stderr.ends_with("2 problems found; nothing was written\n"),
-        "{stderr}"
     );
 }
 
@@ -394,16 +381,15 @@ fn help_and_usage() {
     assert_eq!(out.status.code(), Some(2));
 }
 
-// Test that a large schedule, which is parsed in two halves on two threads,
-// still reports a mistake in its second half at its own line and field.
+// Test that a mistake late in a large schedule is reported at its own line
+// and field, with the session it belongs to.
 #[test]
-fn large_schedule_error_in_second_half() {
-    let yaml = coursefeed::synthetic::schedule_yaml(4_000);
-    assert!(yaml.len() > 1 << 20, "large enough to be parsed in halves");
+fn late_mistake_in_a_large_schedule() {
+    let yaml = coursefeed::synthetic::schedule_yaml(1_000);
     let item = yaml
         .match_indices("\n  - kind: ")
-        .nth(3_500)
-        .expect("3,500 sessions")
+        .nth(900)
+        .expect("900 sessions")
         .0;
     let after = item + 1 + yaml[item + 1..].find('\n').expect("line end") + 1;
     // The session as the message names it: its kind and number, as written.

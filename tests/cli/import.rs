@@ -5,7 +5,7 @@ use crate::common;
 
 use std::path::{Path, PathBuf};
 
-use crate::common::{root, run};
+use crate::common::{root, run, seed};
 use chrono::{NaiveDate, NaiveTime};
 use coursefeed::model::{Schedule, Status};
 
@@ -32,10 +32,6 @@ fn import(page: &Path, args: &[&str]) -> (Schedule, String) {
 
 fn fixture(name: &str) -> PathBuf {
     root().join("tests/fixtures/pages").join(name)
-}
-
-fn seed() -> PathBuf {
-    root().join("tests/fixtures/seed_schedule.md")
 }
 
 const SEED_ARGS: &[&str] = &[

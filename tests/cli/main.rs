@@ -28,7 +28,6 @@ mod previous_url;
 mod properties;
 mod readme;
 mod regenerate;
-mod seed_data;
 mod size;
 mod text_stays_text;
 mod tz_rules;

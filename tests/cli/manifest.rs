@@ -32,7 +32,7 @@ fn folder() -> tempfile::TempDir {
 }
 
 /// Build the folder; the stdout, one line a feed.
-fn build(dir: &Path, extra: &[&str]) -> String {
+fn build_folder(dir: &Path, extra: &[&str]) -> String {
     let mut args = vec!["build", "courses", "-o", "out"];
     args.extend_from_slice(extra);
     let o = common::run(dir, &args);
@@ -84,10 +84,10 @@ fn states(stdout: &str) -> Vec<&str> {
 fn nothing_changed_skips_everything() {
     let dir = folder();
     let d = dir.path();
-    build(d, &[]);
+    build_folder(d, &[]);
     assert!(d.join("out/.coursefeed-manifest.json").exists());
     let before = inodes(d);
-    let again = build(d, &[]);
+    let again = build_folder(d, &[]);
     assert_eq!(
         again,
         "out/a.ics: Course a: 12 sessions and 6 deadlines, 2020-09-28 to 2020-12-18; 0 added, 0 changed, 0 removed (unchanged, skipped)\n\
@@ -104,7 +104,7 @@ fn nothing_changed_skips_everything() {
 fn an_edit_rebuilds_that_course_and_the_combined_feed() {
     let dir = folder();
     let d = dir.path();
-    build(d, &[]);
+    build_folder(d, &[]);
     let before = inodes(d);
     let b = d.join("courses/b.yaml");
     let text = std::fs::read_to_string(&b).expect("read");
@@ -117,7 +117,7 @@ fn an_edit_rebuilds_that_course_and_the_combined_feed() {
         ),
     )
     .expect("write");
-    let out = build(d, &[]);
+    let out = build_folder(d, &[]);
     assert_eq!(
         states(&out),
         vec![
@@ -131,7 +131,7 @@ fn an_edit_rebuilds_that_course_and_the_combined_feed() {
     assert!(out.contains("out/b.ics: Course b: 12 sessions and 6 deadlines, 2021-09-28 to 2021-12-18; 0 added, 1 changed, 0 removed (written)"), "{out}");
     assert_eq!(replaced(&before, &inodes(d)), vec!["b.ics", "all.ics"]);
     // And the next build skips everything again.
-    assert!(states(&build(d, &[]))
+    assert!(states(&build_folder(d, &[]))
         .iter()
         .all(|s| *s == "unchanged, skipped"));
 }
@@ -142,14 +142,14 @@ fn an_edit_rebuilds_that_course_and_the_combined_feed() {
 fn an_output_changed_by_hand_is_rebuilt() {
     let dir = folder();
     let d = dir.path();
-    let first = build(d, &[]);
+    let first = build_folder(d, &[]);
     let c = d.join("out/c.ics");
     let original = std::fs::read_to_string(&c).expect("feed");
     std::fs::write(&c, original.replacen("SUMMARY:", "SUMMARY:X", 1)).expect("edit");
     // The edited file is what subscribers have: compared with it, the
     // event changed back (SEQUENCE 1). The combined feed is compared too,
     // and is as it was.
-    let out = build(d, &[]);
+    let out = build_folder(d, &[]);
     assert_eq!(
         states(&out),
         vec![
@@ -170,7 +170,7 @@ fn an_output_changed_by_hand_is_rebuilt() {
         "put back, revised"
     );
     std::fs::remove_file(d.join("out/a.ics")).expect("delete");
-    let out = build(d, &[]);
+    let out = build_folder(d, &[]);
     assert_eq!(
         states(&out),
         vec![
@@ -219,14 +219,14 @@ fn settled(dir: &Path) -> (usize, usize) {
 fn settled_files_are_trusted_until_written() {
     let dir = folder();
     let d = dir.path();
-    build(d, &[]);
+    build_folder(d, &[]);
     settle(d);
     let skipped = vec!["unchanged, skipped"; 4];
-    assert_eq!(states(&build(d, &[])), skipped);
+    assert_eq!(states(&build_folder(d, &[])), skipped);
     assert_eq!(settled(d), (7, 0));
     let manifest = std::fs::read(d.join("out/.coursefeed-manifest.json")).expect("manifest");
     // Settled, and nothing to read: the manifest is left as it is.
-    assert_eq!(states(&build(d, &[])), skipped);
+    assert_eq!(states(&build_folder(d, &[])), skipped);
     assert_eq!(
         std::fs::read(d.join("out/.coursefeed-manifest.json")).expect("manifest"),
         manifest
@@ -236,14 +236,14 @@ fn settled_files_are_trusted_until_written() {
     let a = d.join("courses/a.yaml");
     let text = std::fs::read_to_string(&a).expect("read");
     std::fs::write(&a, &text).expect("touch");
-    assert_eq!(states(&build(d, &[])), skipped);
+    assert_eq!(states(&build_folder(d, &[])), skipped);
 
     // A feed edited in place, same length.
     let c = d.join("out/c.ics");
     let feed = std::fs::read_to_string(&c).expect("feed");
     std::fs::write(&c, feed.replacen("SUMMARY:L", "SUMMARY:X", 1)).expect("edit");
     assert_eq!(
-        states(&build(d, &[])),
+        states(&build_folder(d, &[])),
         vec![
             "unchanged, skipped",
             "unchanged, skipped",
@@ -253,14 +253,14 @@ fn settled_files_are_trusted_until_written() {
     );
     // A course rewritten with a topic of the same length.
     settle(d);
-    build(d, &[]);
+    build_folder(d, &[]);
     let b = d.join("courses/b.yaml");
     let text = std::fs::read_to_string(&b).expect("read");
     let edited = text.replacen("topic: ML platforms", "topic: ML Platforms", 1);
     assert_eq!(edited.len(), text.len());
     std::fs::write(&b, edited).expect("write");
     assert_eq!(
-        states(&build(d, &[])),
+        states(&build_folder(d, &[])),
         vec![
             "unchanged, skipped",
             "written",
@@ -276,7 +276,7 @@ fn settled_files_are_trusted_until_written() {
 fn what_the_outputs_depend_on_rebuilds_everything() {
     let dir = folder();
     let d = dir.path();
-    build(d, &[]);
+    build_folder(d, &[]);
     let manifest = d.join("out/.coursefeed-manifest.json");
     let text = std::fs::read_to_string(&manifest).expect("manifest");
     let version = format!("\"tool\":\"{}\"", env!("CARGO_PKG_VERSION"));
@@ -284,13 +284,13 @@ fn what_the_outputs_depend_on_rebuilds_everything() {
     let every = vec!["unchanged, not rewritten"; 4];
 
     std::fs::write(&manifest, text.replace(&version, "\"tool\":\"0.0.1\"")).expect("write");
-    assert_eq!(states(&build(d, &[])), every, "another tool version");
+    assert_eq!(states(&build_folder(d, &[])), every, "another tool version");
 
     std::fs::write(&manifest, "{ not json").expect("write");
-    assert_eq!(states(&build(d, &[])), every, "a corrupt manifest");
+    assert_eq!(states(&build_folder(d, &[])), every, "a corrupt manifest");
 
     // Fresh at the same build time: rebuilt, to the same bytes.
-    assert_eq!(states(&build(d, &["--fresh"])), every, "--fresh");
+    assert_eq!(states(&build_folder(d, &["--fresh"])), every, "--fresh");
 
     // Another tz release: the same instants for these Stockholm dates, so
     // nothing is rewritten, but every course is rebuilt and compared.
@@ -341,7 +341,7 @@ fn assembled_combined_feed_is_the_whole_rebuild() {
     for (file, from, to) in edits {
         let dir = folder();
         let d = dir.path();
-        build(d, &[]);
+        build_folder(d, &[]);
         let whole = copy_of(d);
         for base in [d, whole.path()] {
             let p = base.join("courses").join(file);
@@ -350,8 +350,8 @@ fn assembled_combined_feed_is_the_whole_rebuild() {
             std::fs::write(&p, text.replacen(from, to, 1)).expect("write");
         }
         std::fs::remove_file(whole.path().join("out/.coursefeed-manifest.json")).expect("rm");
-        let assembled = build(d, &[]);
-        let rebuilt = build(whole.path(), &[]);
+        let assembled = build_folder(d, &[]);
+        let rebuilt = build_folder(whole.path(), &[]);
         assert!(assembled.contains("(unchanged, skipped)"), "{assembled}");
         assert!(!rebuilt.contains("skipped"), "{rebuilt}");
         assert_eq!(
@@ -365,7 +365,7 @@ fn assembled_combined_feed_is_the_whole_rebuild() {
             assert!(a == b, "{file}: out/{out} differs from a whole rebuild");
         }
         // And the manifest it wrote serves the next build.
-        assert!(states(&build(d, &[]))
+        assert!(states(&build_folder(d, &[]))
             .iter()
             .all(|s| *s == "unchanged, skipped"));
     }
@@ -377,7 +377,7 @@ fn assembled_combined_feed_is_the_whole_rebuild() {
 fn a_removal_is_refused_without_a_whole_rebuild() {
     let dir = folder();
     let d = dir.path();
-    build(d, &[]);
+    build_folder(d, &[]);
     let p = d.join("courses/c.yaml");
     let text = std::fs::read_to_string(&p).expect("read");
     let cut = text
@@ -435,16 +435,16 @@ fn a_windowed_course_is_whole_in_the_first_build() {
 fn first_build_course_by_course_is_the_whole_build() {
     let dir = folder();
     let d = dir.path();
-    let first = build(d, &[]);
+    let first = build_folder(d, &[]);
     assert_eq!(states(&first), vec!["written"; 4]);
     std::fs::remove_file(d.join("out/.coursefeed-manifest.json")).expect("rm");
-    let whole = build(d, &["--fresh"]);
+    let whole = build_folder(d, &["--fresh"]);
     assert_eq!(
         states(&whole),
         vec!["unchanged, not rewritten"; 4],
         "{whole}"
     );
-    assert!(states(&build(d, &[]))
+    assert!(states(&build_folder(d, &[]))
         .iter()
         .all(|s| *s == "unchanged, skipped"));
 }

@@ -266,43 +266,47 @@ fn stale_temporary_files_are_removed() {
 }
 
 // Test that a build stopped with SIGTERM while it writes removes its
-// temporary files and leaves the published feed as it was.
+// temporary files and leaves the published feed as it was. The build stops
+// itself right after making its first temporary file (a test hook) and says
+// so; the signal is sent once that line is read, so no timing is involved.
 #[cfg(unix)]
 #[test]
 fn terminated_build_leaves_no_temporary_files() {
+    use std::io::BufRead;
     let dir = tempfile::tempdir().expect("tempdir");
-    let yaml = coursefeed::synthetic::schedule_yaml(60_000);
-    std::fs::write(dir.path().join("big.yaml"), yaml).expect("write");
+    common::shipped_schedule_in(dir.path());
     std::fs::create_dir(dir.path().join("out")).expect("mkdir");
-    std::fs::write(
-        dir.path().join("out/big.ics"),
-        "BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n",
-    )
-    .expect("seed");
+    let old = "BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n";
+    std::fs::write(dir.path().join("out/feed.ics"), old).expect("seed");
     let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("coursefeed"))
-        .args(["build", "big.yaml", "-o", "out/big.ics", "--fresh"])
+        .args(["build", "schedule.yaml", "-o", "out/feed.ics", "--fresh"])
         .current_dir(dir.path())
         .env("TZDIR", common::zoneinfo(common::TZDATA))
         .env("SOURCE_DATE_EPOCH", common::EPOCH)
+        .env("COURSEFEED_PAUSE_AFTER_TEMP", "1")
         .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
         .spawn()
         .expect("spawn");
-    let temp_seen = loop {
-        let temps = files(&dir.path().join("out"))
-            .into_iter()
-            .any(|f| f.ends_with(".tmp"));
-        if temps {
-            break true;
-        }
-        if child.try_wait().expect("wait").is_some() {
-            break false;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(2));
-    };
+    let mut stderr = std::io::BufReader::new(child.stderr.take().expect("stderr"));
+    // Warnings come first (feed.url names schedule.ics); then the pause.
+    let mut line = String::new();
+    while !line.starts_with("paused after ") {
+        line.clear();
+        assert!(stderr.read_line(&mut line).expect("read") > 0, "no pause");
+    }
     assert!(
-        temp_seen,
-        "the build finished before it could be stopped; make the schedule larger"
+        line.starts_with("paused after ") && line.contains("/out/.feed.ics."),
+        "{line}"
+    );
+    let temps: Vec<String> = files(&dir.path().join("out"))
+        .into_iter()
+        .filter(|f| f.ends_with(".tmp"))
+        .collect();
+    assert_eq!(
+        temps.len(),
+        1,
+        "the build has its temporary file: {temps:?}"
     );
     let status = std::process::Command::new("kill")
         .args(["-TERM", &child.id().to_string()])
@@ -315,11 +319,8 @@ fn terminated_build_leaves_no_temporary_files() {
         exit.code() == Some(143) || exit.signal() == Some(15),
         "{exit:?}"
     );
-    assert_eq!(files(&dir.path().join("out")), vec!["big.ics"]);
-    assert_eq!(
-        std::fs::read_to_string(dir.path().join("out/big.ics")).expect("feed"),
-        "BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n"
-    );
+    assert_eq!(files(&dir.path().join("out")), vec!["feed.ics"]);
+    assert_eq!(common::read(&dir.path().join("out/feed.ics")), old);
 }
 
 // Test that a folder build is all or nothing: when one course's feed cannot

@@ -5,11 +5,7 @@ use crate::common;
 
 use std::path::Path;
 
-use crate::common::{root, run};
-
-fn seed() -> String {
-    std::fs::read_to_string(root().join("tests/fixtures/seed_schedule.md")).expect("seed")
-}
+use crate::common::{read, root, run, seed};
 
 fn course_dir() -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("tempdir");
@@ -38,10 +34,6 @@ fn import_back(dir: &Path) -> coursefeed::Schedule {
         .schedule
 }
 
-fn read(p: &Path) -> String {
-    std::fs::read_to_string(p).expect("read")
-}
-
 // Test that the page rendered from data/schedule.yaml without the subscribe
 // block is the course's page, byte for byte.
 #[test]
@@ -63,7 +55,7 @@ fn renders_the_seed_byte_for_byte() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    assert_eq!(read(&dir.path().join("page.md")), seed());
+    assert_eq!(read(&dir.path().join("page.md")), read(&seed()));
 }
 
 /// The value of query parameter `key` in `url`, decoded.
@@ -115,7 +107,7 @@ fn subscribe_block_links() {
     let (sessions, deadlines) = body
         .split_once("\n<br>\n<hr>\n<br>\n# Deadlines\n")
         .expect("deadlines");
-    assert_eq!(sessions, seed());
+    assert_eq!(sessions, read(&seed()));
     assert!(
         deadlines.starts_with("* Oct. 12: Report 1\n")
             && deadlines.ends_with("* Dec. 18: Report 6\n"),

@@ -187,6 +187,8 @@ fn kept(s: &str) -> Option<String> {
 proptest! {
     #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
 
+    // About ten seconds in a debug build: 256 cases, each a load, a
+    // render and a parse.
     // Test that any generated session loads (or is refused only for a
     // local time the tz database says does not exist), and that its feed keeps the
     // wire format, resolves to the tz database's instants through its own
@@ -256,6 +258,8 @@ fn batches(count: usize, size: usize) -> Vec<Vec<Gen>> {
 // agree with the tz database and the YAML on batches of generated sessions
 // across zones and years. (Ruby's icalendar gem cannot read zones whose rules
 // change inside the span, which these have: see interop.rs.)
+// About half a minute: five readers, each its own process (Python, Node,
+// PHP), read four feeds of 50 sessions each.
 #[test]
 fn external_parsers_agree_on_generated_schedules() {
     let dir = tempfile::tempdir().expect("tempdir");
@@ -271,5 +275,180 @@ fn external_parsers_agree_on_generated_schedules() {
         ] {
             common::readers::agree(&reader, &path);
         }
+    }
+}
+
+/// The shipped schedules and fixtures, the starting points of mutation.
+fn shipped_texts() -> Vec<String> {
+    let root = common::root();
+    [
+        "data/schedule.yaml",
+        "data/schedule-pattern.yaml",
+        "data/modules-layout.yaml",
+        "tests/fixtures/many_zones.yaml",
+        "tests/fixtures/hostile_page.yaml",
+        "tests/fixtures/vancouver_2026.yaml",
+        "tests/fixtures/casablanca_2026.yaml",
+        "examples/minimal.yaml",
+    ]
+    .iter()
+    .map(|p| common::read(&root.join(p)))
+    .collect()
+}
+
+/// Bits of YAML and of our values that turn a valid file into a near miss:
+/// structure, anchors and tags, empty or short values, big numbers.
+const YAML_PIECES: &[&str] = &[
+    ": ",
+    "- ",
+    "-",
+    "[",
+    "]",
+    "{",
+    "}",
+    ",",
+    "\n",
+    "  ",
+    "\t",
+    "#",
+    "&a ",
+    "*a",
+    "!!str ",
+    "!date ",
+    "<<: *a",
+    "? ",
+    "|",
+    ">",
+    "'",
+    "\"",
+    "~",
+    "---\n",
+    "...\n",
+    "kinds: []",
+    "kinds:",
+    "days: []",
+    "2020-9-28",
+    "2020-02-30",
+    "9999-12-31",
+    "0000-01-01",
+    "25:00",
+    "24:00",
+    "99999999999999999999",
+    "-1",
+    "0",
+    "\u{feff}",
+    "\r",
+    "é",
+    "🎓",
+    "until: 1970-01-01",
+    "from: 9999-12-31",
+    "groups: [A]",
+    "patterns: [{days: [Monday], from: 2020-09-28, until: 2020-12-14}]",
+];
+
+/// One edit of a text: remove a range, insert a piece, or repeat a line.
+#[derive(Debug, Clone)]
+enum Edit {
+    Remove(usize, usize),
+    Insert(usize, &'static str),
+    RepeatLine(usize),
+}
+
+fn edits() -> impl Strategy<Value = Vec<Edit>> {
+    let edit = prop_oneof![
+        (any::<usize>(), 1usize..40).prop_map(|(at, n)| Edit::Remove(at, n)),
+        (any::<usize>(), prop::sample::select(YAML_PIECES)).prop_map(|(at, p)| Edit::Insert(at, p)),
+        any::<usize>().prop_map(Edit::RepeatLine),
+    ];
+    prop::collection::vec(edit, 1..6)
+}
+
+/// `text` with `edits` applied, each position taken modulo the length and
+/// moved back to a character boundary.
+fn mutate(text: &str, edits: &[Edit]) -> String {
+    let mut out = text.to_owned();
+    let boundary = |s: &str, at: usize| {
+        let mut at = at % (s.len() + 1);
+        while !s.is_char_boundary(at) {
+            at -= 1;
+        }
+        at
+    };
+    for edit in edits {
+        match *edit {
+            Edit::Remove(at, n) => {
+                let start = boundary(&out, at);
+                let end = boundary(&out, (start + n).min(out.len()));
+                out.replace_range(start..end.max(start), "");
+            }
+            Edit::Insert(at, piece) => {
+                let at = boundary(&out, at);
+                out.insert_str(at, piece);
+            }
+            Edit::RepeatLine(n) => {
+                let lines: Vec<&str> = out.lines().collect();
+                if !lines.is_empty() {
+                    let i = n % lines.len();
+                    let mut v = lines.clone();
+                    v.insert(i, lines[i]);
+                    out = v.join("\n");
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Our feed of the many-zones fixture, built once.
+fn many_zones_feed() -> &'static str {
+    static FEED: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    FEED.get_or_init(|| common::build(&common::root().join("tests/fixtures/many_zones.yaml")))
+}
+
+/// Load `text`; when it loads, render its feed and page and read the feed
+/// back. Nothing may panic; a refusal must say something.
+fn load_everything(text: &str) -> Result<(), TestCaseError> {
+    match coursefeed::load_str(text, Path::new("m.yaml"), common::tzdb()) {
+        Ok(loaded) => {
+            let stamp = coursefeed::feed::build_time(Some(common::EPOCH)).expect("stamp");
+            let ics = coursefeed::feed::render(&loaded.schedule, stamp);
+            let back = coursefeed::regenerate::Published::read(&ics).map_err(|e| {
+                TestCaseError::fail(format!("our own feed does not read back: {e}"))
+            })?;
+            prop_assert_eq!(back.events().len(), loaded.schedule.sessions.len());
+            let _ = coursefeed::page::render(&loaded.schedule, true);
+        }
+        Err(e) => prop_assert!(!e.to_string().is_empty()),
+    }
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+    // Test that near-valid schedules (the shipped files with a few edits:
+    // text removed, YAML structure, anchors, tags or odd values put in,
+    // lines repeated) load, validate and expand their patterns, or are
+    // refused with a diagnostic, and never panic.
+    #[test]
+    fn mutated_schedules_never_panic(which in 0usize..8, edits in edits()) {
+        let texts = shipped_texts();
+        load_everything(&mutate(&texts[which % texts.len()], &edits))?;
+    }
+
+    // Test that any text at all is loaded or refused without a panic.
+    #[test]
+    fn any_text_never_panics(text in any::<String>()) {
+        load_everything(&text)?;
+    }
+
+    // Test that the feed reader takes any text, and edits of a real feed,
+    // without a panic: a previous feed is read from the output folder,
+    // where anything may have been put.
+    #[test]
+    fn feed_reader_never_panics(text in any::<String>(), edits in edits()) {
+        let _ = coursefeed::regenerate::Published::read(&text);
+        let _ = coursefeed::ics::read::lines(&text).count();
+        let _ = coursefeed::regenerate::Published::read(&mutate(many_zones_feed(), &edits));
     }
 }

@@ -28,7 +28,7 @@ fn vancouver() -> tempfile::TempDir {
     dir
 }
 
-fn build(dir: &Path, version: &str, epoch: &str) -> std::process::Output {
+fn build_under(dir: &Path, version: &str, epoch: &str) -> std::process::Output {
     run_with(
         dir,
         &["build", "schedule.yaml"],
@@ -56,7 +56,7 @@ fn event_text<'a>(ics: &'a str, uid: &str) -> &'a str {
 fn instants_follow_the_rules_in_tzdir() {
     for (version, late) in [("2025b", "23:00"), ("2026f", "22:00")] {
         let dir = vancouver();
-        stdout(&build(dir.path(), version, T1));
+        stdout(&build_under(dir.path(), version, T1));
         let events = parse(&feed(dir.path()));
         assert_eq!(events.len(), 7);
         let days = [
@@ -98,7 +98,7 @@ fn instants_follow_the_rules_in_tzdir() {
 #[test]
 fn feed_records_the_release_and_a_fixed_zone() {
     let dir = vancouver();
-    stdout(&build(dir.path(), "2026f", T1));
+    stdout(&build_under(dir.path(), "2026f", T1));
     let ics = feed(dir.path());
     assert!(ics.contains("\r\nX-COURSEFEED-TZDATA:2026f\r\n"), "{ics}");
     let zone = &ics[ics.find("BEGIN:VTIMEZONE").expect("zone")..];
@@ -117,11 +117,11 @@ fn feed_records_the_release_and_a_fixed_zone() {
 #[test]
 fn new_rules_are_a_schedule_change() {
     let dir = vancouver();
-    stdout(&build(dir.path(), "2025b", T1));
+    stdout(&build_under(dir.path(), "2025b", T1));
     let before = feed(dir.path());
     assert!(before.contains("\r\nX-COURSEFEED-TZDATA:2025b\r\n"));
 
-    let out = stdout(&build(dir.path(), "2026f", T2));
+    let out = stdout(&build_under(dir.path(), "2026f", T2));
     assert_eq!(
         out,
         "tz rules   published with tz database 2025b, built with tz database 2026f: 3 events move\n\
@@ -157,7 +157,7 @@ fn new_rules_are_a_schedule_change() {
     }
 
     // Once published with the new rules, a rebuild changes nothing.
-    let out = stdout(&build(dir.path(), "2026f", "1800000000"));
+    let out = stdout(&build_under(dir.path(), "2026f", "1800000000"));
     assert!(
         out.starts_with("0 added, 0 changed, 0 removed, 7 unchanged\n"),
         "{out}"
@@ -169,7 +169,7 @@ fn new_rules_are_a_schedule_change() {
 #[test]
 fn json_report_names_the_rules() {
     let dir = vancouver();
-    stdout(&build(dir.path(), "2025b", T1));
+    stdout(&build_under(dir.path(), "2025b", T1));
     let out = stdout(&run_with(
         dir.path(),
         &["build", "schedule.yaml", "--dry-run", "--format", "json"],
@@ -200,7 +200,7 @@ fn json_report_names_the_rules() {
 #[test]
 fn check_warns_about_a_feed_built_with_older_rules() {
     let dir = vancouver();
-    stdout(&build(dir.path(), "2025b", T1));
+    stdout(&build_under(dir.path(), "2025b", T1));
     let check = |version: &str| {
         run_with(
             dir.path(),
@@ -220,7 +220,7 @@ fn check_warns_about_a_feed_built_with_older_rules() {
     );
     let o = check("2025b");
     assert_eq!(String::from_utf8_lossy(&o.stderr), "");
-    stdout(&build(dir.path(), "2026f", T2));
+    stdout(&build_under(dir.path(), "2026f", T2));
     assert_eq!(String::from_utf8_lossy(&check("2026f").stderr), "");
 }
 
@@ -230,7 +230,7 @@ fn check_warns_about_a_feed_built_with_older_rules() {
 #[test]
 fn unrecorded_rules_are_found_by_instants() {
     let dir = vancouver();
-    stdout(&build(dir.path(), "2026f", T1));
+    stdout(&build_under(dir.path(), "2026f", T1));
     let ics = feed(dir.path());
     let zone_start = ics.find("BEGIN:VTIMEZONE").expect("zone");
     let zone_end = ics.find("END:VTIMEZONE\r\n").expect("end") + "END:VTIMEZONE\r\n".len();
@@ -241,7 +241,7 @@ fn unrecorded_rules_are_found_by_instants() {
     let old = format!("{}{}{}", &ics[..zone_start], old_zone, &ics[zone_end..])
         .replace("X-COURSEFEED-TZDATA:2026f\r\n", "");
     std::fs::write(dir.path().join("public/schedule.ics"), old).expect("write");
-    let out = stdout(&build(dir.path(), "2026f", T2));
+    let out = stdout(&build_under(dir.path(), "2026f", T2));
     assert!(
         out.starts_with("tz rules   published with an unrecorded tz database, built with tz database 2026f: 3 events move\n"),
         "{out}"

@@ -20,6 +20,17 @@ pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
+/// The course's published page (fid3024.github.io), the reference that
+/// data/schedule.yaml reproduces.
+pub fn seed() -> PathBuf {
+    root().join("tests/fixtures/seed_schedule.md")
+}
+
+/// A file's text; a missing file fails the test, naming it.
+pub fn read(path: &Path) -> String {
+    std::fs::read_to_string(path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()))
+}
+
 /// Run `coursefeed` with `args` in `dir`, at the fixed build time.
 pub fn run(dir: &Path, args: &[&str]) -> Output {
     run_at(dir, args, Some(EPOCH))
@@ -163,6 +174,8 @@ struct Observance {
     to: i32,
     /// `(month, ordinal, weekday, until)` of `RRULE:FREQ=YEARLY;BYMONTH;BYDAY`.
     yearly: Option<(u32, i32, chrono::Weekday, Option<NaiveDateTime>)>,
+    /// Further onsets (`RDATE`), local wall time before each, like DTSTART.
+    rdates: Vec<NaiveDateTime>,
 }
 
 impl Observance {
@@ -173,6 +186,7 @@ impl Observance {
         use chrono::Datelike;
         let utc = |local: NaiveDateTime| local - chrono::Duration::seconds(self.from.into());
         let mut out = vec![utc(self.onset_local)];
+        out.extend(self.rdates.iter().map(|&r| utc(r)));
         let Some((month, ordinal, weekday, until)) = self.yearly else {
             return out;
         };
@@ -258,6 +272,15 @@ pub fn parse(ics: &str) -> Vec<Event> {
                     from: offset(prop(o, "TZOFFSETFROM").expect("from").val.as_str()),
                     to: offset(prop(o, "TZOFFSETTO").expect("to").val.as_str()),
                     yearly: prop(o, "RRULE").map(|r| yearly(r.val.as_str())),
+                    rdates: o
+                        .properties
+                        .iter()
+                        .filter(|p| p.name.as_str() == "RDATE")
+                        .flat_map(|p| p.val.as_str().split(','))
+                        .map(|v| {
+                            NaiveDateTime::parse_from_str(v, "%Y%m%dT%H%M%S").expect("local RDATE")
+                        })
+                        .collect(),
                 })
                 .collect();
             zones.insert(tzid, obs);
