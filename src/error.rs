@@ -224,7 +224,12 @@ fn render_all(diagnostics: &[Diagnostic]) -> String {
     let errors = diagnostics
         .iter()
         .filter(|d| d.severity == Severity::Error)
-        .count();
+        .map(|d| match d.problem {
+            // It stands for so many, not kept.
+            Problem::MoreProblems(more) => more,
+            _ => 1,
+        })
+        .sum::<usize>();
     let mut out = render_capped(diagnostics);
     if errors > 1 {
         out.push_str(&format!("\n{errors} problems found; nothing was written"));
@@ -581,6 +586,9 @@ pub enum Problem {
         /// The last day.
         until: String,
     },
+    /// More problems than are kept of one file (see `validate::MAX_FINDINGS`).
+    #[error("{0} more problems in this file, not listed")]
+    MoreProblems(usize),
     /// A pattern of more days than any course has.
     #[error("the pattern has more than {0} days")]
     TooManySlots(usize),
@@ -735,6 +743,9 @@ impl Problem {
             }
             Problem::BadWeekday(_) => "write Monday ... Sunday, or Mon ... Sun".into(),
             Problem::TooManySlots(_) => "check `from` and `until`".into(),
+            Problem::MoreProblems(_) => {
+                "mend the problems above, most likely one mistake repeated; the rest show on the next run".into()
+            }
             Problem::FeedTooLarge { .. } => {
                 "keep it to a window with `feed.keep_days` (`--keep-days` for a folder's combined feed), or split it with `audiences:`".into()
             }

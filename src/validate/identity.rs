@@ -7,7 +7,7 @@ impl Validator<'_> {
         let mut seen: HashMap<&str, usize> = HashMap::new();
         for (i, s) in sessions.iter().enumerate() {
             if let Some(&first) = seen.get(s.uid.as_str()) {
-                self.findings.push(Finding {
+                self.push_finding(Finding {
                     severity: Severity::Error,
                     path: format!("sessions[{i}]"),
                     session: Some(s.label()),
@@ -36,7 +36,7 @@ impl Validator<'_> {
             let s = &sessions[i];
             if let Some(l) = latest {
                 if sessions[l].ends_at > s.starts_at {
-                    self.findings.push(Finding {
+                    self.push_finding(Finding {
                         severity: Severity::Warning,
                         path: format!("sessions[{i}]"),
                         session: Some(s.label()),
@@ -65,7 +65,7 @@ impl Validator<'_> {
         for (i, s) in sessions.iter().enumerate().filter(|(_, s)| !s.deadline) {
             if let Some(l) = latest {
                 if s.starts_at < sessions[l].starts_at {
-                    self.findings.push(Finding {
+                    self.push_finding(Finding {
                         severity: Severity::Warning,
                         path: format!("sessions[{i}]"),
                         session: Some(s.label()),

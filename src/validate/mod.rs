@@ -54,6 +54,7 @@ pub fn validate(raw: RawSchedule, tz: &TzDatabase) -> (Option<Schedule>, Vec<Fin
         zone_names: None,
         from_defaults: Vec::new(),
         stand_in_zone: false,
+        more: 0,
     };
     let schedule = v.schedule(raw);
     if v.stand_in_zone {
@@ -62,6 +63,16 @@ pub fn validate(raw: RawSchedule, tz: &TzDatabase) -> (Option<Schedule>, Vec<Fin
                 f.problem,
                 Problem::NonexistentLocalTime { .. } | Problem::AmbiguousLocalTime { .. }
             )
+        });
+    }
+    if v.more > 0 {
+        v.findings.push(Finding {
+            severity: Severity::Error,
+            session: None,
+            path: String::new(),
+            field: None,
+            problem: Problem::MoreProblems(v.more),
+            related: None,
         });
     }
     let has_error = v.findings.iter().any(|f| f.severity == Severity::Error);
@@ -123,7 +134,14 @@ struct Validator<'db> {
     /// that the sessions are still checked; what depends on the zone (a
     /// time that does not exist there) is not reported.
     stand_in_zone: bool,
+    /// Findings past [`MAX_FINDINGS`], counted, not kept.
+    more: usize,
 }
+
+/// Findings kept per file: a systematic mistake repeated over a large file
+/// (100,000 empty sessions in 400 KB) would otherwise hold half a million,
+/// hundreds of megabytes, of which a person reads the first few.
+pub const MAX_FINDINGS: usize = 1_000;
 
 /// Where a session's value was read from. The YAML path is formatted only
 /// when there is a problem to report: a large schedule has millions of values.
@@ -197,7 +215,15 @@ impl Validator<'_> {
             }
             self.from_defaults.push(finding.clone());
         }
-        self.findings.push(finding);
+        self.push_finding(finding);
+    }
+
+    /// Keep `finding`, up to [`MAX_FINDINGS`]; past them only count it.
+    pub(super) fn push_finding(&mut self, finding: Finding) {
+        match self.findings.len() < MAX_FINDINGS {
+            true => self.findings.push(finding),
+            false => self.more += 1,
+        }
     }
 
     pub(super) fn error(&mut self, place: impl Place, field: &str, problem: Problem) {

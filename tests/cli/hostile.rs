@@ -186,7 +186,7 @@ fn endless_inputs_stop_at_the_limit() {
 // the page's line and column where they nest too deep, not at a line of
 // the YAML never written.
 #[test]
-fn import_of_nested_brackets_keeps_them_as_text() {
+fn import_of_nested_brackets_names_the_page() {
     let dir = tempfile::tempdir().expect("tempdir");
     let brackets = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
     let page = format!("# Lecture Session 1: Sep. 28, 15:00-17:00 {brackets}\n");
@@ -469,4 +469,31 @@ fn previous_feed_with_a_wide_character_in_its_rule() {
     assert_eq!(String::from_utf8_lossy(&o.stderr), "");
     assert!(o.status.success());
     assert!(String::from_utf8_lossy(&o.stdout).ends_with("7 added, 0 changed, 0 removed, 0 unchanged\ns.ics: 7 sessions, 2026-09-14 to 2026-11-30; tz database 2026f (TZDIR) (written)\n"));
+}
+
+// Test that one mistake repeated over a large file (100,000 empty sessions
+// in 400 KB, 500,000 problems) is counted whole but kept only so far: the
+// first problems are shown with their lines and the count is exact, where
+// every problem kept took 400 MB.
+#[test]
+fn a_mistake_repeated_is_counted_not_kept() {
+    let yaml = format!(
+        "course: {{name: X, id: x, timezone: Europe/Stockholm}}\nsessions: [{}]\n",
+        vec!["{}"; 100_000].join(", ")
+    );
+    let stderr = check_fails(yaml.as_bytes());
+    assert!(
+        stderr.starts_with(
+            "error: s.yaml:2:12: session #1, field `kind`: missing required field `kind`\n"
+        ),
+        "{}",
+        &stderr[..stderr.len().min(400)]
+    );
+    assert!(
+        stderr.ends_with(
+            "\n... and 951 more not shown\n500000 problems found; nothing was written\n"
+        ),
+        "{}",
+        &stderr[stderr.len().saturating_sub(400)..]
+    );
 }
