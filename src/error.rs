@@ -159,10 +159,14 @@ fn removal_message(folder: &std::path::Path, removals: &[crate::folder::Removal]
                 files.join(", ")
             )),
             false => out.push_str(&format!(
-                "the course `{}` (`{}`) no longer writes {}, still published",
+                "the course `{}` (`{}`) no longer writes {}, which {} still published",
                 r.course,
                 r.file.display(),
-                files.join(", ")
+                files.join(", "),
+                match files.len() {
+                    1 => "is",
+                    _ => "are",
+                }
             )),
         }
     }

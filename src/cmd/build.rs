@@ -362,5 +362,13 @@ fn print_folder(dir: &Path, built: &folder::FolderOutcome, dry_run: bool, quiet:
                 removal.file.display()
             );
         }
+        for path in &removal.kept {
+            println!(
+                "{}: kept: no course in {} writes it any more, but it was changed since it was written (it was `{}`'s); delete it yourself if it is not wanted",
+                path.display(),
+                dir.display(),
+                removal.file.display()
+            );
+        }
     }
 }

@@ -108,8 +108,11 @@ pub struct Removal {
     /// Whether the course file is gone from the folder (else the course no
     /// longer writes these files: a group or audience taken out).
     pub gone: bool,
-    /// The files, as they were written.
+    /// The files, still as they were written.
     pub outputs: Vec<PathBuf>,
+    /// Its files that no course writes any more but that were changed since
+    /// they were written: another's now, left alone, and said so.
+    pub kept: Vec<PathBuf>,
 }
 
 /// What the last build (`recorded`, whatever its key) wrote that none of
@@ -134,36 +137,42 @@ pub fn removals(
     let present: HashSet<PathBuf> = files.iter().map(|f| key(f)).collect();
     let mut out = Vec::new();
     for course in &m.courses {
-        let outputs: Vec<PathBuf> = course
+        let (mut outputs, mut kept) = (Vec::new(), Vec::new());
+        for o in course
             .outputs()
-            .filter(|o| !written.contains(&key(&o.path)) && still_as_written(o))
-            .map(|o| o.path.clone())
-            .collect();
-        if !outputs.is_empty() {
+            .filter(|o| !written.contains(&key(&o.path)))
+        {
+            match (o.clone().check(), o.path.is_file()) {
+                (Found::Changed, true) => kept.push(o.path.clone()),
+                (Found::Changed, false) => {}
+                _ => outputs.push(o.path.clone()),
+            }
+        }
+        if !outputs.is_empty() || !kept.is_empty() {
             out.push(Removal {
                 course: course.name.clone(),
                 file: course.file.clone(),
                 gone: !present.contains(&key(&course.file)),
                 outputs,
+                kept,
             });
         }
     }
     out
 }
 
-/// Whether the file `o` records is still there as it was written.
-fn still_as_written(o: &Output) -> bool {
-    let mut o = o.clone();
-    o.check() != Found::Changed
-}
-
 /// Refuse to delete `removed` unless the build allows removal.
 pub fn refuse(folder: &Path, removed: &[Removal], allow_removal: bool) -> Result<(), Error> {
-    match removed.is_empty() || allow_removal {
+    let deletes = removed.iter().any(|r| !r.outputs.is_empty());
+    match !deletes || allow_removal {
         true => Ok(()),
         false => Err(Error::OutputsRemoved {
             folder: folder.to_owned(),
-            removals: removed.to_vec(),
+            removals: removed
+                .iter()
+                .filter(|r| !r.outputs.is_empty())
+                .cloned()
+                .collect(),
         }),
     }
 }
