@@ -70,8 +70,10 @@ pub struct Imported {
 pub const DEFAULT_TIMEZONE: &str = "Europe/Stockholm";
 
 /// Where an imported course's site serves its feed (`feed.url`), relative
-/// to the site: a Jekyll site serves a `schedule.ics` at its root there.
-pub const DEFAULT_FEED_URL: &str = "/schedule.ics";
+/// to the course's address (`--url`): beside the course's pages, whether
+/// the site is a user's (`me.github.io/`) or a project's
+/// (`me.github.io/ml/`, where `/schedule.ics` would be another site's).
+pub const DEFAULT_FEED_URL: &str = "schedule.ics";
 
 /// Turn `page` into schedule YAML.
 pub fn import(page: &str, file: &Path, options: &Options) -> Result<Imported, Error> {

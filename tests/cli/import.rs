@@ -425,7 +425,7 @@ fn says_what_it_assumed() {
         format!(
             "note: {page}: course.timezone is Europe/Stockholm, assumed\n  \
              hint: pass --timezone if the page's times are elsewhere\n\
-             note: {page}: feed.url is /schedule.ics, assumed, for the page's subscribe links\n  \
+             note: {page}: feed.url is schedule.ics, assumed, for the page's subscribe links\n  \
              hint: publish the feed there, or change `feed.url` to where the site serves it\n\
              note: {page}: course.name is `Schedule`, the page's title\n  \
              hint: pass --name to change it\n"
@@ -638,13 +638,13 @@ fn migrating_ends_with_a_feed_and_a_page() {
         ])
         .stdout("wrote data/schedule.yaml: 6 sessions from site/schedule.md")
         .stderr(
-            "note: site/schedule.md: feed.url is /schedule.ics, assumed, for the page's subscribe links\n  \
+            "note: site/schedule.md: feed.url is schedule.ics, assumed, for the page's subscribe links\n  \
              hint: publish the feed there, or change `feed.url` to where the site serves it",
         )
         .success();
     let yaml = done.read("data/schedule.yaml");
     assert!(
-        yaml.contains("feed:\n  url: /schedule.ics\npage:\n  output: ../public/schedule.md\n"),
+        yaml.contains("feed:\n  url: schedule.ics\npage:\n  output: ../public/schedule.md\n"),
         "{yaml}"
     );
     let o = common::run(done.dir.path(), &["build", "data/schedule.yaml"]);
@@ -658,6 +658,43 @@ fn migrating_ends_with_a_feed_and_a_page() {
     let built = done.read("public/schedule.md");
     assert!(built.starts_with("---\nlayout: page\ntitle: Schedule\npermalink: /schedule/\n---\n\n**Subscribe to this schedule:** [Apple Calendar / Thunderbird](webcal://fid3024.github.io/schedule.ics)"), "{built}");
     assert_eq!(common::parse(&done.read("public/schedule.ics")).len(), 6);
+}
+
+// Test that a course imported for a project site (`me.github.io/ml/`) gets
+// subscribe links under that site, not at the domain's root, where another
+// site's feed would be.
+#[test]
+fn a_project_site_keeps_its_feed_under_it() {
+    let page = std::fs::read_to_string(fixture("modules_bold_labels.md")).expect("fixture");
+    let done = crate::common::Test::new()
+        .file("site/schedule.md", &page)
+        .args([
+            "import",
+            "site/schedule.md",
+            "--year",
+            "2020",
+            "--timezone",
+            "Europe/Stockholm",
+            "--name",
+            "ML",
+            "--url",
+            "https://me.github.io/ml/",
+            "-o",
+            "data/schedule.yaml",
+        ])
+        .stdout("wrote data/schedule.yaml: 6 sessions from site/schedule.md")
+        .stderr(
+            "note: site/schedule.md: feed.url is schedule.ics, assumed, for the page's subscribe links\n  \
+             hint: publish the feed there, or change `feed.url` to where the site serves it",
+        )
+        .success();
+    let o = common::run(done.dir.path(), &["build", "data/schedule.yaml"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let built = done.read("public/schedule.md");
+    assert!(
+        built.contains("[Apple Calendar / Thunderbird](webcal://me.github.io/ml/schedule.ics)"),
+        "{built}"
+    );
 }
 
 // ---------------------------------------------------------------------------

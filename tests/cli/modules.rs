@@ -177,7 +177,7 @@ fn import_modules_layout_round_trip() {
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     assert_eq!(
         String::from_utf8(o.stderr).expect("utf8"),
-        "note: p.md: feed.url is /schedule.ics, assumed, for the page's subscribe links\n  \
+        "note: p.md: feed.url is schedule.ics, assumed, for the page's subscribe links\n  \
          hint: publish the feed there, or change `feed.url` to where the site serves it\n",
         "maps completely"
     );
