@@ -97,12 +97,19 @@ pub struct Staged {
     pub contents: Option<Contents>,
 }
 
-/// Stage every file of the course `schedule` (see [`Outputs::of`]) as
-/// `options` say: the feed at `options.output` compared with
-/// `options.previous`, each extra feed with its own previous version, and
-/// the page (`page.output`) with the file there.
-/// Refuses outputs that would meet each other.
-pub fn stage(schedule: &Schedule, options: &publish::Options) -> Result<Staged, Error> {
+/// Stage every file of the course `schedule` (see [`Outputs::of`]): the
+/// feed at `options.output` compared with `options.previous`, each extra
+/// feed with its own previous version, and the page (`page.output`) with
+/// the file there. An extra feed's previous version is the file in place,
+/// or, when the feed's was named (`beside`: `--previous`, a copy or the
+/// public address in CI), the file of its name beside that one: in CI the
+/// group feeds keep their revisions as the course's feed does. Refuses
+/// outputs that would meet each other.
+pub fn stage(
+    schedule: &Schedule,
+    options: &publish::Options,
+    beside: Option<&Path>,
+) -> Result<Staged, Error> {
     let outputs = Outputs::of(schedule, options.output);
     // A feed alone cannot meet another file of its course.
     if !outputs.extras.is_empty() || outputs.page.is_some() {
@@ -123,8 +130,15 @@ pub fn stage(schedule: &Schedule, options: &publish::Options) -> Result<Staged, 
     };
     let mut prepared = vec![first];
     for (path, f) in &outputs.extras {
-        let previous = match options.previous {
-            Previous::Fresh => Previous::Fresh,
+        // Beside the feed's previous version when one was named (a copy,
+        // or its public address in CI), else the file in place.
+        let read;
+        let previous = match (options.previous, beside) {
+            (Previous::Fresh, _) => Previous::Fresh,
+            (_, Some(from)) => {
+                read = crate::previous::read_beside(from, &f.file)?;
+                Previous::Read(read.as_ref())
+            }
             _ => Previous::Output,
         };
         let extra = publish::Options {
@@ -149,8 +163,12 @@ pub fn stage(schedule: &Schedule, options: &publish::Options) -> Result<Staged, 
 }
 
 /// Publish every file of the course: all written, or none.
-pub fn publish(schedule: &Schedule, options: &publish::Options) -> Result<CourseOutcome, Error> {
-    let staged = stage(schedule, options)?;
+pub fn publish(
+    schedule: &Schedule,
+    options: &publish::Options,
+    beside: Option<&Path>,
+) -> Result<CourseOutcome, Error> {
+    let staged = stage(schedule, options, beside)?;
     Prepared::commit_all(staged.prepared)?;
     Ok(staged.outcome)
 }

@@ -67,6 +67,27 @@ pub fn read(previous: &Path) -> Result<Option<PreviousFeed>, Error> {
     }
 }
 
+/// The previous version of the feed named `file` published beside the one
+/// `previous` names (a group's or an audience's feed, in the same folder
+/// of the same site): None where there is none yet, a first publish of it.
+pub fn read_beside(previous: &Path, file: &str) -> Result<Option<PreviousFeed>, Error> {
+    match url(previous) {
+        None => crate::publish::read_previous(&previous.with_file_name(file), false),
+        Some(address) => {
+            let beside = url::Url::parse(address)
+                .and_then(|u| u.join(file))
+                .map_err(|e| Error::PreviousUnreadable {
+                    path: previous.to_owned(),
+                    reason: format!("no address beside it for `{file}`: {e}"),
+                })?;
+            match fetch(beside.as_str())? {
+                Fetched::Feed(feed) => Ok(Some(feed)),
+                Fetched::FirstPublish => Ok(None),
+            }
+        }
+    }
+}
+
 /// Read the feed published at `url` with the default [`Limits`].
 pub fn fetch(url: &str) -> Result<Fetched, Error> {
     fetch_with(url, Limits::default())

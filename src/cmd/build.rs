@@ -151,7 +151,8 @@ fn one(
         dry_run: args.dry_run,
         now,
     };
-    let published = outputs::publish(s, &options)?;
+    let beside = args.previous.as_deref().filter(|_| !args.fresh);
+    let published = outputs::publish(s, &options, beside)?;
     warn_too_large(&published);
     match args.format {
         Format::Text => {

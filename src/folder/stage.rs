@@ -159,7 +159,7 @@ fn course(
     for (_, path) in paths.roles(None) {
         note_new_folders(&path, &mut folders);
     }
-    let mut staged = outputs::stage(s, &options.for_course(feed))?;
+    let mut staged = outputs::stage(s, &options.for_course(feed), None)?;
     let old = previous.part_of(file, s)?;
     // The events' contents are for the part only: not kept past it.
     let contents = staged.contents.take();

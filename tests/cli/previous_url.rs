@@ -215,3 +215,56 @@ public/schedule.ics: 1 session, on 2020-09-28; tz database 2026f (TZDIR) (writte
         )
         .success();
 }
+
+// Test that the group feeds are compared with the ones published beside the
+// feed's address, as the feed is: a lab moved in group A's feed is changed
+// there (SEQUENCE 1, its other event as published), and group B's feed,
+// never published (404), is a first publish of its own.
+#[test]
+fn group_feeds_compare_with_theirs_beside_the_address() {
+    let course = "course: {name: C, id: c, timezone: UTC}
+sessions:
+  - {kind: Lecture, number: 1, date: 2020-09-28, start: \"10:00\", end: \"12:00\"}
+  - {kind: Lab, number: 1, date: 2020-09-29, start: \"13:00\", end: \"15:00\", groups: [A]}
+  - {kind: Lab, number: 2, date: 2020-09-29, start: \"15:00\", end: \"17:00\", groups: [B]}
+";
+    let first = tempfile::tempdir().expect("tempdir");
+    std::fs::write(first.path().join("schedule.yaml"), course).expect("write");
+    let o = common::run(first.path(), &["build", "schedule.yaml"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let read = |p: &str| std::fs::read_to_string(first.path().join(p)).expect("read");
+    let base = serve(HashMap::from([
+        ("/site/schedule.ics", ok(&read("public/schedule.ics"))),
+        ("/site/schedule-a.ics", ok(&read("public/schedule-a.ics"))),
+    ]));
+    let url = format!("{base}/site/schedule.ics");
+    let moved = course.replace(
+        "start: \"13:00\", end: \"15:00\"",
+        "start: \"13:30\", end: \"15:30\"",
+    );
+    let fresh = tempfile::tempdir().expect("tempdir");
+    std::fs::write(fresh.path().join("schedule.yaml"), moved).expect("write");
+    let o = common::run(
+        fresh.path(),
+        &["build", "schedule.yaml", "--previous", &url],
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        stdout.contains(
+            "public/schedule-a.ics: C (A): 2 events; 0 added, 1 changed, 0 removed (written)\n"
+        ),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains(
+            "public/schedule-b.ics: C (B): 2 events; 2 added, 0 changed, 0 removed (written)\n"
+        ),
+        "{stdout}"
+    );
+    let a = common::parse(
+        &std::fs::read_to_string(fresh.path().join("public/schedule-a.ics")).expect("read"),
+    );
+    let sequences: Vec<u32> = a.iter().map(|e| e.sequence).collect();
+    assert_eq!(sequences, [0, 1]);
+}
