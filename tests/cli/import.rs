@@ -1383,3 +1383,27 @@ fn impossible_date_in_a_list() {
         "error: page.md:2: February 30, 2021 is not a date\n 2 | * Feb 30: b",
     );
 }
+
+// Test that a row with a class and something due beside it stays a class
+// (the due item in its title), while a row that is only something due is a
+// deadline: a class is never dropped for the deadline beside it.
+#[test]
+fn a_class_with_something_due_stays_a_class() {
+    let (schedule, _, _) = import_page(
+        "table_class_and_due.md",
+        &["--start", "10:00", "--end", "11:00"],
+    );
+    let sessions: Vec<(String, bool)> = schedule
+        .sessions
+        .iter()
+        .map(|s| (s.date.to_string(), s.deadline))
+        .collect();
+    assert_eq!(
+        sessions,
+        [
+            ("2022-09-14".to_owned(), false),
+            ("2022-09-21".to_owned(), false),
+            ("2022-09-28".to_owned(), true)
+        ]
+    );
+}

@@ -58,14 +58,36 @@ pub(super) fn is_no_class(text: &str) -> bool {
     listed || no_today
 }
 
+/// Whether `title` is only something due (`HW1 due`, `Due: Report`), not a
+/// class that also mentions one (`Midterm review; HW1 due`): a class is
+/// never dropped for the deadline beside it.
 pub(super) fn is_deadline(title: &str) -> bool {
     let lower = title.to_lowercase();
-    let lower = lower.trim_end_matches(['.', '!', ' ']);
-    lower.ends_with(" due")
-        || lower.starts_with("due:")
-        || lower.starts_with("deadline")
-        || lower.starts_with("entrega")
-        || lower.starts_with("abgabe")
+    let whole = lower.trim_matches(|c: char| c.is_whitespace() || c == '*' || c == '_');
+    if ["due:", "deadline", "entrega", "abgabe"]
+        .iter()
+        .any(|p| whole.starts_with(p))
+    {
+        return true;
+    }
+    let parts: Vec<&str> = lower
+        .split([';', ',', '|', '/', '+', '&'])
+        .flat_map(|p| p.split(" - "))
+        .flat_map(|p| p.split(" – "))
+        .flat_map(|p| p.split(" and "))
+        .map(|p| p.trim_matches(|c: char| c.is_whitespace() || c == '*' || c == '_'))
+        .filter(|p| !p.is_empty())
+        .collect();
+    !parts.is_empty() && parts.iter().all(|p| due(p))
+}
+
+fn due(part: &str) -> bool {
+    let part = part.trim_end_matches(['.', '!', ' ']);
+    part.ends_with(" due")
+        || part.starts_with("due:")
+        || part.starts_with("deadline")
+        || part.starts_with("entrega")
+        || part.starts_with("abgabe")
 }
 
 /// Kinds a session's text may start with: `Lecture 3: ...`, `Lab`.
@@ -193,6 +215,10 @@ mod tests {
         assert!(is_deadline("**Quiz 1 Due**".trim_matches('*')));
         assert!(is_deadline("Due: Assignment 1"));
         assert!(!is_deadline("Due process in law"));
+        assert!(!is_deadline("Midterm review; **HW1 due**"));
+        assert!(!is_deadline("Lecture 5 - Project 1 due"));
+        assert!(is_deadline("Quiz 2 due, HW3 due"));
+        assert!(is_deadline("Deadline - Report 1"));
         assert_eq!(
             kind_of("Lecture 1: Introduction"),
             Some(("Lecture".into(), Some(1), "Introduction".into()))
