@@ -119,31 +119,8 @@ fn one(
         other => other,
     };
     let s = &loaded.schedule;
-    let mut advice: Vec<_> = outputs::url_disagrees(s, schedule, output, Severity::Warning)
-        .into_iter()
-        .collect();
-    if let Some(path) = s.page.output.as_deref() {
-        advice.extend(coursefeed::page::advice(
-            s,
-            schedule,
-            path,
-            s.page.subscribe,
-        ));
-    }
-    if !advice.is_empty() {
-        eprintln!("{}", coursefeed::error::render_capped(&advice));
-    }
-    let files = Outputs::of(s, output).roles(None);
-    let files: Vec<(&str, &Path)> = files
-        .iter()
-        .map(|(r, p)| (r.as_str(), p.as_path()))
-        .collect();
-    let mut inputs = vec![("schedule", schedule)];
-    inputs.extend(args.previous.as_deref().map(|p| ("previous feed", p)));
-    // The previous feed is the feed's own previous version: only the
-    // course's other files must not meet it.
-    publish::check_distinct(&inputs[..1], &files)?;
-    publish::check_distinct(&inputs, &files[1..])?;
+    advise(s, schedule, output);
+    check_paths(s, schedule, args.previous.as_deref(), output)?;
     let options = publish::Options {
         output,
         previous,
@@ -189,6 +166,43 @@ fn one(
     // a tenth of a second at 100,000 sessions, the OS reclaims it at once.
     std::mem::forget(loaded);
     Ok(())
+}
+
+/// Say what a course's page needs and where its feed.url disagrees.
+fn advise(s: &coursefeed::Schedule, schedule: &Path, output: &Path) {
+    let mut advice: Vec<_> = outputs::url_disagrees(s, schedule, output, Severity::Warning)
+        .into_iter()
+        .collect();
+    if let Some(path) = s.page.output.as_deref() {
+        advice.extend(coursefeed::page::advice(
+            s,
+            schedule,
+            path,
+            s.page.subscribe,
+        ));
+    }
+    if !advice.is_empty() {
+        eprintln!("{}", coursefeed::error::render_capped(&advice));
+    }
+}
+
+/// Refuse a build whose files would meet its schedule, its previous feed
+/// (only the feed itself may be its own previous version) or each other.
+fn check_paths(
+    s: &coursefeed::Schedule,
+    schedule: &Path,
+    previous: Option<&Path>,
+    output: &Path,
+) -> Result<(), Error> {
+    let files = Outputs::of(s, output).roles(None);
+    let files: Vec<(&str, &Path)> = files
+        .iter()
+        .map(|(r, p)| (r.as_str(), p.as_path()))
+        .collect();
+    let mut inputs = vec![("schedule", schedule)];
+    inputs.extend(previous.map(|p| ("previous feed", p)));
+    publish::check_distinct(&inputs[..1], &files)?;
+    publish::check_distinct(&inputs, &files[1..])
 }
 
 /// Warn of every feed of a course larger than Google Calendar reads.
