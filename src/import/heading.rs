@@ -95,7 +95,11 @@ pub(super) fn parse_heading(text: &str) -> Result<Option<PageSession>, String> {
 }
 
 pub(super) fn month_name(m: u32) -> &'static str {
-    MONTHS.get(m as usize - 1).copied().unwrap_or("?")
+    (m as usize)
+        .checked_sub(1)
+        .and_then(|i| MONTHS.get(i))
+        .copied()
+        .unwrap_or("?")
 }
 
 pub(super) const MONTHS: [&str; 12] = [

@@ -45,7 +45,10 @@ pub(super) fn settle(
     for (c, date) in found.iter_mut().zip(dates) {
         let (year, month, day) = date;
         let date = NaiveDate::from_ymd_opt(year, month, day).ok_or_else(|| {
-            let message = format!("{} {day}, {year} is not a date", MONTHS[month as usize - 1]);
+            let message = format!(
+                "{} {day}, {year} is not a date",
+                crate::import::heading::month_name(month)
+            );
             (c.line, problem(message, None))
         })?;
         c.date = Some(date);
@@ -53,21 +56,6 @@ pub(super) fn settle(
     check_weekdays(&found, &years, base, given, out)?;
     Ok(found)
 }
-
-const MONTHS: [&str; 12] = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-];
 
 fn list(years: &[i32]) -> String {
     years
